@@ -1,0 +1,85 @@
+// The guest address space of a Linux user-mode process: one large host
+// reservation holds all of guest virtual memory, so guest VA -> host pointer
+// is one add after a bounds check, and guest page permissions live in a side
+// table (one byte per 4 KiB page). No guest address can reach host memory
+// outside the reservation.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+
+#include "vm/core/result.hpp"
+#include "vm/mem/export.hpp"
+
+namespace vm::mem {
+
+inline constexpr std::uint64_t kPageSize = 4096;
+inline constexpr unsigned kPageShift = 12;
+
+// Guest page permissions (bit set in the side table).
+enum PagePerm : std::uint8_t {
+  kPermNone = 0,
+  kPermRead = 1,
+  kPermWrite = 2,
+  kPermExec = 4,
+  kPermMapped = 8,  // page is mapped (possibly PROT_NONE)
+};
+
+// Why an access was refused; engines turn this into a guest trap.
+enum class AccessFault : std::uint8_t { kNone, kUnmapped, kPermission };
+
+struct UserAddressSpaceOptions {
+  // Guest VA width. 38 bits = 256 GiB, the user half of Sv39 as Linux uses it.
+  unsigned va_bits = 38;
+};
+
+class VM_MEM_API UserAddressSpace {
+ public:
+  static vm::Result<std::unique_ptr<UserAddressSpace>> create(const UserAddressSpaceOptions& options = {});
+  ~UserAddressSpace();
+  UserAddressSpace(const UserAddressSpace&) = delete;
+  UserAddressSpace& operator=(const UserAddressSpace&) = delete;
+
+  // ---- fast-path data for engines (stable for the object's lifetime) ----
+  std::uint8_t* host_base() const noexcept { return base_; }
+  std::uint64_t limit() const noexcept { return limit_; }             // one past the highest guest VA
+  const std::uint8_t* perm_table() const noexcept { return perms_; }  // indexed by va >> kPageShift
+
+  // True if [addr, addr+len) is entirely mapped with all bits of `need`.
+  bool check(std::uint64_t addr, std::uint64_t len, std::uint8_t need) const noexcept;
+  // Host pointer for a checked range, or nullptr (never throws, never faults).
+  std::uint8_t* host_ptr(std::uint64_t addr, std::uint64_t len, std::uint8_t need) const noexcept;
+
+  // ---- mapping primitives (page-aligned addr; len rounded up to pages) ----
+  // Maps zero-filled anonymous memory at exactly [addr, addr+len), replacing
+  // whatever was mapped there (MAP_FIXED semantics).
+  vm::Result<void> map_fixed(std::uint64_t addr, std::uint64_t len, std::uint8_t perms);
+  // Unmaps; unmapped parts of the range are fine (as munmap).
+  vm::Result<void> unmap(std::uint64_t addr, std::uint64_t len);
+  // Changes permissions; fails (ENOMEM-like) if any page is unmapped.
+  vm::Result<void> protect(std::uint64_t addr, std::uint64_t len, std::uint8_t perms);
+  // Lowest free page-aligned range of `len` bytes at or above `hint`, searching
+  // below `ceiling`; kOutOfRange if none.
+  vm::Result<std::uint64_t> find_free(std::uint64_t len, std::uint64_t hint, std::uint64_t ceiling) const;
+  bool is_mapped(std::uint64_t addr) const noexcept;
+
+  // ---- checked copies for syscalls and loaders (respect guest perms unless
+  // `force` is set: a loader writes into read-only segments) ----
+  AccessFault read(std::uint64_t addr, std::span<std::uint8_t> out) const noexcept;
+  AccessFault write(std::uint64_t addr, std::span<const std::uint8_t> in, bool force = false) noexcept;
+
+  // Bumped on every unmap/protect so engines can drop cached translations.
+  std::uint64_t mapping_generation() const noexcept { return generation_; }
+
+ private:
+  UserAddressSpace() = default;
+  std::uint8_t* base_ = nullptr;
+  std::uint64_t limit_ = 0;
+  std::uint8_t* perms_ = nullptr;
+  std::size_t perms_bytes_ = 0;
+  std::uint64_t generation_ = 0;
+};
+
+}  // namespace vm::mem
