@@ -19,6 +19,7 @@ inline constexpr std::uint32_t kPtNull = 0;
 inline constexpr std::uint32_t kPtLoad = 1;
 inline constexpr std::uint32_t kPtDynamic = 2;
 inline constexpr std::uint32_t kPtInterp = 3;
+inline constexpr std::uint32_t kPtNote = 4;
 inline constexpr std::uint32_t kPtPhdr = 6;
 inline constexpr std::uint32_t kPtTls = 7;
 inline constexpr std::uint32_t kPtGnuStack = 0x6474e551;

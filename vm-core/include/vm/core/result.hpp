@@ -9,6 +9,8 @@
 #include <utility>
 #include <variant>
 
+#include "vm/core/export.hpp"
+
 namespace vm {
 
 // Broad classes of failure; the message carries the specifics.
@@ -23,7 +25,7 @@ enum class ErrorCode {
   kInternal,
 };
 
-const char* to_string(ErrorCode code) noexcept;
+VM_CORE_API const char* to_string(ErrorCode code) noexcept;
 
 // An error: a code plus a human-readable message naming what and where.
 class Error {
