@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Configures, builds and runs every test (unit, end-to-end guest programs,
+# install consumer) with the `ci` preset. Usage: ci/run-tests.sh [--sanitizers]
+#   --sanitizers   also build the asan and ubsan presets and run the unit tests
+set -euo pipefail
+cd "$(dirname "$0")/.."
+sanitizers=0
+for arg in "$@"; do
+  case "$arg" in
+    --sanitizers) sanitizers=1 ;;
+    -h|--help) sed -n '2,5p' "$0"; exit 0 ;;
+    *) echo "run-tests.sh: unknown option '$arg'" >&2; exit 2 ;;
+  esac
+done
+jobs=$(nproc 2>/dev/null || echo 2)
+start=$(date +%s)
+cmake --preset ci
+cmake --build --preset ci -j "$jobs"
+echo "run-tests.sh: build took $(( $(date +%s) - start )) s"
+ctest --preset ci -j "$jobs"
+if [ "$sanitizers" = 1 ]; then
+  for preset in asan ubsan; do
+    cmake --preset "$preset"
+    cmake --build --preset "$preset" -j "$jobs"
+    ctest --preset "$preset" -j "$jobs"
+  done
+fi
+echo "run-tests.sh: total $(( $(date +%s) - start )) s"
