@@ -1,0 +1,60 @@
+// The checked guest-access paths of UserAddressSpace: every one consults the
+// perm table, so a wild guest pointer becomes an AccessFault, never a host
+// fault.
+#include <cstring>
+
+#include "vm/mem/user_address_space.hpp"
+
+namespace vm::mem {
+
+bool UserAddressSpace::check(std::uint64_t addr, std::uint64_t len, std::uint8_t need) const noexcept {
+  if (addr > limit_ || len > limit_ - addr) return false;
+  if (len == 0) return true;
+  const std::uint8_t want = need | kPermMapped;
+  const std::uint64_t last = (addr + len - 1) >> kPageShift;
+  for (std::uint64_t page = addr >> kPageShift; page <= last; ++page) {
+    if ((perms_[page] & want) != want) return false;
+  }
+  return true;
+}
+
+std::uint8_t* UserAddressSpace::host_ptr(std::uint64_t addr, std::uint64_t len, std::uint8_t need) const noexcept {
+  return check(addr, len, need) ? base_ + addr : nullptr;
+}
+
+FaultInfo UserAddressSpace::locate_fault(std::uint64_t addr, std::uint64_t len, std::uint8_t need) const noexcept {
+  if (len == 0) return addr <= limit_ ? FaultInfo{} : FaultInfo{AccessFault::kUnmapped, addr};
+  if (addr >= limit_) return {AccessFault::kUnmapped, addr};
+  const bool runs_past_limit = len > limit_ - addr;
+  const std::uint64_t last_byte = runs_past_limit ? limit_ - 1 : addr + len - 1;
+  const std::uint8_t want = need | kPermMapped;
+  for (std::uint64_t page = addr >> kPageShift; page <= last_byte >> kPageShift; ++page) {
+    const std::uint8_t perms = perms_[page];
+    if ((perms & want) == want) continue;
+    const std::uint64_t page_start = page << kPageShift;
+    const std::uint64_t at = page_start > addr ? page_start : addr;
+    return {(perms & kPermMapped) != 0 ? AccessFault::kPermission : AccessFault::kUnmapped, at};
+  }
+  if (runs_past_limit) return {AccessFault::kUnmapped, limit_};
+  return {};
+}
+
+bool UserAddressSpace::is_mapped(std::uint64_t addr) const noexcept {
+  return addr < limit_ && (perms_[addr >> kPageShift] & kPermMapped) != 0;
+}
+
+AccessFault UserAddressSpace::read(std::uint64_t addr, std::span<std::uint8_t> out) const noexcept {
+  const FaultInfo fault = locate_fault(addr, out.size(), kPermRead);
+  if (fault.fault != AccessFault::kNone) return fault.fault;
+  if (!out.empty()) std::memcpy(out.data(), base_ + addr, out.size());
+  return AccessFault::kNone;
+}
+
+AccessFault UserAddressSpace::write(std::uint64_t addr, std::span<const std::uint8_t> in, bool force) noexcept {
+  const FaultInfo fault = locate_fault(addr, in.size(), force ? kPermNone : kPermWrite);
+  if (fault.fault != AccessFault::kNone) return fault.fault;
+  if (!in.empty()) std::memcpy(base_ + addr, in.data(), in.size());
+  return AccessFault::kNone;
+}
+
+}  // namespace vm::mem
