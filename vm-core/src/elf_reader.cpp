@@ -1,15 +1,10 @@
 // ELF64 header checks and file reading; segment checks are in elf_validate.cpp.
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 
 #include "elf_error.hpp"
 #include "elf_format.hpp"
 #include "elf_validate.hpp"
+#include "file_read.hpp"
 #include "vm/core/elf.hpp"
 
 namespace vm::core {
@@ -140,47 +135,8 @@ Result<ElfFile> parse_elf(std::vector<std::uint8_t> bytes, std::string_view name
   return elf;
 }
 
-namespace {
-
-// Reads the whole file until EOF (st_size is 0 for some special files).
-Result<std::vector<std::uint8_t>> read_all(int fd, const std::string& path, std::size_t hint) {
-  std::vector<std::uint8_t> bytes;
-  bytes.reserve(hint);
-  std::uint8_t chunk[64 * 1024];
-  for (;;) {
-    ssize_t n = ::read(fd, chunk, sizeof chunk);
-    if (n == 0) break;
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return make_error(ErrorCode::kIoError, path + ": " + std::strerror(errno));
-    }
-    bytes.insert(bytes.end(), chunk, chunk + n);
-  }
-  return bytes;
-}
-
-}  // namespace
-
 Result<ElfFile> read_elf_file(const std::string& path, const ElfReadOptions& options) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    int err = errno;
-    ErrorCode code = (err == ENOENT) ? ErrorCode::kNotFound : ErrorCode::kIoError;
-    return make_error(code, path + ": " + std::strerror(err));
-  }
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) {
-    int err = errno;
-    ::close(fd);
-    return make_error(ErrorCode::kIoError, path + ": " + std::strerror(err));
-  }
-  if (!S_ISREG(st.st_mode)) {
-    ::close(fd);
-    const char* what = S_ISDIR(st.st_mode) ? "is a directory" : "is not a regular file";
-    return make_error(ErrorCode::kInvalidArgument, path + ": " + what);
-  }
-  auto bytes = read_all(fd, path, static_cast<std::size_t>(st.st_size));
-  ::close(fd);
+  auto bytes = read_file_bytes(path);
   if (!bytes) return Unexpected<Error>(std::move(bytes).error());
   return parse_elf(std::move(bytes).value(), path, options);
 }

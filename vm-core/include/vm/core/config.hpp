@@ -1,0 +1,47 @@
+// Launcher configuration: the TOML file format, its documented defaults and
+// strict validation (unknown keys and bad values are errors naming key and line).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "vm/core/export.hpp"
+#include "vm/core/result.hpp"
+
+namespace vm::core {
+
+// Defaults here are the documented defaults; the key table in
+// src/config_schema.cpp documents each key and its allowed values.
+struct EngineConfig {
+  std::string engine = "interp";  // "interp", "jit" or "tiered"
+  unsigned max_block_insns = 64;  // 1..255
+};
+
+struct UserConfig {
+  std::uint64_t stack_size = 8u << 20;  // bytes, 64 KiB .. 1 GiB
+  unsigned va_bits = 38;                // 32..47
+};
+
+struct LogConfig {
+  std::string level = "warn";  // trace, debug, info, warn, error, off
+};
+
+struct Config {
+  EngineConfig engine;
+  UserConfig user;
+  LogConfig log;
+};
+
+// Parses TOML text; keys left out keep their defaults. Errors (kMalformed
+// for syntax, kInvalidArgument for unknown keys and bad values) read
+// "<source_name>:<line>:<column>: <dotted.key>: <problem>", one line per problem.
+VM_CORE_API vm::Result<Config> parse_config(std::string_view toml_text, std::string_view source_name);
+
+// Reads and parses a file; a missing file is kNotFound naming the path.
+VM_CORE_API vm::Result<Config> load_config(const std::string& path);
+
+// The documented defaults as a commented TOML file that parses back to Config{}.
+VM_CORE_API std::string default_config_toml();
+
+}  // namespace vm::core
