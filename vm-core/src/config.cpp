@@ -172,9 +172,8 @@ Result<Config> parse_config(std::string_view toml_text, std::string_view source_
 }
 
 Result<Config> load_config(const std::string& path) {
-  auto bytes = read_file_bytes(path);
-  if (!bytes) return Unexpected<Error>(std::move(bytes).error());
-  std::string_view text(reinterpret_cast<const char*>(bytes->data()), bytes->size());
+  VM_TRY_ASSIGN(auto bytes, read_file_bytes(path));
+  std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
   return parse_config(text, path);
 }
 

@@ -136,9 +136,8 @@ Result<ElfFile> parse_elf(std::vector<std::uint8_t> bytes, std::string_view name
 }
 
 Result<ElfFile> read_elf_file(const std::string& path, const ElfReadOptions& options) {
-  auto bytes = read_file_bytes(path);
-  if (!bytes) return Unexpected<Error>(std::move(bytes).error());
-  return parse_elf(std::move(bytes).value(), path, options);
+  VM_TRY_ASSIGN(auto bytes, read_file_bytes(path));
+  return parse_elf(std::move(bytes), path, options);
 }
 
 }  // namespace vm::core

@@ -119,6 +119,7 @@ class [[nodiscard]] Result<void> {
   void value() const { assert(ok_); }
   Error& error() & { assert(!ok_); return error_; }
   const Error& error() const& { assert(!ok_); return error_; }
+  Error&& error() && { assert(!ok_); return std::move(error_); }
 
  private:
   Error error_{ErrorCode::kInternal, ""};
@@ -134,3 +135,17 @@ class [[nodiscard]] Result<void> {
     if (!vm_try_result_) return ::vm::Unexpected<::vm::Error>(   \
         std::move(vm_try_result_).error());                      \
   } while (0)
+
+// Evaluates a Result<T> expression; on error returns it from the enclosing
+// function, otherwise moves the value into `lhs` (a declaration or lvalue):
+//   VM_TRY_ASSIGN(auto elf, read_elf_file(path));
+// It expands to several statements, so do not use it as the body of an
+// unbraced if/for.
+#define VM_TRY_ASSIGN(lhs, ...) \
+  VM_TRY_ASSIGN_IMPL_(VM_TRY_CONCAT_(vm_try_value_, __LINE__), lhs, (__VA_ARGS__))
+#define VM_TRY_CONCAT_INNER_(a, b) a##b
+#define VM_TRY_CONCAT_(a, b) VM_TRY_CONCAT_INNER_(a, b)
+#define VM_TRY_ASSIGN_IMPL_(tmp, lhs, expr)                                          \
+  auto tmp = (expr);                                                                 \
+  if (!tmp) return ::vm::Unexpected<::vm::Error>(std::move(tmp).error());            \
+  lhs = std::move(tmp).value()
