@@ -4,9 +4,9 @@
 
 #include <fmt/format.h>
 
+#include <toml++/toml.h>
 #include <algorithm>
 #include <sstream>
-#include <toml++/toml.h>
 #include <vector>
 
 #include "config_schema.hpp"
@@ -17,16 +17,26 @@ namespace {
 
 std::string_view toml_type_name(toml::node_type type) {
   switch (type) {
-    case toml::node_type::none: return "nothing";
-    case toml::node_type::table: return "a table";
-    case toml::node_type::array: return "an array";
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a floating-point number";
-    case toml::node_type::boolean: return "a boolean";
-    case toml::node_type::date: return "a date";
-    case toml::node_type::time: return "a time";
-    case toml::node_type::date_time: return "a date-time";
+    case toml::node_type::none:
+      return "nothing";
+    case toml::node_type::table:
+      return "a table";
+    case toml::node_type::array:
+      return "an array";
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a floating-point number";
+    case toml::node_type::boolean:
+      return "a boolean";
+    case toml::node_type::date:
+      return "a date";
+    case toml::node_type::time:
+      return "a time";
+    case toml::node_type::date_time:
+      return "a date-time";
   }
   return "an unknown value";
 }
@@ -86,13 +96,11 @@ class ConfigReader {
     std::string_view name = key.str();
     if (!is_known_table(name)) {
       report(key.source(), name,
-             fmt::format("unknown {} (known tables: {})", node.is_table() ? "table" : "key",
-                         known_tables()));
+             fmt::format("unknown {} (known tables: {})", node.is_table() ? "table" : "key", known_tables()));
       return;
     }
     if (!node.is_table()) {
-      report(node.source(), name,
-             fmt::format("expected a table [{}], got {}", name, toml_type_name(node.type())));
+      report(node.source(), name, fmt::format("expected a table [{}], got {}", name, toml_type_name(node.type())));
       return;
     }
     for (auto&& [child_key, child] : *node.as_table()) read_table_entry(name, child_key, child);
@@ -114,10 +122,8 @@ class ConfigReader {
     const auto* value = node.as_string();
     if (!value) return wrong_type(row, node, "a string");
     const std::string& text = value->get();
-    if (!row.choices.empty() &&
-        std::find(row.choices.begin(), row.choices.end(), text) == row.choices.end()) {
-      return report(node.source(), dotted_name(row),
-                    fmt::format("\"{}\" is not one of {}", text, allowed_values(row)));
+    if (!row.choices.empty() && std::find(row.choices.begin(), row.choices.end(), text) == row.choices.end()) {
+      return report(node.source(), dotted_name(row), fmt::format("\"{}\" is not one of {}", text, allowed_values(row)));
     }
     *field = text;
   }
@@ -128,15 +134,13 @@ class ConfigReader {
     if (!value) return wrong_type(row, node, "an integer");
     std::int64_t v = value->get();
     if (v < 0 || static_cast<std::uint64_t>(v) < row.min || static_cast<std::uint64_t>(v) > row.max) {
-      return report(node.source(), dotted_name(row),
-                    fmt::format("{} is out of range {}", v, allowed_values(row)));
+      return report(node.source(), dotted_name(row), fmt::format("{} is out of range {}", v, allowed_values(row)));
     }
     *field = static_cast<Unsigned>(v);
   }
 
   void wrong_type(const ConfigKey& row, const toml::node& node, std::string_view expected) {
-    report(node.source(), dotted_name(row),
-           fmt::format("expected {}, got {}", expected, toml_type_name(node.type())));
+    report(node.source(), dotted_name(row), fmt::format("expected {}, got {}", expected, toml_type_name(node.type())));
   }
 
   std::string_view source_;
@@ -164,9 +168,8 @@ Result<Config> parse_config(std::string_view toml_text, std::string_view source_
     root = toml::parse(toml_text, source_name);
   } catch (const toml::parse_error& e) {
     const auto& at = e.source().begin;
-    return make_error(ErrorCode::kMalformed, fmt::format("{}:{}:{}: TOML syntax error: {}",
-                                                         source_name, at.line, at.column,
-                                                         e.description()));
+    return make_error(ErrorCode::kMalformed,
+                      fmt::format("{}:{}:{}: TOML syntax error: {}", source_name, at.line, at.column, e.description()));
   }
   return ConfigReader(source_name).read(root);
 }
@@ -193,8 +196,8 @@ std::string default_config_toml() {
     if (auto* bytes = std::get_if<std::uint64_t*>(&value); bytes && key.unit == "bytes") {
       note = fmt::format(" Default {}.", human_size(**bytes));
     }
-    out += fmt::format("# {}{}\n# Allowed: {}.\n{} = {}\n", key.doc, note, allowed_values(key),
-                       key.name, toml_literal(value));
+    out += fmt::format("# {}{}\n# Allowed: {}.\n{} = {}\n", key.doc, note, allowed_values(key), key.name,
+                       toml_literal(value));
   }
   return out;
 }

@@ -17,13 +17,13 @@ namespace vm::core {
 using ConfigField = std::variant<std::string*, unsigned*, std::uint64_t*>;
 
 struct ConfigKey {
-  std::string_view table;                  // "engine" for [engine]
-  std::string_view name;                   // "max_block_insns"
-  ConfigField (*field)(Config&);           // the default is this field of Config{}
-  std::uint64_t min = 0, max = 0;          // inclusive range of integer keys
+  std::string_view table;                          // "engine" for [engine]
+  std::string_view name;                           // "max_block_insns"
+  ConfigField (*field)(Config&);                   // the default is this field of Config{}
+  std::uint64_t min = 0, max = 0;                  // inclusive range of integer keys
   std::span<const std::string_view> choices = {};  // allowed strings; empty = any
-  std::string_view unit = {};              // "bytes" adds KiB/MiB/GiB to docs
-  std::string_view doc;                    // one line
+  std::string_view unit = {};                      // "bytes" adds KiB/MiB/GiB to docs
+  std::string_view doc;                            // one line
 };
 
 // Every key, grouped by table, in the order the default file lists them.

@@ -12,10 +12,9 @@
 namespace vm::core {
 
 template <typename... Args>
-Unexpected<Error> elf_error(ErrorCode code, std::string_view file_name,
-                            fmt::format_string<Args...> format, Args&&... args) {
-  return make_error(code, fmt::format("{}: {}", file_name,
-                                      fmt::format(format, std::forward<Args>(args)...)));
+Unexpected<Error> elf_error(ErrorCode code, std::string_view file_name, fmt::format_string<Args...> format,
+                            Args&&... args) {
+  return make_error(code, fmt::format("{}: {}", file_name, fmt::format(format, std::forward<Args>(args)...)));
 }
 
 }  // namespace vm::core

@@ -17,12 +17,18 @@ constexpr std::uint8_t kMagic[4] = {0x7f, 'E', 'L', 'F'};
 
 std::string_view elf_type_name(std::uint16_t type) {
   switch (type) {
-    case 0: return "no file type (ET_NONE)";
-    case 1: return "relocatable object (ET_REL)";
-    case 2: return "executable (ET_EXEC)";
-    case 3: return "shared object (ET_DYN)";
-    case 4: return "core dump (ET_CORE)";
-    default: return "unknown type";
+    case 0:
+      return "no file type (ET_NONE)";
+    case 1:
+      return "relocatable object (ET_REL)";
+    case 2:
+      return "executable (ET_EXEC)";
+    case 3:
+      return "shared object (ET_DYN)";
+    case 4:
+      return "core dump (ET_CORE)";
+    default:
+      return "unknown type";
   }
 }
 
@@ -33,8 +39,7 @@ Result<void> check_ident(std::span<const std::uint8_t> b, std::string_view name)
   }
   if (b.size() < f::kEhdrSize) {
     if (b.empty()) return elf_error(ErrorCode::kMalformed, name, "truncated ELF: file is empty");
-    return elf_error(ErrorCode::kMalformed, name,
-                     "truncated ELF: file size {} is smaller than the {}-byte ELF header",
+    return elf_error(ErrorCode::kMalformed, name, "truncated ELF: file size {} is smaller than the {}-byte ELF header",
                      b.size(), f::kEhdrSize);
   }
   std::uint8_t cls = b[f::kEiClass];
@@ -43,8 +48,7 @@ Result<void> check_ident(std::span<const std::uint8_t> b, std::string_view name)
                      "32-bit ELF (ELFCLASS32) is not supported, expected 64-bit (ELFCLASS64)");
   }
   if (cls != f::kClass64) {
-    return elf_error(ErrorCode::kMalformed, name, "invalid ELF class {} at offset {:#x}", cls,
-                     f::kEiClass);
+    return elf_error(ErrorCode::kMalformed, name, "invalid ELF class {} at offset {:#x}", cls, f::kEiClass);
   }
   std::uint8_t data = b[f::kEiData];
   if (data == f::kData2Msb) {
@@ -52,12 +56,11 @@ Result<void> check_ident(std::span<const std::uint8_t> b, std::string_view name)
                      "big-endian ELF (ELFDATA2MSB) is not supported, expected little-endian");
   }
   if (data != f::kData2Lsb) {
-    return elf_error(ErrorCode::kMalformed, name, "invalid ELF data encoding {} at offset {:#x}",
-                     data, f::kEiData);
+    return elf_error(ErrorCode::kMalformed, name, "invalid ELF data encoding {} at offset {:#x}", data, f::kEiData);
   }
   if (b[f::kEiVersion] != f::kEvCurrent) {
-    return elf_error(ErrorCode::kMalformed, name, "invalid ELF ident version {} at offset {:#x}",
-                     b[f::kEiVersion], f::kEiVersion);
+    return elf_error(ErrorCode::kMalformed, name, "invalid ELF ident version {} at offset {:#x}", b[f::kEiVersion],
+                     f::kEiVersion);
   }
   std::uint8_t osabi = b[f::kEiOsabi];
   if (osabi != f::kOsabiSysv && osabi != f::kOsabiGnu) {
@@ -69,26 +72,22 @@ Result<void> check_ident(std::span<const std::uint8_t> b, std::string_view name)
   return {};
 }
 
-Result<void> check_header_fields(const ElfFile& elf, std::span<const std::uint8_t> b,
-                                 std::string_view name, const ElfReadOptions& options) {
+Result<void> check_header_fields(const ElfFile& elf, std::span<const std::uint8_t> b, std::string_view name,
+                                 const ElfReadOptions& options) {
   std::uint32_t version = load_le<std::uint32_t>(b, f::kEVersion);
   if (version != f::kEvCurrent) {
-    return elf_error(ErrorCode::kMalformed, name, "invalid e_version {} at offset {:#x}", version,
-                     f::kEVersion);
+    return elf_error(ErrorCode::kMalformed, name, "invalid e_version {} at offset {:#x}", version, f::kEVersion);
   }
   if (elf.type != kEtExec && elf.type != kEtDyn) {
-    ErrorCode code = (elf.type == 1 || elf.type == 4) ? ErrorCode::kUnsupported
-                                                      : ErrorCode::kMalformed;
+    ErrorCode code = (elf.type == 1 || elf.type == 4) ? ErrorCode::kUnsupported : ErrorCode::kMalformed;
     return elf_error(code, name,
                      "cannot run a {} (e_type {}), expected an executable (ET_EXEC) or "
                      "position-independent executable (ET_DYN)",
                      elf_type_name(elf.type), elf.type);
   }
   if (options.required_machine && elf.machine != *options.required_machine) {
-    return elf_error(ErrorCode::kUnsupported, name,
-                     "wrong architecture: {} (e_machine {}), expected {}",
-                     elf_machine_name(elf.machine), elf.machine,
-                     elf_machine_name(*options.required_machine));
+    return elf_error(ErrorCode::kUnsupported, name, "wrong architecture: {} (e_machine {}), expected {}",
+                     elf_machine_name(elf.machine), elf.machine, elf_machine_name(*options.required_machine));
   }
   if (elf.phnum == f::kPnXnum) {
     return elf_error(ErrorCode::kUnsupported, name,
@@ -97,9 +96,8 @@ Result<void> check_header_fields(const ElfFile& elf, std::span<const std::uint8_
                      f::kPnXnum);
   }
   if (elf.phentsize != f::kPhdrSize) {
-    return elf_error(ErrorCode::kMalformed, name,
-                     "e_phentsize is {} at offset {:#x}, expected {} for ELF64", elf.phentsize,
-                     f::kEPhentsize, f::kPhdrSize);
+    return elf_error(ErrorCode::kMalformed, name, "e_phentsize is {} at offset {:#x}, expected {} for ELF64",
+                     elf.phentsize, f::kEPhentsize, f::kPhdrSize);
   }
   return {};
 }
@@ -117,8 +115,7 @@ std::string_view elf_machine_name(std::uint16_t machine) {
   return "unknown";
 }
 
-Result<ElfFile> parse_elf(std::vector<std::uint8_t> bytes, std::string_view name,
-                          const ElfReadOptions& options) {
+Result<ElfFile> parse_elf(std::vector<std::uint8_t> bytes, std::string_view name, const ElfReadOptions& options) {
   VM_TRY_VOID(check_ident(bytes, name));
   ElfFile elf;
   std::span<const std::uint8_t> b(bytes);

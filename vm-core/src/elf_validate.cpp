@@ -72,22 +72,19 @@ Result<void> check_file_range(const ElfFile& elf, std::string_view name, std::si
   return {};
 }
 
-Result<void> check_load_segment(std::string_view name, std::size_t index,
-                                const ElfProgramHeader& ph) {
+Result<void> check_load_segment(std::string_view name, std::size_t index, const ElfProgramHeader& ph) {
   if (ph.filesz > ph.memsz) {
-    return elf_error(ErrorCode::kMalformed, name,
-                     "{} has filesz {:#x} larger than memsz {:#x}", describe(index, ph),
+    return elf_error(ErrorCode::kMalformed, name, "{} has filesz {:#x} larger than memsz {:#x}", describe(index, ph),
                      ph.filesz, ph.memsz);
   }
   if (ph.memsz > UINT64_MAX - ph.vaddr) {
-    return elf_error(ErrorCode::kMalformed, name,
-                     "{} vaddr {:#x} + memsz {:#x} overflows the 64-bit address space",
+    return elf_error(ErrorCode::kMalformed, name, "{} vaddr {:#x} + memsz {:#x} overflows the 64-bit address space",
                      describe(index, ph), ph.vaddr, ph.memsz);
   }
   if (ph.align > 1) {
     if ((ph.align & (ph.align - 1)) != 0) {
-      return elf_error(ErrorCode::kMalformed, name, "{} alignment {:#x} is not a power of two",
-                       describe(index, ph), ph.align);
+      return elf_error(ErrorCode::kMalformed, name, "{} alignment {:#x} is not a power of two", describe(index, ph),
+                       ph.align);
     }
     // gABI: a segment must be mappable, so vaddr and offset agree modulo align.
     if (ph.vaddr % ph.align != ph.offset % ph.align) {
@@ -109,8 +106,7 @@ Result<void> check_load_overlaps(const ElfFile& elf, std::string_view name) {
     if (ph.type == kPtLoad && ph.memsz != 0) loads.push_back(i);
   }
   const auto& phs = elf.program_headers;
-  std::sort(loads.begin(), loads.end(),
-            [&](std::size_t a, std::size_t b) { return phs[a].vaddr < phs[b].vaddr; });
+  std::sort(loads.begin(), loads.end(), [&](std::size_t a, std::size_t b) { return phs[a].vaddr < phs[b].vaddr; });
   for (std::size_t k = 1; k < loads.size(); ++k) {
     const auto& prev = phs[loads[k - 1]];
     const auto& next = phs[loads[k]];
@@ -120,8 +116,7 @@ Result<void> check_load_overlaps(const ElfFile& elf, std::string_view name) {
       return elf_error(ErrorCode::kMalformed, name,
                        "PT_LOAD segments overlap: program header {:#x} {} and program header "
                        "{:#x} {}",
-                       a, range_string(phs[a].vaddr, phs[a].memsz), b,
-                       range_string(phs[b].vaddr, phs[b].memsz));
+                       a, range_string(phs[a].vaddr, phs[a].memsz), b, range_string(phs[b].vaddr, phs[b].memsz));
     }
   }
   return {};
@@ -132,36 +127,32 @@ Result<void> check_entry(const ElfFile& elf, std::string_view name) {
     const auto& ph = elf.program_headers[i];
     if (ph.type != kPtLoad || elf.entry < ph.vaddr || elf.entry - ph.vaddr >= ph.memsz) continue;
     if (ph.flags & kPfX) return {};
-    return elf_error(ErrorCode::kMalformed, name,
-                     "entry point {:#x} lies in non-executable {} {} with flags {}", elf.entry,
-                     describe(i, ph), range_string(ph.vaddr, ph.memsz), flags_string(ph.flags));
+    return elf_error(ErrorCode::kMalformed, name, "entry point {:#x} lies in non-executable {} {} with flags {}",
+                     elf.entry, describe(i, ph), range_string(ph.vaddr, ph.memsz), flags_string(ph.flags));
   }
-  return elf_error(ErrorCode::kMalformed, name,
-                   "entry point {:#x} is outside every PT_LOAD segment", elf.entry);
+  return elf_error(ErrorCode::kMalformed, name, "entry point {:#x} is outside every PT_LOAD segment", elf.entry);
 }
 
 Result<void> read_interpreter(ElfFile& elf, std::string_view name, std::size_t index) {
   const auto& ph = elf.program_headers[index];
   if (elf.interpreter) {
-    return elf_error(ErrorCode::kMalformed, name, "second PT_INTERP segment at program header {:#x}",
-                     index);
+    return elf_error(ErrorCode::kMalformed, name, "second PT_INTERP segment at program header {:#x}", index);
   }
   auto data = elf.file_bytes(ph);  // bounds already checked
   if (data.size() < 2) {
-    return elf_error(ErrorCode::kMalformed, name,
-                     "{} at offset {:#x} has filesz {:#x}: interpreter path is empty",
+    return elf_error(ErrorCode::kMalformed, name, "{} at offset {:#x} has filesz {:#x}: interpreter path is empty",
                      describe(index, ph), ph.offset, ph.filesz);
   }
   if (data.back() != 0) {
     return elf_error(ErrorCode::kMalformed, name,
-                     "{} interpreter path at offset {:#x} (filesz {:#x}) is not NUL-terminated",
-                     describe(index, ph), ph.offset, ph.filesz);
+                     "{} interpreter path at offset {:#x} (filesz {:#x}) is not NUL-terminated", describe(index, ph),
+                     ph.offset, ph.filesz);
   }
   auto nul = std::find(data.begin(), data.end(), std::uint8_t{0});
   if (nul != data.end() - 1) {
     return elf_error(ErrorCode::kMalformed, name,
-                     "{} interpreter path at offset {:#x} has an embedded NUL at offset {:#x}",
-                     describe(index, ph), ph.offset, ph.offset + (nul - data.begin()));
+                     "{} interpreter path at offset {:#x} has an embedded NUL at offset {:#x}", describe(index, ph),
+                     ph.offset, ph.offset + (nul - data.begin()));
   }
   elf.interpreter.emplace(data.begin(), data.end() - 1);
   return {};
@@ -202,9 +193,8 @@ Result<void> validate_segments(ElfFile& elf, std::string_view name) {
     }
   }
   if (!has_load) {
-    return elf_error(ErrorCode::kMalformed, name,
-                     "no PT_LOAD segment among {} program headers at offset {:#x}", elf.phnum,
-                     elf.phoff);
+    return elf_error(ErrorCode::kMalformed, name, "no PT_LOAD segment among {} program headers at offset {:#x}",
+                     elf.phnum, elf.phoff);
   }
   VM_TRY_VOID(check_load_overlaps(elf, name));
   return check_entry(elf, name);

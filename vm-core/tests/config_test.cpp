@@ -75,10 +75,8 @@ TEST_CASE("unknown keys are errors naming the key and its line", "[config]") {
   CHECK(parse_error("[engine]\nengine = \"interp\"\nmax_block = 3\n") ==
         "t.toml:3:1: engine.max_block: unknown key (known keys in [engine]: engine, "
         "max_block_insns)");
-  CHECK(parse_error("\n[cpu]\ncount = 2\n") ==
-        "t.toml:2:2: cpu: unknown table (known tables: engine, user, log)");
-  CHECK(parse_error("verbose = true\n") ==
-        "t.toml:1:1: verbose: unknown key (known tables: engine, user, log)");
+  CHECK(parse_error("\n[cpu]\ncount = 2\n") == "t.toml:2:2: cpu: unknown table (known tables: engine, user, log)");
+  CHECK(parse_error("verbose = true\n") == "t.toml:1:1: verbose: unknown key (known tables: engine, user, log)");
   CHECK(parse_error("[log]\nlevel = \"info\"\n[log.sub]\nx = 1\n") ==
         "t.toml:3:6: log.sub: unknown key (known keys in [log]: level)");
 }
@@ -88,15 +86,12 @@ TEST_CASE("values of the wrong type", "[config]") {
         "t.toml:2:19: engine.max_block_insns: expected an integer, got a string");
   CHECK(parse_error("[user]\nstack_size = 8.0\n") ==
         "t.toml:2:14: user.stack_size: expected an integer, got a floating-point number");
-  CHECK(parse_error("[log]\n  level = 3\n") ==
-        "t.toml:2:11: log.level: expected a string, got an integer");
+  CHECK(parse_error("[log]\n  level = 3\n") == "t.toml:2:11: log.level: expected a string, got an integer");
   CHECK(parse_error("[engine]\nengine = [\"interp\"]\n") ==
         "t.toml:2:10: engine.engine: expected a string, got an array");
-  CHECK(parse_error("[user]\nva_bits = true\n") ==
-        "t.toml:2:11: user.va_bits: expected an integer, got a boolean");
+  CHECK(parse_error("[user]\nva_bits = true\n") == "t.toml:2:11: user.va_bits: expected an integer, got a boolean");
   CHECK(parse_error("user = 5\n") == "t.toml:1:8: user: expected a table [user], got an integer");
-  CHECK(parse_error("[[log]]\nlevel = \"info\"\n") ==
-        "t.toml:1:1: log: expected a table [log], got an array");
+  CHECK(parse_error("[[log]]\nlevel = \"info\"\n") == "t.toml:1:1: log: expected a table [log], got an array");
 }
 
 TEST_CASE("out-of-range and bad enum values", "[config]") {
@@ -107,8 +102,7 @@ TEST_CASE("out-of-range and bad enum values", "[config]") {
   CHECK(parse_error("[user]\nstack_size = 65535\n") ==
         "t.toml:2:14: user.stack_size: 65535 is out of range 65536..1073741824 "
         "(64 KiB..1 GiB)");
-  CHECK(parse_error("[user]\nva_bits = -1\n") ==
-        "t.toml:2:11: user.va_bits: -1 is out of range 32..47");
+  CHECK(parse_error("[user]\nva_bits = -1\n") == "t.toml:2:11: user.va_bits: -1 is out of range 32..47");
   CHECK(parse_error("[engine]\nengine = \"fast\"\n") ==
         "t.toml:2:10: engine.engine: \"fast\" is not one of \"interp\", \"jit\", \"tiered\"");
   CHECK(parse_error("[log]\nlevel = \"WARN\"\n") ==
@@ -166,8 +160,7 @@ TEST_CASE("string keys accept exactly their documented values", "[config]") {
     std::string where = located(key.table, key.name);
     for (const auto& choice : key.choices) parse_ok(prefix + "\"" + choice + "\"");
     std::string allowed = fmt::format("\"{}\"", fmt::join(key.choices, "\", \""));
-    CHECK(parse_error(prefix + "\"no-such-value\"") ==
-          where + "\"no-such-value\" is not one of " + allowed);
+    CHECK(parse_error(prefix + "\"no-such-value\"") == where + "\"no-such-value\" is not one of " + allowed);
     CHECK(parse_error(prefix + "1") == where + "expected a string, got an integer");
   }
 }
@@ -195,8 +188,7 @@ TEST_CASE("TOML syntax errors name line and column", "[config]") {
   CHECK_THAT(garbage, Catch::StartsWith("t.toml:1:") && Catch::Contains("TOML syntax error"));
 }
 
-TEST_CASE("the rendered default file documents every key and parses to the defaults",
-          "[config]") {
+TEST_CASE("the rendered default file documents every key and parses to the defaults", "[config]") {
   std::string text = vm::core::default_config_toml();
   check_defaults(parse_ok(text));
   for (const auto* table : {"\n[engine]\n", "\n[user]\n", "\n[log]\n"}) {
@@ -218,8 +210,7 @@ TEST_CASE("the rendered default file documents every key and parses to the defau
 }
 
 TEST_CASE("load_config reads files and names the path", "[config][file]") {
-  auto dir = std::filesystem::temp_directory_path() /
-             ("vm_core_config_test_" + std::to_string(::getpid()));
+  auto dir = std::filesystem::temp_directory_path() / ("vm_core_config_test_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   auto path = (dir / "vm.toml").string();
   SECTION("a valid file") {

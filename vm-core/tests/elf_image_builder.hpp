@@ -14,8 +14,7 @@
 namespace vm::core::testing {
 
 // Little-endian stores into an image (tests patch single fields with these).
-inline void store_le(std::vector<std::uint8_t>& image, std::size_t offset, std::uint64_t value,
-                     std::size_t width) {
+inline void store_le(std::vector<std::uint8_t>& image, std::size_t offset, std::uint64_t value, std::size_t width) {
   for (std::size_t i = 0; i < width; ++i) image.at(offset + i) = static_cast<std::uint8_t>(value >> (8 * i));
 }
 
@@ -26,17 +25,40 @@ class ElfImageBuilder {
 
   // One R-X PT_LOAD covering the first 0x1000 bytes of the file at kBase.
   ElfImageBuilder() {
-    segments_.push_back(ElfProgramHeader{.type = kPtLoad, .flags = kPfR | kPfX, .offset = 0,
-                                         .vaddr = kBase, .paddr = kBase, .filesz = 0x1000,
-                                         .memsz = 0x1000, .align = 0x1000});
+    segments_.push_back(ElfProgramHeader{.type = kPtLoad,
+                                         .flags = kPfR | kPfX,
+                                         .offset = 0,
+                                         .vaddr = kBase,
+                                         .paddr = kBase,
+                                         .filesz = 0x1000,
+                                         .memsz = 0x1000,
+                                         .align = 0x1000});
   }
 
-  ElfImageBuilder& type(std::uint16_t v) { type_ = v; return *this; }
-  ElfImageBuilder& machine(std::uint16_t v) { machine_ = v; return *this; }
-  ElfImageBuilder& entry(std::uint64_t v) { entry_ = v; return *this; }
-  ElfImageBuilder& file_size(std::size_t v) { file_size_ = v; return *this; }
-  ElfImageBuilder& clear_segments() { segments_.clear(); return *this; }
-  ElfImageBuilder& segment(const ElfProgramHeader& ph) { segments_.push_back(ph); return *this; }
+  ElfImageBuilder& type(std::uint16_t v) {
+    type_ = v;
+    return *this;
+  }
+  ElfImageBuilder& machine(std::uint16_t v) {
+    machine_ = v;
+    return *this;
+  }
+  ElfImageBuilder& entry(std::uint64_t v) {
+    entry_ = v;
+    return *this;
+  }
+  ElfImageBuilder& file_size(std::size_t v) {
+    file_size_ = v;
+    return *this;
+  }
+  ElfImageBuilder& clear_segments() {
+    segments_.clear();
+    return *this;
+  }
+  ElfImageBuilder& segment(const ElfProgramHeader& ph) {
+    segments_.push_back(ph);
+    return *this;
+  }
   ElfProgramHeader& segment_at(std::size_t i) { return segments_.at(i); }
   // Bytes placed at a file offset (e.g. a PT_INTERP string).
   ElfImageBuilder& data(std::size_t offset, std::vector<std::uint8_t> bytes) {

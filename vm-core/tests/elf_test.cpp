@@ -1,4 +1,5 @@
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -28,15 +29,27 @@ std::string error_message(const vm::Result<ElfFile>& result, ErrorCode code) {
   return result.error().message();
 }
 
-ElfProgramHeader load(std::uint32_t flags, std::uint64_t offset, std::uint64_t vaddr,
-                      std::uint64_t filesz, std::uint64_t memsz, std::uint64_t align = 0x1000) {
-  return {.type = core::kPtLoad, .flags = flags, .offset = offset, .vaddr = vaddr, .paddr = vaddr,
-          .filesz = filesz, .memsz = memsz, .align = align};
+ElfProgramHeader load(std::uint32_t flags, std::uint64_t offset, std::uint64_t vaddr, std::uint64_t filesz,
+                      std::uint64_t memsz, std::uint64_t align = 0x1000) {
+  return {.type = core::kPtLoad,
+          .flags = flags,
+          .offset = offset,
+          .vaddr = vaddr,
+          .paddr = vaddr,
+          .filesz = filesz,
+          .memsz = memsz,
+          .align = align};
 }
 
 ElfProgramHeader segment(std::uint32_t type, std::uint64_t offset, std::uint64_t filesz) {
-  return {.type = type, .flags = core::kPfR, .offset = offset, .vaddr = 0, .paddr = 0,
-          .filesz = filesz, .memsz = filesz, .align = 1};
+  return {.type = type,
+          .flags = core::kPfR,
+          .offset = offset,
+          .vaddr = 0,
+          .paddr = 0,
+          .filesz = filesz,
+          .memsz = filesz,
+          .align = 1};
 }
 
 constexpr std::uint32_t kRX = core::kPfR | core::kPfX;
@@ -113,8 +126,7 @@ TEST_CASE("files that are not ELF or are too short", "[elf]") {
   std::string text = "#!/bin/sh\necho hello\n";
   CHECK(error_message(parse({text.begin(), text.end()}), ErrorCode::kMalformed) ==
         "img: not an ELF file (bad magic at offset 0x0)");
-  CHECK(error_message(parse({'M', 'Z'}), ErrorCode::kMalformed) ==
-        "img: not an ELF file (bad magic at offset 0x0)");
+  CHECK(error_message(parse({'M', 'Z'}), ErrorCode::kMalformed) == "img: not an ELF file (bad magic at offset 0x0)");
 }
 
 TEST_CASE("e_ident class, encoding, version and OS ABI", "[elf]") {
@@ -126,8 +138,7 @@ TEST_CASE("e_ident class, encoding, version and OS ABI", "[elf]") {
   }
   SECTION("invalid class") {
     image[4] = 7;
-    CHECK(error_message(parse(image), ErrorCode::kMalformed) ==
-          "img: invalid ELF class 7 at offset 0x4");
+    CHECK(error_message(parse(image), ErrorCode::kMalformed) == "img: invalid ELF class 7 at offset 0x4");
   }
   SECTION("big-endian") {
     image[5] = 2;
@@ -136,18 +147,15 @@ TEST_CASE("e_ident class, encoding, version and OS ABI", "[elf]") {
   }
   SECTION("invalid data encoding") {
     image[5] = 0;
-    CHECK(error_message(parse(image), ErrorCode::kMalformed) ==
-          "img: invalid ELF data encoding 0 at offset 0x5");
+    CHECK(error_message(parse(image), ErrorCode::kMalformed) == "img: invalid ELF data encoding 0 at offset 0x5");
   }
   SECTION("ident version") {
     image[6] = 0;
-    CHECK(error_message(parse(image), ErrorCode::kMalformed) ==
-          "img: invalid ELF ident version 0 at offset 0x6");
+    CHECK(error_message(parse(image), ErrorCode::kMalformed) == "img: invalid ELF ident version 0 at offset 0x6");
   }
   SECTION("e_version") {
     store_le(image, 0x14, 2, 4);
-    CHECK(error_message(parse(image), ErrorCode::kMalformed) ==
-          "img: invalid e_version 2 at offset 0x14");
+    CHECK(error_message(parse(image), ErrorCode::kMalformed) == "img: invalid e_version 2 at offset 0x14");
   }
   SECTION("GNU/Linux OS ABI is accepted, FreeBSD is not") {
     image[7] = 3;
@@ -188,8 +196,7 @@ TEST_CASE("e_machine must match the required machine", "[elf]") {
   }
   SECTION("another required machine") {
     auto riscv = ElfImageBuilder().build();
-    CHECK(error_message(parse(riscv, ElfReadOptions{.required_machine = 183}),
-                        ErrorCode::kUnsupported) ==
+    CHECK(error_message(parse(riscv, ElfReadOptions{.required_machine = 183}), ErrorCode::kUnsupported) ==
           "img: wrong architecture: RISC-V (e_machine 243), expected AArch64");
   }
 }
@@ -395,8 +402,7 @@ namespace {
 struct TempDir {
   std::filesystem::path path;
   TempDir() {
-    path = std::filesystem::temp_directory_path() /
-           ("vm_core_elf_test_" + std::to_string(::getpid()));
+    path = std::filesystem::temp_directory_path() / ("vm_core_elf_test_" + std::to_string(::getpid()));
     std::filesystem::create_directories(path);
   }
   ~TempDir() { std::filesystem::remove_all(path); }
@@ -429,13 +435,11 @@ TEST_CASE("read_elf_file reads and reports file errors", "[elf][file]") {
   SECTION("empty file") {
     auto path = (dir.path / "empty").string();
     write_file(path, {});
-    CHECK(error_message(core::read_elf_file(path), ErrorCode::kMalformed) ==
-          path + ": truncated ELF: file is empty");
+    CHECK(error_message(core::read_elf_file(path), ErrorCode::kMalformed) == path + ": truncated ELF: file is empty");
   }
   SECTION("missing file") {
     auto path = (dir.path / "missing").string();
-    CHECK(error_message(core::read_elf_file(path), ErrorCode::kNotFound) ==
-          path + ": No such file or directory");
+    CHECK(error_message(core::read_elf_file(path), ErrorCode::kNotFound) == path + ": No such file or directory");
   }
   SECTION("directory") {
     CHECK(error_message(core::read_elf_file(dir.path.string()), ErrorCode::kInvalidArgument) ==
@@ -470,9 +474,8 @@ TEST_CASE("real host binaries", "[elf][file]") {
     CHECK(any->machine != core::kEmRiscv);
     CHECK(any->interpreter.has_value());
     auto riscv = core::read_elf_file("/bin/ls");
-    std::string expected = "/bin/ls: wrong architecture: " +
-                           std::string(core::elf_machine_name(any->machine)) + " (e_machine " +
-                           std::to_string(any->machine) + "), expected RISC-V";
+    std::string expected = "/bin/ls: wrong architecture: " + std::string(core::elf_machine_name(any->machine)) +
+                           " (e_machine " + std::to_string(any->machine) + "), expected RISC-V";
     CHECK(error_message(riscv, ErrorCode::kUnsupported) == expected);
   }
   // The cross toolchain's dynamic linker is a real RISC-V ET_DYN.

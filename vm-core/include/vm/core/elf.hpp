@@ -44,8 +44,8 @@ struct ElfFile {
   std::uint64_t phoff = 0;
   std::uint16_t phentsize = 0, phnum = 0;
   std::vector<ElfProgramHeader> program_headers;  // all of them, in file order
-  std::optional<std::string> interpreter;          // PT_INTERP contents if present
-  std::vector<std::uint8_t> bytes;                 // the whole file
+  std::optional<std::string> interpreter;         // PT_INTERP contents if present
+  std::vector<std::uint8_t> bytes;                // the whole file
 
   bool is_pie() const { return type == kEtDyn; }
   // The bytes of a segment present in the file: [offset, offset+filesz).
@@ -67,8 +67,7 @@ struct ElfReadOptions {
 VM_CORE_API vm::Result<ElfFile> parse_elf(std::vector<std::uint8_t> bytes, std::string_view name,
                                           const ElfReadOptions& options = {});
 // Reads `path` and parses it (errors name `path`).
-VM_CORE_API vm::Result<ElfFile> read_elf_file(const std::string& path,
-                                              const ElfReadOptions& options = {});
+VM_CORE_API vm::Result<ElfFile> read_elf_file(const std::string& path, const ElfReadOptions& options = {});
 // "x86-64", "RISC-V", "AArch64", ... or "unknown".
 VM_CORE_API std::string_view elf_machine_name(std::uint16_t machine);
 
