@@ -35,4 +35,7 @@ inline constexpr std::array kCompressedInsns = {
 // Decodes a 16-bit parcel (low two bits != 0b11).
 DecodedInsn decode_compressed(std::uint16_t parcel) noexcept;
 
+// The table row a parcel matches first, or nullptr.
+const CompressedInfo* compressed_row(std::uint16_t parcel) noexcept;
+
 }  // namespace vm::cross_arch::riscv

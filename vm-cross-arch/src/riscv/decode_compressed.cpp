@@ -142,18 +142,23 @@ bool expand(CompressedFormat format, std::uint32_t p, DecodedInsn& d) {
 
 }  // namespace
 
+const CompressedInfo* compressed_row(std::uint16_t parcel) noexcept {
+  const std::size_t bucket = bucket_of(parcel);
+  for (std::size_t i = kIndex.begin[bucket]; i < kIndex.begin[bucket + 1]; ++i) {
+    const CompressedInfo& info = kCompressedInsns[kIndex.rows[i]];
+    if ((parcel & info.mask) == info.match) return &info;
+  }
+  return nullptr;
+}
+
 DecodedInsn decode_compressed(std::uint16_t parcel) noexcept {
   DecodedInsn d;
   d.raw = parcel;
   d.length = 2;
-  const std::size_t bucket = bucket_of(parcel);
-  for (std::size_t i = kIndex.begin[bucket]; i < kIndex.begin[bucket + 1]; ++i) {
-    const CompressedInfo& info = kCompressedInsns[kIndex.rows[i]];
-    if ((parcel & info.mask) != info.match) continue;
-    if (expand(info.format, parcel, d)) d.id = info.expands_to;
-    else d = DecodedInsn{InsnId::kIllegal, parcel, 2};
-    return d;
-  }
+  const CompressedInfo* row = compressed_row(parcel);
+  if (row == nullptr) return d;
+  if (expand(row->format, parcel, d)) d.id = row->expands_to;
+  else d = DecodedInsn{InsnId::kIllegal, parcel, 2};
   return d;
 }
 

@@ -5,6 +5,7 @@
 
 #include <string_view>
 
+#include "riscv/compressed.hpp"
 #include "riscv/csr_names.hpp"
 #include "riscv/register_names.hpp"
 #include "vm/cross_arch/riscv/decoder.hpp"
@@ -109,7 +110,9 @@ std::string alias(const DecodedInsn& d, std::uint64_t pc) {
       if (d.imm == -1) return line("not", fmt::format("{},{}", x(d.rd), x(d.rs1)));
       return line("xor", fmt::format("{},{},{}", x(d.rd), x(d.rs1), d.imm));
     case InsnId::ORI: return line("or", fmt::format("{},{},{}", x(d.rd), x(d.rs1), d.imm));
-    case InsnId::ANDI: return line("and", fmt::format("{},{},{}", x(d.rd), x(d.rs1), d.imm));
+    case InsnId::ANDI:
+      if (d.imm == 255) return line("zext.b", fmt::format("{},{}", x(d.rd), x(d.rs1)));
+      return line("and", fmt::format("{},{},{}", x(d.rd), x(d.rs1), d.imm));
     case InsnId::SLTIU:
       if (d.imm == 1) return line("seqz", fmt::format("{},{}", x(d.rd), x(d.rs1)));
       return {};
@@ -136,6 +139,7 @@ std::string alias(const DecodedInsn& d, std::uint64_t pc) {
     case InsnId::BEQ: case InsnId::BNE: case InsnId::BLT: case InsnId::BGE: {
       const bool eq_ne = d.id == InsnId::BEQ || d.id == InsnId::BNE;
       std::string_view base = insn_info(d.id).mnemonic;
+      if (d.rs1 == 0 && d.id == InsnId::BGE) return line("blez", fmt::format("{},{}", x(d.rs2), target(d, pc)));
       if (d.rs2 == 0) {
         std::string_view mn = d.id == InsnId::BEQ ? "beqz" : d.id == InsnId::BNE ? "bnez" : d.id == InsnId::BLT ? "bltz" : "bgez";
         return line(mn, fmt::format("{},{}", x(d.rs1), target(d, pc)));
@@ -174,6 +178,38 @@ std::string alias(const DecodedInsn& d, std::uint64_t pc) {
   }
 }
 
+// objdump prints the HINT encodings of RVC (and c.mv) in their own way.
+std::string compressed_alias(const DecodedInsn& d) {
+  const CompressedInfo* row = compressed_row(static_cast<std::uint16_t>(d.raw));
+  if (row == nullptr) return {};
+  switch (row->format) {
+    case CompressedFormat::CAddi:
+      if (d.rd == 0 && d.imm != 0) return line("c.nop", fmt::format("{}", d.imm));
+      if (d.rd != 0 && d.imm == 0) return line("add", fmt::format("{},{},0", x(d.rd), x(d.rd)));
+      return {};
+    case CompressedFormat::CLi:
+      if (d.rd == 0) return line("c.li", fmt::format("zero,{}", d.imm));
+      return {};
+    case CompressedFormat::CLui:
+      if (d.rd == 0) return line("c.lui", fmt::format("zero,0x{:x}", (d.imm >> 12) & 0xfffff));
+      return {};
+    case CompressedFormat::CShiftL:
+      if (d.imm == 0) return line("c.slli64", x(d.rd));
+      if (d.rd == 0) return line("c.slli", fmt::format("zero,0x{:x}", d.imm));
+      return {};
+    case CompressedFormat::CShiftR:
+      if (d.imm == 0) return line(d.id == InsnId::SRLI ? "c.srli64" : "c.srai64", x(d.rd));
+      return {};
+    case CompressedFormat::CMv:
+      return line(d.rd == 0 ? "c.mv" : "mv", fmt::format("{},{}", x(d.rd), x(d.rs2)));
+    case CompressedFormat::CAdd:
+      if (d.rd == 0) return line("c.add", fmt::format("zero,{}", x(d.rs2)));
+      return {};
+    default:
+      return {};
+  }
+}
+
 std::string amo_suffix(const DecodedInsn& d) {
   if (d.aq && d.rl) return ".aqrl";
   if (d.aq) return ".aq";
@@ -199,8 +235,8 @@ std::string plain(const DecodedInsn& d, std::uint64_t pc) {
       return line(fmt::format("{}{}", mn, amo_suffix(d)), fmt::format("{},({})", x(d.rd), x(d.rs1)));
     case OperandFormat::Csr:
       return line(mn, fmt::format("{},{},{}", x(d.rd), csr_text(d.csr), x(d.rs1)));
-    case OperandFormat::CsrImm:
-      return line(mn, fmt::format("{},{},{}", x(d.rd), csr_text(d.csr), d.imm));
+    case OperandFormat::CsrImm:  // objdump names csrrwi "csrrw" etc.
+      return line(mn.substr(0, 5), fmt::format("{},{},{}", x(d.rd), csr_text(d.csr), d.imm));
     case OperandFormat::System:
       return std::string(mn);
     default: break;
@@ -226,6 +262,9 @@ std::string disassemble(const DecodedInsn& insn, std::uint64_t pc) {
   if (insn.id == InsnId::kIllegal) {
     if (insn.raw == 0) return "unimp";
     return fmt::format("{}\t0x{:x}", insn.length == 2 ? ".2byte" : ".4byte", insn.raw);
+  }
+  if (insn.length == 2) {
+    if (std::string text = compressed_alias(insn); !text.empty()) return text;
   }
   if (std::string text = alias(insn, pc); !text.empty()) return text;
   return plain(insn, pc);
