@@ -126,8 +126,8 @@ bool outside_rv64gc(const std::string& mnemonic) {
 // Encodings the ISA reserves that objdump still prints: reserved rounding
 // modes ("unknown") and c.addi16sp with a zero immediate.
 bool reserved_by_spec(const ObjdumpLine& line) {
-  return line.text.find(",unknown") != std::string::npos && line.text.rfind("fence", 0) != 0 ||
-         (line.length == 2 && line.raw == 0x6101);
+  const bool reserved_rm = line.text.find(",unknown") != std::string::npos && line.text.rfind("fence", 0) != 0;
+  return reserved_rm || (line.length == 2 && line.raw == 0x6101);
 }
 
 // Objdump prints a target without a symbol as 0x<hex>; with one (ELF input)

@@ -62,9 +62,8 @@ std::string fence_text(const DecodedInsn& d) {
 // Aliases of the CSR instructions; empty when none applies.
 std::string csr_alias(const DecodedInsn& d) {
   const bool imm_form = insn_info(d.id).format == OperandFormat::CsrImm;
-  const InsnId base = d.id;
   const std::string src = imm_form ? fmt::format("{}", d.imm) : std::string(x(d.rs1));
-  const bool reads_only = base == InsnId::CSRRS && d.rs1 == 0;
+  const bool reads_only = d.id == InsnId::CSRRS && d.rs1 == 0;
   if (reads_only) {
     switch (d.csr) {
       case 0x001: return line("frflags", x(d.rd));
@@ -76,18 +75,18 @@ std::string csr_alias(const DecodedInsn& d) {
       default: return line("csrr", fmt::format("{},{}", x(d.rd), csr_text(d.csr)));
     }
   }
-  if (base == InsnId::CSRRW && d.csr >= 1 && d.csr <= 3) {
+  if (d.id == InsnId::CSRRW && d.csr >= 1 && d.csr <= 3) {
     constexpr std::array<std::string_view, 4> kNames = {"", "fsflags", "fsrm", "fscsr"};
     if (d.rd == 0) return line(kNames[d.csr], x(d.rs1));
     return line(kNames[d.csr], fmt::format("{},{}", x(d.rd), x(d.rs1)));
   }
-  if (base == InsnId::CSRRWI && (d.csr == 1 || d.csr == 2)) {
+  if (d.id == InsnId::CSRRWI && (d.csr == 1 || d.csr == 2)) {
     return line(d.csr == 1 ? "fsflagsi" : "fsrmi", fmt::format("{},{}", x(d.rd), d.imm));
   }
-  if (base == InsnId::CSRRW && d.rd == 0 && d.rs1 == 0 && d.csr == 0xc00) return "unimp";
+  if (d.id == InsnId::CSRRW && d.rd == 0 && d.rs1 == 0 && d.csr == 0xc00) return "unimp";
   if (d.rd != 0) return {};
   std::string_view op;
-  switch (base) {
+  switch (d.id) {
     case InsnId::CSRRW: case InsnId::CSRRWI: op = "csrw"; break;
     case InsnId::CSRRS: case InsnId::CSRRSI: op = "csrs"; break;
     default: op = "csrc"; break;
