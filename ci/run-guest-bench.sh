@@ -1,0 +1,264 @@
+#!/usr/bin/env bash
+# Whole-VM speed on the guest workloads (benches/guest): runs each workload
+# under `vm run --stats --engine E` for every engine, under qemu-riscv64 and
+# natively, takes the best wall time of N runs, checks that every run printed
+# the same checksum, and prints a Markdown table with guest instructions (from
+# vm's `instructions:` stats line), MIPS, and speed relative to qemu and to
+# native code, plus geometric means. A vm that fails or disagrees is reported
+# in its row; the table is still produced.
+#
+# usage: ci/run-guest-bench.sh [--vm PATH] [--build-dir DIR] [--reps N]
+#            [--engines "interp jit ..."] [--qemu PATH|none] [--workloads "a b"]
+#            [--quick] [--timeout SECONDS] [--output FILE] [--strict]
+#   --build-dir  CMake build tree holding benches/guest (default build/release)
+#   --vm         launcher (default BUILD_DIR/tools/vm/vm)
+#   --quick      small iteration counts (smoke run, seconds in total)
+#   --strict     exit 1 if any vm run failed or printed a different checksum
+# Exit status: 0 when the table was produced (and, with --strict, vm agreed
+# everywhere); 1 when a reference run (qemu or native) failed or disagreed;
+# 2 on bad usage or missing files.
+set -euo pipefail
+
+repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+usage() {
+    sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+    exit 2
+}
+die() {
+    echo "run-guest-bench: $*" >&2
+    exit 2
+}
+
+# The workloads, in table order, and their --quick counts (argv[1]).
+workloads=(alu_loop int_mix memory branchy fp_nbody)
+declare -A quick_args=([alu_loop]=5000000 [int_mix]=2 [memory]=2 [branchy]=1 [fp_nbody]=20000)
+
+build_dir="$repo_root/build/release"
+vm="" reps=3 engines="interp" qemu="" quick=0 timeout_s=600 output="" strict=0
+selected=""
+while (($# > 0)); do
+    case $1 in
+        --vm) vm=${2:?--vm needs a path}; shift 2 ;;
+        --build-dir) build_dir=${2:?--build-dir needs a directory}; shift 2 ;;
+        --reps) reps=${2:?--reps needs a number}; shift 2 ;;
+        --engines) engines=${2:?--engines needs a list}; shift 2 ;;
+        --qemu) qemu=${2:?--qemu needs a path or none}; shift 2 ;;
+        --workloads) selected=${2:?--workloads needs a list}; shift 2 ;;
+        --quick) quick=1; shift ;;
+        --timeout) timeout_s=${2:?--timeout needs seconds}; shift 2 ;;
+        --output) output=${2:?--output needs a file}; shift 2 ;;
+        --strict) strict=1; shift ;;
+        -h|--help) usage ;;
+        *) echo "run-guest-bench: unknown option '$1'" >&2; usage ;;
+    esac
+done
+
+[[ $reps =~ ^[1-9][0-9]*$ ]] || die "--reps must be a positive integer, got '$reps'"
+[[ $timeout_s =~ ^[1-9][0-9]*$ ]] || die "--timeout must be a positive integer, got '$timeout_s'"
+[[ -d $build_dir ]] || die "build directory '$build_dir' does not exist (configure and build first, or pass --build-dir)"
+build_dir=$(cd "$build_dir" && pwd)
+guest_dir=$build_dir/benches/guest/riscv64
+native_dir=$build_dir/benches/guest/native
+[[ -d $guest_dir ]] || die "no guest workloads in '$guest_dir': build the vm_guest_workloads target (needs VM_BUILD_BENCHES=ON and riscv64-linux-gnu-gcc)"
+[[ -n $vm ]] || vm=$build_dir/tools/vm/vm
+if [[ ! -x $vm ]]; then
+    echo "run-guest-bench: warning: vm launcher '$vm' is not executable; vm columns will show failures" >&2
+fi
+if [[ -z $qemu ]]; then
+    qemu=$(command -v qemu-riscv64 || true)
+elif [[ $qemu == none ]]; then
+    qemu=""
+elif [[ ! -x $qemu ]]; then
+    die "qemu '$qemu' is not executable"
+fi
+if [[ -n $selected ]]; then
+    read -r -a wanted <<<"$selected"
+    for w in "${wanted[@]}"; do
+        [[ -v quick_args[$w] ]] || die "unknown workload '$w' (known: ${workloads[*]})"
+    done
+    workloads=("${wanted[@]}")
+fi
+read -r -a engine_list <<<"$engines"
+((${#engine_list[@]} > 0)) || die "--engines is empty"
+
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/vm-guest-bench.XXXXXX")
+trap 'rm -rf "$scratch"' EXIT
+ulimit -c 0
+
+# timed_best LABEL COMMAND... : runs the command $reps times; sets best_ns,
+# run_status (of the first failing run, else 0) and leaves the last run's
+# stdout/stderr in $scratch/LABEL.out/.err. Stops at the first failure.
+timed_best() {
+    local label=$1
+    shift
+    best_ns="" run_status=0
+    local rep start end elapsed
+    for ((rep = 0; rep < reps; ++rep)); do
+        start=$(date +%s%N)
+        { timeout --kill-after=5 "$timeout_s" "$@" >"$scratch/$label.out" 2>"$scratch/$label.err"; } 2>/dev/null ||
+            run_status=$?
+        end=$(date +%s%N)
+        ((run_status == 0)) || return 0
+        elapsed=$((end - start))
+        if [[ -z $best_ns ]] || ((elapsed < best_ns)); then best_ns=$elapsed; fi
+    done
+}
+
+seconds() { awk -v ns="$1" 'BEGIN { printf "%.3f", ns / 1e9 }'; }
+# ratio A B -> A/B with two decimals
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+mips() { awk -v n="$1" -v ns="$2" 'BEGIN { printf "%.1f", n / (ns / 1e3) }'; }
+status_text() {
+    case $1 in
+        124) echo "timed out after ${timeout_s}s" ;;
+        126|127) echo "could not run (status $1)" ;;
+        *) if (($1 > 128)); then echo "killed by SIG$(kill -l $(($1 - 128)) 2>/dev/null || echo $(($1 - 128)))"; else echo "exit status $1"; fi ;;
+    esac
+}
+
+declare -A log_ratio_sum log_ratio_count # geometric means, keyed by column
+add_ratio() { # COLUMN VALUE
+    log_ratio_sum[$1]=$(awk -v s="${log_ratio_sum[$1]:-0}" -v v="$2" 'BEGIN { printf "%.12f", s + log(v) }')
+    log_ratio_count[$1]=$((${log_ratio_count[$1]:-0} + 1))
+}
+
+notes=()
+reference_failed=0 vm_failed=0
+rows=()
+
+for w in "${workloads[@]}"; do
+    program=$guest_dir/$w
+    if [[ ! -x $program ]]; then
+        notes+=("$w: guest binary $program missing (build vm_guest_workloads)")
+        reference_failed=1
+        continue
+    fi
+    args=()
+    ((quick)) && args=("${quick_args[$w]}")
+    echo "run-guest-bench: $w ${args[*]-}" >&2
+
+    reference="" reference_from=""
+    native_ns="" qemu_ns=""
+    if [[ -x $native_dir/$w ]]; then
+        timed_best native "$native_dir/$w" "${args[@]}"
+        if ((run_status == 0)); then
+            native_ns=$best_ns reference=$(cat "$scratch/native.out") reference_from=native
+        else
+            notes+=("$w: native run failed: $(status_text "$run_status")")
+            reference_failed=1
+        fi
+    fi
+    if [[ -n $qemu ]]; then
+        timed_best qemu "$qemu" "$program" "${args[@]}"
+        if ((run_status != 0)); then
+            notes+=("$w: qemu-riscv64 failed: $(status_text "$run_status")")
+            reference_failed=1
+        elif [[ -n $reference && $(cat "$scratch/qemu.out") != "$reference" ]]; then
+            notes+=("$w: qemu-riscv64 printed '$(head -c 200 "$scratch/qemu.out")' but native printed '$reference'")
+            reference_failed=1
+        else
+            qemu_ns=$best_ns
+            [[ -n $reference ]] || reference=$(cat "$scratch/qemu.out") reference_from=qemu-riscv64
+        fi
+    fi
+
+    instructions=""
+    engine_cells=()
+    for e in "${engine_list[@]}"; do
+        timed_best "vm-$e" "$vm" run --stats --engine "$e" "$program" "${args[@]}"
+        if ((run_status != 0)); then
+            why=$(status_text "$run_status")
+            notes+=("$w/$e: vm failed: $why; stderr: $(tail -n 3 "$scratch/vm-$e.err" 2>/dev/null | tr '\n' ' ' | head -c 300)")
+            engine_cells+=("failed | – | – | –")
+            vm_failed=1
+            continue
+        fi
+        got=$(cat "$scratch/vm-$e.out")
+        if [[ -n $reference && $got != "$reference" ]]; then
+            notes+=("$w/$e: checksum mismatch: vm printed '$(head -c 200 <<<"$got")', $reference_from printed '$reference'")
+            engine_cells+=("WRONG | – | – | –")
+            vm_failed=1
+            continue
+        fi
+        count=$(sed -n 's/^[[:space:]]*instructions:[[:space:]]*\([0-9][0-9,_]*\).*/\1/p' "$scratch/vm-$e.err" | head -n 1 | tr -d ',_')
+        [[ -n $count && -z $instructions ]] && instructions=$count
+        mips_cell="n/a"
+        [[ -n $count ]] && mips_cell=$(mips "$count" "$best_ns")
+        vs_qemu="n/a" vs_native="n/a"
+        if [[ -n $qemu_ns ]]; then
+            vs_qemu=$(ratio "$qemu_ns" "$best_ns")
+            add_ratio "$e/qemu" "$vs_qemu"
+            vs_qemu="${vs_qemu}×"
+        fi
+        if [[ -n $native_ns ]]; then
+            vs_native=$(ratio "$best_ns" "$native_ns")
+            add_ratio "$e/native" "$vs_native"
+            vs_native="${vs_native}×"
+        fi
+        engine_cells+=("$(seconds "$best_ns") | $mips_cell | $vs_qemu | $vs_native")
+    done
+
+    qemu_cells="n/a | n/a"
+    if [[ -n $qemu_ns ]]; then
+        qemu_mips="n/a"
+        [[ -n $instructions ]] && qemu_mips=$(mips "$instructions" "$qemu_ns")
+        qemu_cells="$(seconds "$qemu_ns") | $qemu_mips"
+    fi
+    native_cell="n/a"
+    [[ -n $native_ns ]] && native_cell=$(seconds "$native_ns")
+    row="| $w | ${instructions:-n/a}"
+    for cell in "${engine_cells[@]}"; do row+=" | $cell"; done
+    row+=" | $qemu_cells | $native_cell |"
+    rows+=("$row")
+done
+
+geomean() { # COLUMN
+    if [[ -n ${log_ratio_count[$1]:-} ]]; then
+        awk -v s="${log_ratio_sum[$1]}" -v n="${log_ratio_count[$1]}" 'BEGIN { printf "%.2f×", exp(s / n) }'
+    else
+        echo "n/a"
+    fi
+}
+
+report() {
+    local mode="full counts"
+    ((quick)) && mode="--quick counts"
+    echo "## Guest workloads: vm vs qemu-riscv64 vs native"
+    echo
+    echo "Best of $reps wall-clock runs, $mode; vm: \`$vm\`; qemu: \`${qemu:-not used}\`."
+    echo "MIPS = guest instructions (vm --stats) / time. qemu MIPS uses vm's instruction count."
+    echo "\"vs qemu\" = qemu time / engine time (higher is faster); \"× native\" = engine time / native time (slowdown)."
+    echo
+    local header="| workload | guest instructions" sep="|---|---:"
+    for e in "${engine_list[@]}"; do
+        header+=" | $e time (s) | $e MIPS | $e vs qemu | $e × native"
+        sep+="|---:|---:|---:|---:"
+    done
+    header+=" | qemu time (s) | qemu MIPS | native time (s) |"
+    sep+="|---:|---:|---:|"
+    echo "$header"
+    echo "$sep"
+    printf '%s\n' "${rows[@]+"${rows[@]}"}"
+    local cells=("**geometric mean**" "")
+    for e in "${engine_list[@]}"; do cells+=("" "" "$(geomean "$e/qemu")" "$(geomean "$e/native")"); done
+    cells+=("" "" "")
+    local gm="|" cell
+    for cell in "${cells[@]}"; do gm+=" $cell |"; done
+    echo "$gm"
+    if ((${#notes[@]} > 0)); then
+        echo
+        echo "Notes:"
+        for n in "${notes[@]}"; do echo "- $n"; done
+    fi
+}
+
+if [[ -n $output ]]; then
+    report | tee "$output"
+else
+    report
+fi
+
+((reference_failed == 0)) || exit 1
+((strict == 0 || vm_failed == 0)) || exit 1
+exit 0
