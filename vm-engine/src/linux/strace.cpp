@@ -162,7 +162,7 @@ std::string arg_text(const ProcessState& ps, ArgFormat format, std::uint64_t val
     case ArgFormat::kHex:
       return pointer_text(value);
     case ArgFormat::kOctal:
-      return fmt::format("0{:o}", value);
+      return fmt::format("{:#o}", value);
     case ArgFormat::kFd:
       return fmt::format("{}", as_int);
     case ArgFormat::kDirFd:
@@ -235,7 +235,7 @@ void print_syscall_line(std::FILE* out, int pid, const std::string& call, std::i
   } else if (result_format == ArgFormat::kHex) {
     fmt::print(out, "{} {} = {:#x}\n", pid, call, static_cast<std::uint64_t>(result));
   } else if (result_format == ArgFormat::kOctal) {
-    fmt::print(out, "{} {} = 0{:o}\n", pid, call, result);
+    fmt::print(out, "{} {} = {:#o}\n", pid, call, result);
   } else {
     fmt::print(out, "{} {} = {}\n", pid, call, result);
   }
