@@ -1,1 +1,58 @@
-int main() { return 0; }
+// vm: the launcher. `vm run PROGRAM [ARGS...]` runs a static RISC-V Linux
+// program like qemu-riscv64 does; see `vm --help`.
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+
+#include "run_command.hpp"
+
+#ifndef VM_VERSION_STRING
+#define VM_VERSION_STRING "unknown"
+#endif
+
+int main(int argc, char** argv) {
+  CLI::App app{"vm: a modular RISC-V (RV64GC) virtual machine"};
+  app.set_version_flag("--version", std::string("vm ") + VM_VERSION_STRING);
+  app.require_subcommand(1);
+  app.footer("Example: vm run --stats ./hello arg1 arg2");
+
+  vm::tools::RunArgs run_args;
+  CLI::App* run = app.add_subcommand("run", "Run a static RISC-V 64 Linux program (like qemu-riscv64)");
+  run->add_flag("--strace", run_args.strace, "Log each guest syscall, decoded, on stderr");
+  run->add_option("-d", run_args.debug, "Debug output: in_asm (disassemble blocks as translated)")
+      ->delimiter(',')
+      ->allow_extra_args(false)
+      ->type_name("ITEM[,ITEM]");
+  run->add_flag("--trace", run_args.trace, "Same as -d in_asm");
+  run->add_flag("--stats", run_args.stats,
+                "Print retired instructions, wall time, MIPS and blocks translated on exit");
+  run->add_option("--engine", run_args.engine, "Execution engine: interp (jit and tiered come later)")
+      ->type_name("ENGINE");
+  run->add_option("--config", run_args.config_path, "TOML configuration file")->type_name("FILE");
+  run->add_option("-E", run_args.set_env, "Set VAR=value in the guest environment (repeatable)")
+      ->type_name("VAR=value")
+      ->allow_extra_args(false);
+  run->add_option("-U", run_args.unset_env, "Remove VAR from the guest environment (repeatable)")
+      ->type_name("VAR")
+      ->allow_extra_args(false);
+  // Everything from PROGRAM on belongs to the guest, options included.
+  run->prefix_command();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  if (run->parsed()) {
+    run_args.guest = run->remaining();
+    if (!run_args.guest.empty() && run_args.guest.front().starts_with("-")) {
+      fmt::print(stderr, "vm run: unknown option '{}' (try 'vm run --help')\n", run_args.guest.front());
+      return 1;
+    }
+    if (run_args.guest.empty()) {
+      fmt::print(stderr, "vm run: missing PROGRAM (try 'vm run --help')\n");
+      return 1;
+    }
+    return vm::tools::run_command(run_args);
+  }
+  return 0;
+}

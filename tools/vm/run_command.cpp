@@ -1,0 +1,113 @@
+#include "run_command.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <fmt/core.h>
+#include <map>
+
+#include "in_asm_trace.hpp"
+#include "vm/core/config.hpp"
+#include "vm/engine/linux/process.hpp"
+#include "vm/engine/user_mode.hpp"
+
+extern char** environ;
+
+namespace vm::tools {
+namespace {
+
+// The guest inherits the host environment, as under qemu-user, with -U
+// removals and -E additions applied in order.
+std::vector<std::string> guest_environment(const RunArgs& args) {
+  std::map<std::string, std::string> env;
+  for (char** e = environ; e && *e; ++e) {
+    std::string entry(*e);
+    const auto eq = entry.find('=');
+    if (eq != std::string::npos) env[entry.substr(0, eq)] = entry.substr(eq + 1);
+  }
+  for (const std::string& name : args.unset_env) env.erase(name);
+  for (const std::string& assignment : args.set_env) {
+    const auto eq = assignment.find('=');
+    env[assignment.substr(0, eq)] = eq == std::string::npos ? "" : assignment.substr(eq + 1);
+  }
+  std::vector<std::string> out;
+  out.reserve(env.size());
+  for (const auto& [name, value] : env) out.push_back(name + "=" + value);
+  return out;
+}
+
+int exit_code_for(const vm::Error& error) { return error.code() == vm::ErrorCode::kNotFound ? 127 : 1; }
+
+void print_stats(const engine::UserRunResult& r, const std::string& engine) {
+  const double mips = r.seconds > 0 ? static_cast<double>(r.instructions) / r.seconds / 1e6 : 0.0;
+  fmt::print(stderr,
+             "vm: stats\n"
+             "  engine: {}\n"
+             "  instructions: {}\n"
+             "  wall time: {:.6f} s\n"
+             "  MIPS: {:.1f}\n"
+             "  blocks translated: {}\n"
+             "  syscalls: {}\n"
+             "  code cache flushes: {}\n"
+             "  exit status: {}\n",
+             engine, r.instructions, r.seconds, mips, r.blocks_translated, r.syscalls, r.cache_flushes,
+             r.exit_status);
+}
+
+}  // namespace
+
+int run_command(const RunArgs& args) {
+  core::Config config;
+  if (!args.config_path.empty()) {
+    auto loaded = core::load_config(args.config_path);
+    if (!loaded) {
+      fmt::print(stderr, "vm: {}\n", loaded.error().message());
+      return 1;
+    }
+    config = std::move(*loaded);
+  }
+  const std::string engine_name = args.engine.empty() ? config.engine.engine : args.engine;
+  auto engine = engine::parse_engine_kind(engine_name);
+  if (!engine) {
+    fmt::print(stderr, "vm: --engine: {}\n", engine.error().message());
+    return 1;
+  }
+  bool in_asm = args.trace;
+  for (const std::string& item : args.debug) {
+    if (item == "in_asm") {
+      in_asm = true;
+    } else {
+      fmt::print(stderr, "vm: -d: unknown debug item '{}' (supported: in_asm)\n", item);
+      return 1;
+    }
+  }
+
+  engine::linux_user::ProcessOptions options;
+  options.exe_path = args.guest.front();
+  options.argv = args.guest;
+  options.envp = guest_environment(args);
+  options.stack_size = config.user.stack_size;
+  options.va_bits = config.user.va_bits;
+  options.strace = args.strace ? stderr : nullptr;
+  auto process = engine::linux_user::Process::create(options);
+  if (!process) {
+    fmt::print(stderr, "vm: {}\n", process.error().message());
+    return exit_code_for(process.error());
+  }
+
+  engine::UserRunOptions run_options;
+  run_options.engine = *engine;
+  run_options.max_block_insns = config.engine.max_block_insns;
+  if (in_asm) {
+    const mem::UserAddressSpace& memory = (*process)->memory();
+    run_options.on_translate = [&memory](const cross_arch::ir::Block& block) {
+      print_block_disassembly(stderr, memory, block);
+    };
+  }
+  const engine::UserRunResult result = engine::run_user_program(**process, run_options);
+  std::fflush(stdout);
+  if (args.stats) print_stats(result, engine_name);
+  return result.exit_status;
+}
+
+}  // namespace vm::tools

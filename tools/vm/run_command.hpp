@@ -1,0 +1,25 @@
+// `vm run`: the qemu-riscv64-style front end that loads a static RISC-V
+// Linux program and runs it, with tracing and statistics options.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace vm::tools {
+
+struct RunArgs {
+  std::vector<std::string> guest;     // PROGRAM ARGS...
+  std::vector<std::string> set_env;   // -E VAR=value
+  std::vector<std::string> unset_env; // -U VAR
+  std::vector<std::string> debug;     // -d items (in_asm)
+  std::string engine;                 // empty: from config
+  std::string config_path;
+  bool strace = false;
+  bool trace = false;
+  bool stats = false;
+};
+
+// Returns the process exit status (the guest's, or 1/127 on load errors).
+int run_command(const RunArgs& args);
+
+}  // namespace vm::tools

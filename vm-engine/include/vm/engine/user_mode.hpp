@@ -1,0 +1,39 @@
+// Runs a Linux user-mode guest process to completion on an execution engine:
+// the loop that hands ecalls to the syscall layer, traps to Linux's signal
+// logic and code-modification events to the engine's translation cache.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "vm/core/result.hpp"
+#include "vm/cross_arch/ir/block.hpp"
+#include "vm/engine/export.hpp"
+#include "vm/engine/linux/process.hpp"
+
+namespace vm::engine {
+
+enum class EngineKind { kInterp, kJit, kTiered };
+
+// Parses "interp" | "jit" | "tiered"; engines that do not exist yet are an error.
+VM_ENGINE_API vm::Result<EngineKind> parse_engine_kind(const std::string& name);
+
+struct UserRunOptions {
+  EngineKind engine = EngineKind::kInterp;
+  unsigned max_block_insns = 64;
+  std::function<void(const cross_arch::ir::Block&)> on_translate;  // -d in_asm
+};
+
+struct UserRunResult {
+  int exit_status = 0;
+  std::uint64_t instructions = 0;  // retired guest instructions
+  std::uint64_t blocks_translated = 0;
+  std::uint64_t syscalls = 0;
+  std::uint64_t cache_flushes = 0;
+  double seconds = 0;              // wall time of the run loop
+};
+
+VM_ENGINE_API UserRunResult run_user_program(linux_user::Process& process, const UserRunOptions& options);
+
+}  // namespace vm::engine
