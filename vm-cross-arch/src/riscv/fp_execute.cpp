@@ -1,8 +1,8 @@
 // Maps each FP IR opcode to its semantics: operand unboxing, the F/D
-// operation (host FPU or software), and how the result is written back.
+// operation (host fast path or software), and how the result is written back.
 #include <type_traits>
 
-#include "riscv/fp_host.hpp"
+#include "riscv/fp_fast.hpp"
 #include "riscv/fp_soft.hpp"
 
 namespace vm::cross_arch::riscv::fp {
@@ -63,39 +63,34 @@ std::uint64_t sign_extend_32(std::uint64_t x) {
   return static_cast<std::uint64_t>(static_cast<std::int64_t>(static_cast<std::int32_t>(x)));
 }
 
-// The rounding operations, on the host FPU when kHost and the host is exact
-// for rm, else in software.
+// The rounding operations: the host fast path when kHost and it accepts the
+// operands, else software.
 template <class F, bool kHost>
 struct Rounding {
   using Bits = typename F::Bits;
   static Bits add(Bits a, Bits b, unsigned rm, std::uint32_t& flags) {
-    if constexpr (kHost) {
-      if (host::supports(rm)) return host::add<F>(a, b, rm, flags);
-    }
+    Bits result{};
+    if (kHost && fast::add<F>(a, b, rm, flags, result)) return result;
     return soft::add<F>(a, b, rm, flags);
   }
   static Bits mul(Bits a, Bits b, unsigned rm, std::uint32_t& flags) {
-    if constexpr (kHost) {
-      if (host::supports(rm)) return host::mul<F>(a, b, rm, flags);
-    }
+    Bits result{};
+    if (kHost && fast::mul<F>(a, b, rm, flags, result)) return result;
     return soft::mul<F>(a, b, rm, flags);
   }
   static Bits div(Bits a, Bits b, unsigned rm, std::uint32_t& flags) {
-    if constexpr (kHost) {
-      if (host::supports(rm)) return host::div<F>(a, b, rm, flags);
-    }
+    Bits result{};
+    if (kHost && fast::div<F>(a, b, rm, flags, result)) return result;
     return soft::div<F>(a, b, rm, flags);
   }
   static Bits sqrt(Bits a, unsigned rm, std::uint32_t& flags) {
-    if constexpr (kHost) {
-      if (host::supports(rm)) return host::sqrt<F>(a, rm, flags);
-    }
+    Bits result{};
+    if (kHost && fast::sqrt<F>(a, rm, flags, result)) return result;
     return soft::sqrt<F>(a, rm, flags);
   }
   static Bits fma(Bits a, Bits b, Bits c, unsigned rm, std::uint32_t& flags) {
-    if constexpr (kHost) {
-      if (host::supports(rm) && host::has_fma()) return host::fma<F>(a, b, c, rm, flags);
-    }
+    Bits result{};
+    if (kHost && fast::fma<F>(a, b, c, rm, flags, result)) return result;
     return soft::fma<F>(a, b, c, rm, flags);
   }
   // fcvt.s.d (F = Single) rounds; fcvt.d.s (F = Double) is exact.
@@ -103,9 +98,6 @@ struct Rounding {
     if constexpr (std::is_same_v<F, Double>) {
       return soft::single_to_double(unbox(reg), flags);
     } else {
-      if constexpr (kHost) {
-        if (host::supports(rm)) return host::double_to_single(reg, rm, flags);
-      }
       return soft::double_to_single(reg, rm, flags);
     }
   }
@@ -187,7 +179,7 @@ std::uint64_t dispatch(Opcode op, std::uint64_t a, std::uint64_t b, std::uint64_
 
 std::uint64_t execute(Opcode op, std::uint64_t a, std::uint64_t b, std::uint64_t c, unsigned rm,
                       std::uint32_t& flags) noexcept {
-  return dispatch<VM_FP_HOST_SSE != 0>(op, a, b, c, rm, flags);
+  return dispatch<true>(op, a, b, c, rm, flags);
 }
 
 std::uint64_t execute_soft(Opcode op, std::uint64_t a, std::uint64_t b, std::uint64_t c, unsigned rm,

@@ -37,8 +37,12 @@ inline constexpr std::uint64_t kCanonicalNaN64 = 0x7ff8000000000000ull;
 // or 1; fclass a 10-bit mask; fcvt.w[u].* and fmv.x.w the 32-bit result
 // sign-extended to 64 bits; fcvt.l[u].* the 64-bit result.
 // Precondition: handles(op); any other op returns 0 and leaves flags alone.
-// Uses the host FPU where it is exact (x86-64 SSE, RNE/RTZ/RDN/RUP) and the
-// software implementation otherwise; both give identical bits and flags.
+// On x86-64 with FMA3, ordinary operands take a fast path: the host FPU's
+// round-to-nearest result plus an exact error term gives every rounding mode
+// without changing the host rounding mode (it requires the thread's default
+// MXCSR and may set the host's sticky status flags). Special operands and
+// results near underflow/overflow use the software implementation; both give
+// identical bits and flags.
 VM_CROSS_ARCH_API std::uint64_t execute(ir::Opcode op, std::uint64_t a, std::uint64_t b,
                                         std::uint64_t c, unsigned rm,
                                         std::uint32_t& flags) noexcept;
