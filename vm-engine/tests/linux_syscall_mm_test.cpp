@@ -210,7 +210,7 @@ TEST_CASE("madvise(MADV_DONTNEED) zeroes anonymous pages", "[linux][mm]") {
   CHECK(t.call(nr::madvise, 0x70000000, 4096, 4) == kEnomem);
 }
 
-TEST_CASE("file mappings read the file; shared writable ones are refused", "[linux][mm]") {
+TEST_CASE("private file mappings read the file", "[linux][mm]") {
   TestProcess t;
   REQUIRE(t.ok());
   std::vector<std::uint8_t> content(6000);
@@ -234,11 +234,58 @@ TEST_CASE("file mappings read the file; shared writable ones are refused", "[lin
   t.poke(addr + 1, "\xff", 1);
   CHECK(t.call(nr::madvise, addr, 4096, 4) == 0);
   CHECK(t.peek<std::uint8_t>(addr + 1) == 7);
-  // Shared read-only works; shared writable does not.
-  CHECK(t.call(nr::mmap, 0, 4096, kProtRead, kMapShared, fd, 0) > 0);
-  CHECK(t.call(nr::mmap, 0, 4096, kProtRead | kProtWrite, kMapShared, fd, 0) == kEinval);
+}
+
+TEST_CASE("MAP_SHARED file mappings write back at msync and munmap", "[linux][mm]") {
+  TestProcess t;
+  REQUIRE(t.ok());
+  t.dir().write("shared.txt", {'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'});
+  const std::uint64_t buf = t.scratch();
+  t.poke_string(buf, t.dir().file("shared.txt"));
+  const std::int64_t fd = t.call(nr::openat, static_cast<std::uint64_t>(-100), buf, 2 /*O_RDWR*/, 0);
+  REQUIRE(fd >= 0);
+  const std::int64_t m = t.call(nr::mmap, 0, 4096, kProtRead | kProtWrite, kMapShared, fd, 0);
+  REQUIRE(m > 0);
+  const auto map = static_cast<std::uint64_t>(m);
+  CHECK(t.peek<char>(map + 2) == 'c');
+  t.poke(map + 1, "XY", 2);
+  t.poke(map + 20, "beyond end of file", 18);
+  CHECK(t.call(227 /*msync*/, map, 4096, 4 /*MS_SYNC*/) == 0);
+  CHECK(t.call(nr::pread64, fd, buf + 256, 10, 0) == 10);
+  CHECK(t.peek<std::uint32_t>(buf + 256) == 0x64595861);                // "aXYd"
+  CHECK(std::filesystem::file_size(t.dir().file("shared.txt")) == 10);  // never extended
+  // A change made after the last sync reaches the file at munmap.
+  t.poke(map + 9, "Z", 1);
+  CHECK(t.call(nr::munmap, map, 4096) == 0);
+  CHECK(t.call(nr::pread64, fd, buf + 256, 1, 9) == 1);
+  CHECK(t.peek<char>(buf + 256) == 'Z');
+  // Only changed bytes are written: a write() after mapping is not undone.
+  const std::int64_t m2 = t.call(nr::mmap, 0, 4096, kProtRead | kProtWrite, kMapShared, fd, 0);
+  REQUIRE(m2 > 0);
+  t.poke(buf + 300, "Q", 1);
+  CHECK(t.call(68 /*pwrite64*/, fd, buf + 300, 1, 5) == 1);
+  t.poke(static_cast<std::uint64_t>(m2), "P", 1);
+  CHECK(t.call(nr::munmap, static_cast<std::uint64_t>(m2), 4096) == 0);
+  CHECK(t.call(nr::pread64, fd, buf + 256, 10, 0) == 10);
+  CHECK(t.peek<char>(buf + 256) == 'P');
+  CHECK(t.peek<char>(buf + 256 + 5) == 'Q');
+}
+
+TEST_CASE("shared mappings of read-only files cannot be written", "[linux][mm]") {
+  TestProcess t;
+  REQUIRE(t.ok());
+  t.dir().write("ro.txt", {'r', 'o'});
+  const std::uint64_t buf = t.scratch();
+  t.poke_string(buf, t.dir().file("ro.txt"));
+  const std::int64_t fd = t.call(nr::openat, static_cast<std::uint64_t>(-100), buf, 0 /*O_RDONLY*/, 0);
+  REQUIRE(fd >= 0);
+  CHECK(t.call(nr::mmap, 0, 4096, kProtRead | kProtWrite, kMapShared, fd, 0) == kEacces);
   const std::int64_t ro = t.call(nr::mmap, 0, 4096, kProtRead, kMapShared, fd, 0);
+  REQUIRE(ro > 0);
+  CHECK(t.peek<char>(static_cast<std::uint64_t>(ro)) == 'r');
   CHECK(t.call(nr::mprotect, static_cast<std::uint64_t>(ro), 4096, kProtRead | kProtWrite) == kEacces);
+  // A private mapping of the same file may be written (copy on write).
+  CHECK(t.call(nr::mmap, 0, 4096, kProtRead | kProtWrite, kMapPrivate, fd, 0) > 0);
 }
 
 TEST_CASE("riscv_flush_icache reports a code change", "[linux][mm]") {

@@ -18,6 +18,7 @@
 #include "loader.hpp"
 #include "mappings.hpp"
 #include "process_state.hpp"
+#include "shared_file_sync.hpp"
 #include "signal_delivery.hpp"
 #include "syscall_table.hpp"
 #include "vm/core/elf.hpp"
@@ -136,7 +137,10 @@ TrapSignal describe_trap(const ProcessState& ps, const Trap& trap) {
 }  // namespace
 
 Process::Process(std::unique_ptr<ProcessState> state) : state_(std::move(state)) {}
-Process::~Process() = default;
+Process::~Process() {
+  // Like the page cache outliving a killed process: shared file mappings reach their files.
+  if (state_) write_back_shared_files(*state_, 0, state_->layout.limit);
+}
 
 vm::Result<std::unique_ptr<Process>> Process::create(const ProcessOptions& options) {
   VM_TRY_ASSIGN(const core::ElfFile elf, core::read_elf_file(options.exe_path));

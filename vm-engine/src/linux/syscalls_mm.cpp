@@ -10,6 +10,7 @@
 
 #include "guest_abi.hpp"
 #include "mappings.hpp"
+#include "shared_file_sync.hpp"
 #include "syscall_support.hpp"
 
 namespace vm::engine::linux_user {
@@ -39,8 +40,9 @@ void fill_from_file(ProcessState& ps, const Vma& piece) {
 
 std::int64_t map_failure(const vm::Error& error) { return -errno_for(error); }
 
-// Checks the file side of mmap: which host file, and whether this access is allowed.
-std::int64_t check_file_mapping(SyscallContext& ctx, std::uint64_t prot, bool shared, int& host) {
+// Checks the file side of mmap: which host file, and whether this access is
+// allowed. `writable` tells whether a shared mapping may ever be written.
+std::int64_t check_file_mapping(SyscallContext& ctx, std::uint64_t prot, bool shared, int& host, bool& writable) {
   host = ctx.ps.fds.host(int_arg(ctx.arg[4]));
   if (host < 0) return -EBADF;
   struct stat st {};
@@ -48,11 +50,8 @@ std::int64_t check_file_mapping(SyscallContext& ctx, std::uint64_t prot, bool sh
   if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) return -ENODEV;
   const int access = ::fcntl(host, F_GETFL) & O_ACCMODE;
   if (access == O_WRONLY) return -EACCES;
-  if (shared && (prot & abi::kProtWrite) != 0) {
-    // Shared file mappings are private snapshots here: a writable one would
-    // silently lose its writes, so it is refused.
-    return access == O_RDWR ? -EINVAL : -EACCES;
-  }
+  writable = access == O_RDWR;
+  if (shared && (prot & abi::kProtWrite) != 0 && !writable) return -EACCES;
   return 0;
 }
 
@@ -111,6 +110,40 @@ std::int64_t grow_in_place(SyscallContext& ctx, const Vma& area, std::uint64_t n
   return static_cast<std::int64_t>(area.start);
 }
 
+// mremap's cases once the arguments are checked and the old range written back.
+std::int64_t remap_area(SyscallContext& ctx, const Vma& area, std::uint64_t new_len, std::uint64_t new_addr,
+                        std::uint64_t flags) {
+  const std::uint64_t old_addr = area.start;
+  const std::uint64_t old_end = area.end;
+  const std::uint64_t old_len = old_end - old_addr;
+  const bool may_move = (flags & abi::kMremapMayMove) != 0;
+  const bool fixed = (flags & abi::kMremapFixed) != 0;
+  const bool dont_unmap = (flags & abi::kMremapDontUnmap) != 0;
+
+  if (fixed) {
+    if ((new_addr & kPageMask) != 0) return -EINVAL;
+    if (range_end(ctx.ps, new_addr, new_len) == 0 || new_addr < ctx.ps.layout.mmap_min) return -EINVAL;
+    if (new_addr < old_end && old_addr < new_addr + new_len) return -EINVAL;
+    return move_area(ctx, area, new_len, new_addr, dont_unmap);
+  }
+  if (!dont_unmap && new_len <= old_len) {
+    if (new_len < old_len) {
+      auto unmapped = unmap_area(ctx.ps, old_addr + new_len, old_end);
+      if (!unmapped) return map_failure(unmapped.error());
+    }
+    return static_cast<std::int64_t>(old_addr);
+  }
+  const std::uint64_t grown_end = range_end(ctx.ps, old_addr, new_len);
+  if (!dont_unmap && grown_end != 0 && grown_end <= ctx.ps.layout.stack_bottom &&
+      !ctx.ps.vmas.overlaps(old_end, grown_end)) {
+    return grow_in_place(ctx, area, new_len);
+  }
+  if (!may_move) return -ENOMEM;
+  auto dest = find_unmapped_area(ctx.ps, new_len, 0);
+  if (!dest) return -ENOMEM;
+  return move_area(ctx, area, new_len, *dest, dont_unmap);
+}
+
 }  // namespace
 
 std::int64_t sys_brk(SyscallContext& ctx) {
@@ -144,11 +177,13 @@ std::int64_t sys_mmap(SyscallContext& ctx) {
   const bool anonymous = (flags & abi::kMapAnonymous) != 0;
   const bool shared = type != abi::kMapPrivate;
   int host = -1;
+  bool writable = false;
   if (!anonymous) {
-    if (const std::int64_t err = check_file_mapping(ctx, prot, shared, host); err != 0) return err;
+    if (const std::int64_t err = check_file_mapping(ctx, prot, shared, host, writable); err != 0) return err;
   }
   std::uint64_t addr = 0;
   if (const std::int64_t err = place_mapping(ctx, flags, len, addr); err != 0) return err;
+  write_back_shared_files(ctx.ps, addr, addr + len);  // MAP_FIXED may replace a shared mapping
 
   ctx.code_changed = ctx.ps.vmas.any_executable(addr, addr + len);
   Vma vma = plain_vma(addr, addr + len, prot, anonymous ? VmaKind::kAnonymous : VmaKind::kFile);
@@ -161,10 +196,14 @@ std::int64_t sys_mmap(SyscallContext& ctx) {
     vma.file_offset = offset;
     vma.name = "file";
   }
-  const Vma piece = vma;
+  Vma piece = vma;
   auto mapped = map_area(ctx.ps, std::move(vma));
   if (!mapped) return map_failure(mapped.error());
   if (!anonymous) fill_from_file(ctx.ps, piece);
+  if (!anonymous && shared && writable) {
+    start_shared_file_image(ctx.ps, piece);
+    ctx.ps.vmas.insert(std::move(piece));
+  }
   return static_cast<std::int64_t>(addr);
 }
 
@@ -181,7 +220,7 @@ std::int64_t sys_mremap(SyscallContext& ctx) {
   }
   const std::uint64_t old_len = page_up(ctx.arg[1]);
   const std::uint64_t new_len = page_up(ctx.arg[2]);
-  // old_len 0 duplicates a shared mapping; there are none here.
+  // old_len 0 asks for a second view of a shared mapping, which a copy cannot give.
   if (old_len == 0 || new_len == 0) return -EINVAL;
   if (new_len > ctx.ps.layout.limit) return -ENOMEM;
   const std::uint64_t old_end = range_end(ctx.ps, old_addr, old_len);
@@ -190,29 +229,13 @@ std::int64_t sys_mremap(SyscallContext& ctx) {
   const Vma area = ctx.ps.vmas.slice(old_addr, old_end).front();
   if (dont_unmap && (old_len != new_len || area.shared)) return -EINVAL;
   ctx.code_changed = ctx.ps.vmas.any_executable(old_addr, old_end);
-
-  if (fixed) {
-    if ((new_addr & kPageMask) != 0) return -EINVAL;
-    if (range_end(ctx.ps, new_addr, new_len) == 0 || new_addr < ctx.ps.layout.mmap_min) return -EINVAL;
-    if (new_addr < old_end && old_addr < new_addr + new_len) return -EINVAL;
-    return move_area(ctx, area, new_len, new_addr, dont_unmap);
+  write_back_shared_files(ctx.ps, old_addr, old_end);
+  const std::int64_t result = remap_area(ctx, area, new_len, new_addr, flags);
+  if (result >= 0 && area.synced) {
+    const auto at = static_cast<std::uint64_t>(result);
+    restart_shared_file_images(ctx.ps, at, at + new_len);
   }
-  if (!dont_unmap && new_len <= old_len) {
-    if (new_len < old_len) {
-      auto unmapped = unmap_area(ctx.ps, old_addr + new_len, old_end);
-      if (!unmapped) return map_failure(unmapped.error());
-    }
-    return static_cast<std::int64_t>(old_addr);
-  }
-  const std::uint64_t grown_end = range_end(ctx.ps, old_addr, new_len);
-  if (!dont_unmap && grown_end != 0 && grown_end <= ctx.ps.layout.stack_bottom &&
-      !ctx.ps.vmas.overlaps(old_end, grown_end)) {
-    return grow_in_place(ctx, area, new_len);
-  }
-  if (!may_move) return -ENOMEM;
-  auto dest = find_unmapped_area(ctx.ps, new_len, 0);
-  if (!dest) return -ENOMEM;
-  return move_area(ctx, area, new_len, *dest, dont_unmap);
+  return result;
 }
 
 std::int64_t sys_munmap(SyscallContext& ctx) {
@@ -220,6 +243,7 @@ std::int64_t sys_munmap(SyscallContext& ctx) {
   const std::uint64_t end = range_end(ctx.ps, addr, ctx.arg[1]);
   if ((addr & kPageMask) != 0 || ctx.arg[1] == 0 || end == 0) return -EINVAL;
   ctx.code_changed = ctx.ps.vmas.any_executable(addr, end);
+  write_back_shared_files(ctx.ps, addr, end);
   auto unmapped = unmap_area(ctx.ps, addr, end);
   return unmapped ? 0 : map_failure(unmapped.error());
 }
@@ -232,7 +256,8 @@ std::int64_t sys_mprotect(SyscallContext& ctx) {
   const std::uint64_t end = range_end(ctx.ps, addr, ctx.arg[1]);
   if (end == 0 || !ctx.ps.vmas.covers(addr, end)) return -ENOMEM;
   for (const Vma& piece : ctx.ps.vmas.slice(addr, end)) {
-    if (piece.shared && piece.file && (prot & abi::kProtWrite) != 0) return -EACCES;
+    // A shared mapping of a file opened read-only can never become writable.
+    if (piece.shared && piece.file && !piece.synced && (prot & abi::kProtWrite) != 0) return -EACCES;
   }
   ctx.code_changed = ctx.ps.vmas.any_executable(addr, end);
   auto changed = protect_area(ctx.ps, addr, end, prot);
@@ -252,11 +277,14 @@ std::int64_t sys_madvise(SyscallContext& ctx) {
   // again and private file pages as the file. Other advice is a hint.
   if (advice == abi::kMadvDontNeed) {
     ctx.code_changed = ctx.ps.vmas.any_executable(addr, end);
+    // Shared file pages keep their data (it is the file's): write it back first.
+    write_back_shared_files(ctx.ps, addr, end);
     for (const Vma& piece : ctx.ps.vmas.slice(addr, end)) {
       auto fresh = ctx.ps.memory->map_fixed(piece.start, piece.end - piece.start, page_perms(piece.prot));
       if (!fresh) return map_failure(fresh.error());
       if (piece.file) fill_from_file(ctx.ps, piece);
     }
+    restart_shared_file_images(ctx.ps, addr, end);
   }
   return ctx.ps.vmas.covers(addr, end) ? 0 : -ENOMEM;
 }
@@ -269,8 +297,9 @@ std::int64_t sys_msync(SyscallContext& ctx) {
   if ((flags & kAsync) != 0 && (flags & kSync) != 0) return -EINVAL;
   const std::uint64_t end = range_end(ctx.ps, addr, ctx.arg[1]);
   if (end == 0 && ctx.arg[1] != 0) return -ENOMEM;
-  // Every mapping is private here, so there is nothing to write back.
-  return ctx.ps.vmas.covers(addr, end) ? 0 : -ENOMEM;
+  if (!ctx.ps.vmas.covers(addr, end)) return -ENOMEM;
+  write_back_shared_files(ctx.ps, addr, end);
+  return 0;
 }
 
 std::int64_t sys_riscv_flush_icache(SyscallContext& ctx) {

@@ -9,6 +9,7 @@
 
 #include "guest_abi.hpp"
 #include "guest_io.hpp"
+#include "shared_file_sync.hpp"
 #include "signal_delivery.hpp"
 #include "syscall_support.hpp"
 
@@ -23,6 +24,7 @@ constexpr std::uint64_t kFutexPrivate = 128, kFutexClockRealtime = 256;
 constexpr std::uint32_t kFutexTidMask = 0x3fffffff;
 
 std::int64_t exit_with(SyscallContext& ctx) {
+  write_back_shared_files(ctx.ps, 0, ctx.ps.layout.limit);
   ctx.ps.exited = true;
   ctx.ps.exit_status = static_cast<int>(ctx.arg[0] & 0xff);
   return 0;

@@ -24,7 +24,7 @@ void VmaMap::merge_at(std::uint64_t addr) {
   const Vma& a = left->second;
   const Vma& b = right->second;
   const bool same = a.end == b.start && a.prot == b.prot && a.kind == b.kind && a.shared == b.shared &&
-                    a.file == b.file && a.name == b.name &&
+                    a.file == b.file && a.synced == b.synced && a.name == b.name &&
                     (!a.file || a.file_offset + (a.end - a.start) == b.file_offset);
   if (!same) return;
   left->second.end = b.end;

@@ -17,15 +17,26 @@ namespace vm::engine::linux_user {
 
 enum class VmaKind : std::uint8_t { kAnonymous, kFile, kHeap, kStack, kImage, kTrampoline };
 
+// A writable MAP_SHARED file mapping lives in guest memory as a copy of the
+// file; this is the file's content as last synchronised, so write-back can
+// send only the bytes the guest changed. Indexed by file offset.
+struct SharedFileImage {
+  std::uint64_t offset = 0;  // file offset of bytes[0]
+  std::vector<std::uint8_t> bytes;
+};
+
 struct Vma {
   std::uint64_t start = 0;
   std::uint64_t end = 0;  // exclusive, page-aligned
   std::uint8_t prot = 0;  // guest PROT_READ/WRITE/EXEC bits
   VmaKind kind = VmaKind::kAnonymous;
-  bool shared = false;                 // MAP_SHARED (emulated as a private copy)
+  bool shared = false;                 // MAP_SHARED
   std::shared_ptr<const HostFd> file;  // backing file of a kFile area
   std::uint64_t file_offset = 0;       // file offset that `start` maps
-  std::string name;                    // path shown in /proc/self/maps
+  // Set for MAP_SHARED mappings of files opened for writing: guest changes
+  // are written back at msync, munmap, remapping and exit.
+  std::shared_ptr<SharedFileImage> synced;
+  std::string name;  // path shown in /proc/self/maps
 };
 
 // An area without file backing.
