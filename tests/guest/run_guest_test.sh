@@ -115,7 +115,14 @@ fi
 if [[ -n $stderr_text ]] && ! grep -qF -- "$stderr_text" "$work/vm.err"; then
     fail "vm stderr does not contain '$stderr_text'"
 fi
-((failures == 0)) || show_stderr vm
+if ((failures > 0)); then
+    show_stderr vm
+    # vm reports guest signals itself; a bare signal death is vm crashing.
+    if ((vm_status > 128 && vm_status != 124)) && ! grep -q '^vm: guest SIG' "$work/vm.err"; then
+        echo "note: vm died from signal $((vm_status - 128)) without a 'vm: guest SIG...' report:" \
+            "the host process itself probably crashed"
+    fi
+fi
 
 if [[ -n $qemu ]]; then
     run_one qemu "$qemu" "$program" ${guest_args[@]+"${guest_args[@]}"}
