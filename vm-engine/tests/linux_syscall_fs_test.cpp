@@ -5,6 +5,7 @@
 
 #include <sys/stat.h>
 
+#include <cstdio>
 #include <set>
 
 #include "linux_test_support.hpp"
@@ -285,4 +286,26 @@ TEST_CASE("exit_group ends the process with its status", "[linux][syscall]") {
   CHECK(t.process().exit_status() == 300 % 256);
   // Nothing runs after exit.
   CHECK(t.process().handle_ecall(t.cpu()) == SyscallOutcome::kExited);
+}
+
+TEST_CASE("/proc/self/maps describes the guest's mappings", "[linux][fs]") {
+  TestProcess t;
+  REQUIRE(t.ok());
+  const std::uint64_t buf = t.scratch();
+  t.poke_string(buf, "/proc/self/maps");
+  const std::int64_t fd = t.call(nr::openat, kAtFdCwd, buf, kORdonly, 0);
+  REQUIRE(fd >= 0);
+  const std::int64_t n = t.call(nr::read, fd, buf + 4096, 16384);
+  REQUIRE(n > 0);
+  std::string text(static_cast<std::size_t>(n), '\0');
+  t.memory().read(buf + 4096, std::span(reinterpret_cast<std::uint8_t*>(text.data()), text.size()));
+  const std::string prog = std::filesystem::canonical(t.dir().file("prog")).string();
+  CHECK_THAT(text, Catch::StartsWith("00010000-00011000 r-xp 00000000 "));
+  CHECK_THAT(text, Catch::Contains(" " + prog + "\n00012000-00013000 rw-p 00001000 "));
+  CHECK_THAT(text, Catch::Contains("3fff7ff000-3ffffff000 rw-p 00000000 00:00 0"));
+  CHECK_THAT(text, Catch::EndsWith("[stack]\n"));
+  // The scratch mapping itself is listed, anonymous and private.
+  char line[64];
+  std::snprintf(line, sizeof(line), "%08llx-", static_cast<unsigned long long>(buf));
+  CHECK_THAT(text, Catch::Contains(line));
 }

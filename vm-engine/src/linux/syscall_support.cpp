@@ -18,12 +18,17 @@ int host_dirfd(const ProcessState& ps, std::uint64_t guest_dirfd) {
   return ps.fds.host(int_arg(guest_dirfd));
 }
 
-std::string current_directory(const ProcessState& ps) {
+std::string host_fd_path(int host_fd) {
   std::array<char, 4096> buf{};
-  const std::string link = fmt::format("/proc/self/fd/{}", ps.cwd.get());
+  const std::string link = fmt::format("/proc/self/fd/{}", host_fd);
   const ssize_t n = ::readlink(link.c_str(), buf.data(), buf.size());
-  if (n <= 0) return "/";
+  if (n <= 0) return "";
   return std::string(buf.data(), static_cast<std::size_t>(n));
+}
+
+std::string current_directory(const ProcessState& ps) {
+  const std::string path = host_fd_path(ps.cwd.get());
+  return path.empty() ? "/" : path;
 }
 
 std::optional<std::string> proc_self_link(const ProcessState& ps, const std::string& path) {

@@ -25,6 +25,9 @@ std::uint64_t fd_limit(const ProcessState& ps);
 // directory. -1 if the guest fd is not open.
 int host_dirfd(const ProcessState& ps, std::uint64_t guest_dirfd);
 
+// The path a host descriptor refers to (from /proc/self/fd), or "" if unknown.
+std::string host_fd_path(int host_fd);
+
 // The guest's working directory as an absolute path.
 std::string current_directory(const ProcessState& ps);
 

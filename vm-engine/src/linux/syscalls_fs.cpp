@@ -14,6 +14,7 @@
 #include "guest_abi.hpp"
 #include "guest_io.hpp"
 #include "open_flags.hpp"
+#include "proc_files.hpp"
 #include "syscall_support.hpp"
 
 namespace vm::engine::linux_user {
@@ -95,6 +96,11 @@ std::int64_t sys_openat(SyscallContext& ctx) {
   if (const std::int64_t err = read_path_arg(ctx.ps, ctx.arg[1], path); err != 0) return err;
   if (dir < 0 && path.rfind('/', 0) != 0) return -EBADF;
   const std::uint64_t flags = ctx.arg[2];
+  HostFd synthesised;
+  if (auto opened = open_proc_file(ctx.ps, path, synthesised)) {
+    if (*opened < 0) return *opened;
+    return ctx.ps.fds.install(std::move(synthesised), (flags & abi::kOCloexec) != 0, 0, fd_limit(ctx.ps));
+  }
   // Host descriptors are always close-on-exec; the guest's flag is bookkeeping.
   const int host_flags = host_open_flags(flags) | O_CLOEXEC;
   const auto mode = static_cast<mode_t>(ctx.arg[3] & 07777 & ~ctx.ps.umask);

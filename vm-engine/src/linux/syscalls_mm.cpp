@@ -194,7 +194,7 @@ std::int64_t sys_mmap(SyscallContext& ctx) {
     if (!file->valid()) return -errno;
     vma.file = std::move(file);
     vma.file_offset = offset;
-    vma.name = "file";
+    vma.name = host_fd_path(host);
   }
   Vma piece = vma;
   auto mapped = map_area(ctx.ps, std::move(vma));
