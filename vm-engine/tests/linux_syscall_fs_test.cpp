@@ -309,3 +309,24 @@ TEST_CASE("/proc/self/maps describes the guest's mappings", "[linux][fs]") {
   std::snprintf(line, sizeof(line), "%08llx-", static_cast<unsigned long long>(buf));
   CHECK_THAT(text, Catch::Contains(line));
 }
+
+TEST_CASE("/proc/self/fd/N names the guest's descriptor N", "[linux][fs]") {
+  TestProcess t;
+  REQUIRE(t.ok());
+  t.dir().write("target.txt", {'t'});
+  const std::uint64_t buf = t.scratch();
+  const std::int64_t fd = open_path(t, buf, t.dir().file("target.txt"), kORdonly);
+  REQUIRE(fd == 3);
+  const std::string link = "/proc/self/fd/3";
+  t.poke_string(buf, link);
+  const std::string expected = std::filesystem::canonical(t.dir().file("target.txt")).string();
+  CHECK(t.call(nr::readlinkat, kAtFdCwd, buf, buf + 1024, 4096) == static_cast<std::int64_t>(expected.size()));
+  // Opening through it reaches the same file, not the host's descriptor 3.
+  const std::int64_t again = t.call(nr::openat, kAtFdCwd, buf, kORdonly, 0);
+  REQUIRE(again >= 0);
+  CHECK(t.call(nr::read, again, buf + 2048, 1) == 1);
+  CHECK(t.peek<char>(buf + 2048) == 't');
+  t.poke_string(buf, "/proc/self/fd/77");
+  CHECK(t.call(nr::readlinkat, kAtFdCwd, buf, buf + 1024, 4096) == kEnoent);
+  CHECK(t.call(nr::openat, kAtFdCwd, buf, kORdonly, 0) == kEnoent);
+}

@@ -190,3 +190,13 @@ TEST_CASE("--strace logs decoded calls", "[linux][strace]") {
                     "directory)\n" +
                     pid + " exit_group(3) = ?\n");
 }
+
+TEST_CASE("CPU clocks are readable for the guest itself only", "[linux][system]") {
+  TestProcess t;
+  REQUIRE(t.ok());
+  const std::uint64_t buf = t.scratch();
+  auto cpu_clock = [](int pid) { return static_cast<std::uint64_t>(static_cast<std::int64_t>((~pid << 3) | 2)); };
+  CHECK(t.call(nr::clock_gettime, cpu_clock(0), buf) == 0);
+  CHECK(t.call(nr::clock_gettime, cpu_clock(::getpid()), buf) == 0);
+  CHECK(t.call(nr::clock_gettime, cpu_clock(1), buf) == -22);
+}

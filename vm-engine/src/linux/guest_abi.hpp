@@ -28,16 +28,14 @@ inline constexpr std::uint64_t kFDupFd = 0, kFGetFd = 1, kFSetFd = 2, kFGetFl = 
 inline constexpr std::uint64_t kFdCloexec = 1;
 inline constexpr std::uint64_t kOCloexec = 02000000;
 
-// ioctl
-inline constexpr std::uint64_t kTcGets = 0x5401, kTiocGWinSz = 0x5413;
-inline constexpr std::uint64_t kKernelTermiosSize = 36, kWinsizeSize = 8;
-
 // signals
 inline constexpr int kNumSignals = 64;  // _NSIG
 inline constexpr int kSigKill = 9, kSigStop = 19;
 inline constexpr std::uint64_t kSigDfl = 0, kSigIgn = 1;
-inline constexpr std::uint64_t kSaSiginfo = 0x4, kSaOnStack = 0x08000000, kSaRestart = 0x10000000,
-                               kSaNoDefer = 0x40000000, kSaResetHand = 0x80000000;
+// sa_flags the kernel acts on. (SA_SIGINFO changes nothing on riscv64: the
+// handler always gets a0..a2; SA_RESTART changes nothing while no syscall
+// is ever interrupted.)
+inline constexpr std::uint64_t kSaOnStack = 0x08000000, kSaNoDefer = 0x40000000, kSaResetHand = 0x80000000;
 inline constexpr std::uint64_t kSigBlock = 0, kSigUnblock = 1, kSigSetMask = 2;
 inline constexpr std::uint64_t kSigsetSize = 8;  // the kernel's sigset_t (64 signals)
 inline constexpr std::int64_t kSsOnStack = 1, kSsDisable = 2;
@@ -53,8 +51,8 @@ inline constexpr std::uint64_t kNrRtSigreturn = 139;
 // Layout of the riscv64 rt signal frame: siginfo (128 bytes) then ucontext.
 inline constexpr std::uint64_t kSiginfoSize = 128;
 inline constexpr std::uint64_t kUcontextOffset = kSiginfoSize;
-inline constexpr std::uint64_t kUcFlagsOff = 0, kUcLinkOff = 8, kUcStackOff = 16, kUcSigmaskOff = 40,
-                               kUcMcontextOff = 176;
+// uc_flags (0) and uc_link (8) stay zero.
+inline constexpr std::uint64_t kUcStackOff = 16, kUcSigmaskOff = 40, kUcMcontextOff = 176;
 inline constexpr std::uint64_t kUcontextSize = 960;
 inline constexpr std::uint64_t kSigFrameSize = kSiginfoSize + kUcontextSize;
 // In uc_mcontext: pc, x1..x31 (32 words), then f0..f31 (64-bit each) and fcsr.

@@ -31,12 +31,17 @@ std::string host_fd_path(int host_fd);
 // The guest's working directory as an absolute path.
 std::string current_directory(const ProcessState& ps);
 
-// The target of the /proc/self links the guest must see as its own
-// ("/proc/self/exe", "/proc/<pid>/exe", "/proc/self/cwd"), if `path` is one.
-std::optional<std::string> proc_self_link(const ProcessState& ps, const std::string& path);
+// What readlink sees for the /proc/self links that must describe the guest
+// ("/proc/self/exe", "/proc/self/cwd", "/proc/self/fd/N", also by pid).
+struct ProcSelfLink {
+  enum Kind { kNotOurs, kTarget, kMissing } kind = kNotOurs;
+  std::string target;
+};
+ProcSelfLink proc_self_link(const ProcessState& ps, const std::string& path);
 
-// Reads a path argument (-EFAULT, -ENAMETOOLONG) and rewrites the
-// /proc/self links above to the host paths they stand for.
+// Reads a path argument (-EFAULT, -ENAMETOOLONG) and rewrites paths through
+// the /proc/self links above to host paths naming the same thing
+// (-ENOENT for /proc/self/fd/N of a closed guest fd).
 std::int64_t read_path_arg(const ProcessState& ps, std::uint64_t addr, std::string& out);
 
 }  // namespace vm::engine::linux_user

@@ -169,8 +169,10 @@ std::int64_t sys_readlinkat(SyscallContext& ctx) {
   std::string path;
   if (const std::int64_t err = read_guest_string(*ctx.ps.memory, ctx.arg[1], path); err != 0) return err;
   std::string target;
-  if (auto own = proc_self_link(ctx.ps, path)) {
-    target = *own;
+  const ProcSelfLink own = proc_self_link(ctx.ps, path);
+  if (own.kind == ProcSelfLink::kMissing) return -ENOENT;
+  if (own.kind == ProcSelfLink::kTarget) {
+    target = own.target;
   } else {
     const int dir = host_dirfd(ctx.ps, ctx.arg[0]);
     if (dir < 0 && path.rfind('/', 0) != 0) return -EBADF;

@@ -20,17 +20,31 @@ std::int64_t read_timespec(const SyscallContext& ctx, std::uint64_t addr, timesp
   return 0;
 }
 
+// Negative clock ids are the CPU clocks of a process or thread (~pid << 3 |
+// type): the guest may read its own, but must not probe host processes.
+std::int64_t check_clock(const SyscallContext& ctx, std::uint64_t reg, clockid_t& out) {
+  const int id = int_arg(reg);
+  out = static_cast<clockid_t>(id);
+  if (id >= 0) return 0;
+  const int pid = ~id >> 3;
+  return (pid == 0 || pid == ctx.ps.pid) ? 0 : -EINVAL;
+}
+
 }  // namespace
 
 std::int64_t sys_clock_gettime(SyscallContext& ctx) {
   timespec now{};
-  if (::clock_gettime(static_cast<clockid_t>(int_arg(ctx.arg[0])), &now) < 0) return -errno;
+  clockid_t clock{};
+  if (const std::int64_t err = check_clock(ctx, ctx.arg[0], clock); err != 0) return err;
+  if (::clock_gettime(clock, &now) < 0) return -errno;
   return write_guest(*ctx.ps.memory, ctx.arg[1], now) ? 0 : -EFAULT;
 }
 
 std::int64_t sys_clock_getres(SyscallContext& ctx) {
   timespec res{};
-  if (::clock_getres(static_cast<clockid_t>(int_arg(ctx.arg[0])), &res) < 0) return -errno;
+  clockid_t clock{};
+  if (const std::int64_t err = check_clock(ctx, ctx.arg[0], clock); err != 0) return err;
+  if (::clock_getres(clock, &res) < 0) return -errno;
   if (ctx.arg[1] == 0) return 0;
   return write_guest(*ctx.ps.memory, ctx.arg[1], res) ? 0 : -EFAULT;
 }
@@ -68,7 +82,9 @@ std::int64_t sys_clock_nanosleep(SyscallContext& ctx) {
   const int flags = int_arg(ctx.arg[1]);
   timespec remaining{};
   // Returns the error number directly, not -1/errno.
-  const int err = ::clock_nanosleep(static_cast<clockid_t>(int_arg(ctx.arg[0])), flags, &request, &remaining);
+  clockid_t clock{};
+  if (const std::int64_t bad = check_clock(ctx, ctx.arg[0], clock); bad != 0) return bad;
+  const int err = ::clock_nanosleep(clock, flags, &request, &remaining);
   if (err == EINTR && (flags & TIMER_ABSTIME) == 0 && ctx.arg[3] != 0) {
     write_guest(*ctx.ps.memory, ctx.arg[3], remaining);
   }
