@@ -3,6 +3,8 @@
 // one-line report and 128+signal status), masks, kill to self, sigaltstack.
 #include <catch2/catch.hpp>
 
+#include <signal.h>
+
 #include <array>
 #include <sstream>
 
@@ -311,4 +313,28 @@ TEST_CASE("rt_sigprocmask bookkeeping", "[linux][signal]") {
   CHECK(t.peek<std::uint64_t>(buf + 8) == bit(kSigUsr1));  // SIGKILL/SIGSTOP stay unblocked
   CHECK(t.call(nr::rt_sigprocmask, 7, buf, 0, kSigsetSize) == -22);
   CHECK(t.call(nr::rt_sigprocmask, 0, buf, 0, 4) == -22);
+}
+
+TEST_CASE("writing to a broken pipe is EPIPE plus a guest SIGPIPE, never a host SIGPIPE", "[linux][signal]") {
+  TestProcess t;
+  REQUIRE(t.ok());
+  const std::uint64_t buf = t.scratch(4096);
+  REQUIRE(t.call(nr::pipe2, buf, 0) == 0);
+  const auto read_fd = t.peek<std::int32_t>(buf);
+  const auto write_fd = t.peek<std::int32_t>(buf + 4);
+  REQUIRE(t.call(nr::close, read_fd) == 0);
+  // With SIGPIPE ignored the guest sees only EPIPE.
+  install(t, 13, 1 /*SIG_IGN*/, 0);
+  CHECK(t.call(nr::write, write_fd, buf, 1) == -32);
+  CHECK_FALSE(t.process().exited());
+  // By default the guest dies of it (and the test process survives to check).
+  install(t, 13, 0 /*SIG_DFL*/, 0);
+  StderrCapture capture;
+  t.call(nr::write, write_fd, buf, 1);
+  CHECK(t.last_outcome() == SyscallOutcome::kExited);
+  CHECK(t.process().exit_status() == 128 + 13);
+  CHECK_THAT(capture.text(), Catch::Contains("vm: guest SIGPIPE at pc 0x") && Catch::Contains("(broken pipe)"));
+  sigset_t pending;
+  sigpending(&pending);
+  CHECK(sigismember(&pending, SIGPIPE) == 0);
 }

@@ -50,7 +50,8 @@ void deliver_pending_signals(ProcessState& ps, CpuState& cpu) {
     const int sig = __builtin_ctzll(ready) + 1;
     ps.signals.pending &= ~signal_bit(sig);
     const SignalInfo info = ps.signals.pending_info[static_cast<std::size_t>(sig)];
-    if (deliver(ps, cpu, sig, info, fmt::format(" at pc {:#x} (sent by the guest)", cpu.pc))) return;
+    const char* cause = info.cause != nullptr ? info.cause : "sent by the guest";
+    if (deliver(ps, cpu, sig, info, fmt::format(" at pc {:#x} ({})", cpu.pc, cause))) return;
   }
 }
 

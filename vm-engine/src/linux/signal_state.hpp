@@ -34,6 +34,7 @@ struct SignalInfo {
   std::uint64_t addr = 0;  // si_addr for faults
   std::int32_t pid = 0;    // si_pid / si_uid for kill()
   std::uint32_t uid = 0;
+  const char* cause = nullptr;  // for the report if it kills; nullptr: the guest sent it
 };
 
 struct AltStack {

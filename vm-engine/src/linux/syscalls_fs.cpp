@@ -13,8 +13,10 @@
 
 #include "guest_abi.hpp"
 #include "guest_io.hpp"
+#include "host_sigpipe.hpp"
 #include "open_flags.hpp"
 #include "proc_files.hpp"
+#include "signal_delivery.hpp"
 #include "syscall_support.hpp"
 
 namespace vm::engine::linux_user {
@@ -34,9 +36,15 @@ std::uint8_t* guest_buffer(const ProcessState& ps, std::uint64_t addr, std::uint
 using HostIo = ssize_t (*)(int, void*, std::size_t, off_t, bool);
 
 ssize_t plain_read(int fd, void* buf, std::size_t len, off_t, bool) { return ::read(fd, buf, len); }
-ssize_t plain_write(int fd, void* buf, std::size_t len, off_t, bool) { return ::write(fd, buf, len); }
+ssize_t plain_write(int fd, void* buf, std::size_t len, off_t, bool) {
+  const SigpipeShield shield;
+  return ::write(fd, buf, len);
+}
 ssize_t positioned_read(int fd, void* buf, std::size_t len, off_t off, bool) { return ::pread(fd, buf, len, off); }
-ssize_t positioned_write(int fd, void* buf, std::size_t len, off_t off, bool) { return ::pwrite(fd, buf, len, off); }
+ssize_t positioned_write(int fd, void* buf, std::size_t len, off_t off, bool) {
+  const SigpipeShield shield;
+  return ::pwrite(fd, buf, len, off);
+}
 
 // read/write/pread64/pwrite64: `into_guest` means the guest buffer is the
 // destination (read), which needs write permission on its pages.
@@ -85,7 +93,22 @@ std::int64_t vector_transfer(SyscallContext& ctx, bool into_guest) {
     }
   }
   const int n = static_cast<int>(host_iov.size());
-  return host_result(into_guest ? ::readv(host, host_iov.data(), n) : ::writev(host, host_iov.data(), n));
+  if (into_guest) return host_result(::readv(host, host_iov.data(), n));
+  const SigpipeShield shield;
+  return host_result(::writev(host, host_iov.data(), n));
+}
+
+// Linux sends SIGPIPE along with EPIPE to a writer whose reader is gone.
+std::int64_t raise_sigpipe_on_epipe(SyscallContext& ctx, std::int64_t result) {
+  if (result == -EPIPE) {
+    queue_signal(ctx.ps, 13,
+                 SignalInfo{.signo = 13,
+                            .code = abi::kSiUser,
+                            .pid = ctx.ps.pid,
+                            .uid = static_cast<std::uint32_t>(::getuid()),
+                            .cause = "broken pipe"});
+  }
+  return result;
 }
 
 }  // namespace
@@ -112,11 +135,15 @@ std::int64_t sys_openat(SyscallContext& ctx) {
 std::int64_t sys_close(SyscallContext& ctx) { return ctx.ps.fds.close(int_arg(ctx.arg[0])) ? 0 : -EBADF; }
 
 std::int64_t sys_read(SyscallContext& ctx) { return transfer(ctx, plain_read, true, false); }
-std::int64_t sys_write(SyscallContext& ctx) { return transfer(ctx, plain_write, false, false); }
+std::int64_t sys_write(SyscallContext& ctx) {
+  return raise_sigpipe_on_epipe(ctx, transfer(ctx, plain_write, false, false));
+}
 std::int64_t sys_pread64(SyscallContext& ctx) { return transfer(ctx, positioned_read, true, true); }
-std::int64_t sys_pwrite64(SyscallContext& ctx) { return transfer(ctx, positioned_write, false, true); }
+std::int64_t sys_pwrite64(SyscallContext& ctx) {
+  return raise_sigpipe_on_epipe(ctx, transfer(ctx, positioned_write, false, true));
+}
 std::int64_t sys_readv(SyscallContext& ctx) { return vector_transfer(ctx, true); }
-std::int64_t sys_writev(SyscallContext& ctx) { return vector_transfer(ctx, false); }
+std::int64_t sys_writev(SyscallContext& ctx) { return raise_sigpipe_on_epipe(ctx, vector_transfer(ctx, false)); }
 
 std::int64_t sys_lseek(SyscallContext& ctx) {
   const int host = ctx.ps.fds.host(int_arg(ctx.arg[0]));
