@@ -2,6 +2,8 @@
 // with their effects checked in the address space.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "linux_test_support.hpp"
 
 using namespace linux_test;
@@ -294,4 +296,22 @@ TEST_CASE("riscv_flush_icache reports a code change", "[linux][mm]") {
   CHECK(t.call(259, 0, 0, 0) == 0);
   CHECK(t.last_outcome() == SyscallOutcome::kCodeChanged);
   CHECK(t.call(259, 0, 0, 2) == kEinval);
+}
+
+TEST_CASE("when the mmap area is full, mappings go between it and the stack's guard gap", "[linux][mm]") {
+  TestProcess t(default_spec(), {}, {}, 32);  // a 4 GiB guest fills quickly
+  REQUIRE(t.ok());
+  const std::uint64_t stack_bottom = (std::uint64_t{1} << 32) - 4096 - (8u << 20);
+  const std::uint64_t mmap_base = (std::uint64_t{1} << 32) - 4096 - (128u << 20);
+  std::uint64_t highest = 0;
+  std::int64_t last = 0;
+  for (std::uint64_t chunk : {std::uint64_t{256} << 20, std::uint64_t{1} << 20}) {
+    while ((last = map_anon(t, 0, chunk, kProtNone)) > 0) {
+      highest = std::max(highest, static_cast<std::uint64_t>(last) + chunk);
+    }
+    CHECK(last == kEnomem);
+  }
+  CHECK(highest > mmap_base);                               // the fallback was used
+  CHECK(highest <= stack_bottom - 256 * 4096);              // but never the guard gap
+  CHECK(highest > stack_bottom - 256 * 4096 - (1u << 20));  // which is all that is left
 }

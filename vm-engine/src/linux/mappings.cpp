@@ -56,7 +56,8 @@ std::optional<std::uint64_t> find_unmapped_area(const ProcessState& ps, std::uin
   }
   if (auto below = ps.vmas.highest_gap(len, layout.mmap_min, layout.mmap_base)) return below;
   // Nothing below mmap_base: use what is left between it and the stack.
-  return ps.vmas.highest_gap(len, layout.mmap_min, layout.stack_bottom);
+  if (layout.stack_bottom < layout.mmap_min + kStackGuardGap) return std::nullopt;
+  return ps.vmas.highest_gap(len, layout.mmap_min, layout.stack_bottom - kStackGuardGap);
 }
 
 }  // namespace vm::engine::linux_user

@@ -31,8 +31,6 @@ using cross_arch::TrapCause;
 
 // Linux keeps mmap at least this far below the stack (mmap_base's MIN_GAP).
 constexpr std::uint64_t kMinStackGap = 128u << 20;
-// Linux's stack_guard_gap: 256 pages between the stack and anything below it.
-constexpr std::uint64_t kStackGuardGap = 256 * mem::kPageSize;
 
 // rt_sigreturn trampoline (the role of the vDSO's __vdso_rt_sigreturn):
 //   li a7, 139   (addi x17, x0, 139)
