@@ -27,8 +27,12 @@ constexpr std::uint64_t kMin64 = 0x8000000000000000, kMax64 = 0x7fffffffffffffff
 constexpr std::uint32_t kNV = fp::kFlagNV, kNX = fp::kFlagNX;
 
 std::uint32_t enc(InsnId id, unsigned rd, unsigned rs1, unsigned rs2 = 0, unsigned rm = 0, std::int64_t imm = 0) {
-  return rv::encode(rv::DecodedInsn{.id = id, .rd = static_cast<std::uint8_t>(rd), .rs1 = static_cast<std::uint8_t>(rs1),
-                                    .rs2 = static_cast<std::uint8_t>(rs2), .rm = static_cast<std::uint8_t>(rm), .imm = imm});
+  return rv::encode(rv::DecodedInsn{.id = id,
+                                    .rd = static_cast<std::uint8_t>(rd),
+                                    .rs1 = static_cast<std::uint8_t>(rs1),
+                                    .rs2 = static_cast<std::uint8_t>(rs2),
+                                    .rm = static_cast<std::uint8_t>(rm),
+                                    .imm = imm});
 }
 
 std::uint32_t enc_csr(InsnId id, unsigned rd, unsigned rs1_or_uimm, std::uint16_t csr) {
@@ -69,21 +73,32 @@ class Directed {
 RegPreset X(unsigned r, std::uint64_t v) { return {false, r, v}; }
 RegPreset F(unsigned r, std::uint64_t v) { return {true, r, v}; }
 
-std::uint64_t sext32(std::uint64_t v) { return static_cast<std::uint64_t>(static_cast<std::int64_t>(static_cast<std::int32_t>(v))); }
+std::uint64_t sext32(std::uint64_t v) {
+  return static_cast<std::uint64_t>(static_cast<std::int64_t>(static_cast<std::int32_t>(v)));
+}
 
 TEST_CASE("lockstep: division by zero and signed overflow", "[lockstep][directed]") {
-  struct Case { InsnId id; std::uint64_t a, b, expected; };
+  struct Case {
+    InsnId id;
+    std::uint64_t a, b, expected;
+  };
   const Case cases[] = {
-      {InsnId::DIV, 7, 0, ~0ull},         {InsnId::DIVU, 7, 0, ~0ull},
-      {InsnId::REM, 7, 0, 7},             {InsnId::REMU, 7, 0, 7},
-      {InsnId::DIV, kMin64, ~0ull, kMin64}, {InsnId::REM, kMin64, ~0ull, 0},
-      {InsnId::DIVU, kMin64, ~0ull, 0},   {InsnId::REMU, kMin64, ~0ull, kMin64},
+      {InsnId::DIV, 7, 0, ~0ull},
+      {InsnId::DIVU, 7, 0, ~0ull},
+      {InsnId::REM, 7, 0, 7},
+      {InsnId::REMU, 7, 0, 7},
+      {InsnId::DIV, kMin64, ~0ull, kMin64},
+      {InsnId::REM, kMin64, ~0ull, 0},
+      {InsnId::DIVU, kMin64, ~0ull, 0},
+      {InsnId::REMU, kMin64, ~0ull, kMin64},
       {InsnId::DIVW, 0x123456789, 0xffffffff00000000, ~0ull},
       {InsnId::DIVUW, 0x123456789, 0xffffffff00000000, ~0ull},
       {InsnId::REMW, 0x123456789, 0xffffffff00000000, 0x23456789},
       {InsnId::REMUW, 0xfffffffff0000000, 0x100000000, 0xfffffffff0000000},
-      {InsnId::DIVW, 0x80000000, ~0ull, 0xffffffff80000000}, {InsnId::REMW, 0x80000000, ~0ull, 0},
-      {InsnId::DIVUW, 0x80000000, ~0ull, 0},  {InsnId::REMUW, 0x80000000, ~0ull, 0xffffffff80000000},
+      {InsnId::DIVW, 0x80000000, ~0ull, 0xffffffff80000000},
+      {InsnId::REMW, 0x80000000, ~0ull, 0},
+      {InsnId::DIVUW, 0x80000000, ~0ull, 0},
+      {InsnId::REMUW, 0x80000000, ~0ull, 0xffffffff80000000},
       {InsnId::DIV, static_cast<std::uint64_t>(-7), 2, static_cast<std::uint64_t>(-3)},
       {InsnId::REM, static_cast<std::uint64_t>(-7), 2, static_cast<std::uint64_t>(-1)},
   };
@@ -114,31 +129,53 @@ TEST_CASE("lockstep: mul and every mulh variant", "[lockstep][directed]") {
 
 // What an AMO leaves in memory, per the A extension (W forms on 32 bits).
 std::uint64_t amo_result(InsnId id, std::uint64_t mem, std::uint64_t src, bool wide) {
-  const auto s = [&](std::uint64_t v) { return wide ? static_cast<std::int64_t>(v) : static_cast<std::int64_t>(static_cast<std::int32_t>(v)); };
+  const auto s = [&](std::uint64_t v) {
+    return wide ? static_cast<std::int64_t>(v) : static_cast<std::int64_t>(static_cast<std::int32_t>(v));
+  };
   const auto u = [&](std::uint64_t v) { return wide ? v : (v & 0xffffffffu); };
   switch (id) {
-    case InsnId::AMOSWAP_W: case InsnId::AMOSWAP_D: return src;
-    case InsnId::AMOADD_W: case InsnId::AMOADD_D: return mem + src;
-    case InsnId::AMOXOR_W: case InsnId::AMOXOR_D: return mem ^ src;
-    case InsnId::AMOAND_W: case InsnId::AMOAND_D: return mem & src;
-    case InsnId::AMOOR_W: case InsnId::AMOOR_D: return mem | src;
-    case InsnId::AMOMIN_W: case InsnId::AMOMIN_D: return s(mem) < s(src) ? mem : src;
-    case InsnId::AMOMAX_W: case InsnId::AMOMAX_D: return s(mem) > s(src) ? mem : src;
-    case InsnId::AMOMINU_W: case InsnId::AMOMINU_D: return u(mem) < u(src) ? mem : src;
-    case InsnId::AMOMAXU_W: case InsnId::AMOMAXU_D: return u(mem) > u(src) ? mem : src;
-    default: return 0;
+    case InsnId::AMOSWAP_W:
+    case InsnId::AMOSWAP_D:
+      return src;
+    case InsnId::AMOADD_W:
+    case InsnId::AMOADD_D:
+      return mem + src;
+    case InsnId::AMOXOR_W:
+    case InsnId::AMOXOR_D:
+      return mem ^ src;
+    case InsnId::AMOAND_W:
+    case InsnId::AMOAND_D:
+      return mem & src;
+    case InsnId::AMOOR_W:
+    case InsnId::AMOOR_D:
+      return mem | src;
+    case InsnId::AMOMIN_W:
+    case InsnId::AMOMIN_D:
+      return s(mem) < s(src) ? mem : src;
+    case InsnId::AMOMAX_W:
+    case InsnId::AMOMAX_D:
+      return s(mem) > s(src) ? mem : src;
+    case InsnId::AMOMINU_W:
+    case InsnId::AMOMINU_D:
+      return u(mem) < u(src) ? mem : src;
+    case InsnId::AMOMAXU_W:
+    case InsnId::AMOMAXU_D:
+      return u(mem) > u(src) ? mem : src;
+    default:
+      return 0;
   }
 }
 
 TEST_CASE("lockstep: every AMO, W and D", "[lockstep][directed]") {
-  const InsnId amos[] = {InsnId::AMOSWAP_W, InsnId::AMOADD_W, InsnId::AMOXOR_W,  InsnId::AMOAND_W,  InsnId::AMOOR_W,
-                         InsnId::AMOMIN_W,  InsnId::AMOMAX_W, InsnId::AMOMINU_W, InsnId::AMOMAXU_W, InsnId::AMOSWAP_D,
-                         InsnId::AMOADD_D,  InsnId::AMOXOR_D, InsnId::AMOAND_D,  InsnId::AMOOR_D,   InsnId::AMOMIN_D,
+  const InsnId amos[] = {InsnId::AMOSWAP_W, InsnId::AMOADD_W,  InsnId::AMOXOR_W,  InsnId::AMOAND_W,  InsnId::AMOOR_W,
+                         InsnId::AMOMIN_W,  InsnId::AMOMAX_W,  InsnId::AMOMINU_W, InsnId::AMOMAXU_W, InsnId::AMOSWAP_D,
+                         InsnId::AMOADD_D,  InsnId::AMOXOR_D,  InsnId::AMOAND_D,  InsnId::AMOOR_D,   InsnId::AMOMIN_D,
                          InsnId::AMOMAX_D,  InsnId::AMOMINU_D, InsnId::AMOMAXU_D};
   // Pairs that separate signed from unsigned and 32- from 64-bit compares.
-  const std::pair<std::uint64_t, std::uint64_t> operands[] = {
-      {0x00000000fffffff0, 0x0000000000000010}, {0x7fffffff80000000, 0x8000000000000001},
-      {0x0123456789abcdef, 0xfedcba9876543210}, {5, 5}};
+  const std::pair<std::uint64_t, std::uint64_t> operands[] = {{0x00000000fffffff0, 0x0000000000000010},
+                                                              {0x7fffffff80000000, 0x8000000000000001},
+                                                              {0x0123456789abcdef, 0xfedcba9876543210},
+                                                              {5, 5}};
   Directed d;
   const std::uint64_t addr = d.layout().data_base + 0x100;
   for (InsnId id : amos) {
@@ -175,32 +212,38 @@ TEST_CASE("lockstep: LR/SC pairs succeed once; SC without a reservation fails", 
 }
 
 TEST_CASE("lockstep: fcvt to integer saturates and flags invalid", "[lockstep][directed]") {
-  struct Case { InsnId id; std::uint64_t in; unsigned rm; std::uint64_t expected; std::uint32_t flags; };
+  struct Case {
+    InsnId id;
+    std::uint64_t in;
+    unsigned rm;
+    std::uint64_t expected;
+    std::uint32_t flags;
+  };
   const std::uint64_t kSNaNs = fp::nan_box(0x7fa00000), kNegInfS = fp::nan_box(0xff800000);
   const Case cases[] = {
       {InsnId::FCVT_W_D, kNaN64, 1, 0x7fffffff, kNV},
       {InsnId::FCVT_W_D, kInf64, 1, 0x7fffffff, kNV},
       {InsnId::FCVT_W_D, kNegInf64, 1, 0xffffffff80000000, kNV},
-      {InsnId::FCVT_W_D, 0x41e65a0bc0000000, 1, 0x7fffffff, kNV},          // 3e9
-      {InsnId::FCVT_W_D, 0xc1e0000000000000, 1, 0xffffffff80000000, 0},   // -2^31 exactly
-      {InsnId::FCVT_W_D, 0x41dfffffffe00000, 1, 0x7fffffff, kNX},         // 2^31 - 0.5
+      {InsnId::FCVT_W_D, 0x41e65a0bc0000000, 1, 0x7fffffff, kNV},        // 3e9
+      {InsnId::FCVT_W_D, 0xc1e0000000000000, 1, 0xffffffff80000000, 0},  // -2^31 exactly
+      {InsnId::FCVT_W_D, 0x41dfffffffe00000, 1, 0x7fffffff, kNX},        // 2^31 - 0.5
       {InsnId::FCVT_WU_D, kNaN64, 1, ~0ull, kNV},
-      {InsnId::FCVT_WU_D, 0xbff0000000000000, 1, 0, kNV},                 // -1.0
-      {InsnId::FCVT_WU_D, 0xbfe0000000000000, 1, 0, kNX},                 // -0.5 truncates to 0
-      {InsnId::FCVT_WU_D, 0x41efffffffe00000, 1, ~0ull, 0},               // 2^32 - 1
-      {InsnId::FCVT_WU_D, 0x41f2a05f20000000, 1, ~0ull, kNV},             // 5e9
+      {InsnId::FCVT_WU_D, 0xbff0000000000000, 1, 0, kNV},      // -1.0
+      {InsnId::FCVT_WU_D, 0xbfe0000000000000, 1, 0, kNX},      // -0.5 truncates to 0
+      {InsnId::FCVT_WU_D, 0x41efffffffe00000, 1, ~0ull, 0},    // 2^32 - 1
+      {InsnId::FCVT_WU_D, 0x41f2a05f20000000, 1, ~0ull, kNV},  // 5e9
       {InsnId::FCVT_L_D, kNaN64, 1, kMax64, kNV},
       {InsnId::FCVT_L_D, kNegInf64, 1, kMin64, kNV},
-      {InsnId::FCVT_L_D, 0x43e0000000000000, 1, kMax64, kNV},             // 2^63
-      {InsnId::FCVT_L_D, 0xc3e0000000000000, 1, kMin64, 0},               // -2^63
+      {InsnId::FCVT_L_D, 0x43e0000000000000, 1, kMax64, kNV},  // 2^63
+      {InsnId::FCVT_L_D, 0xc3e0000000000000, 1, kMin64, 0},    // -2^63
       {InsnId::FCVT_LU_D, kSNaN64, 1, ~0ull, kNV},
       {InsnId::FCVT_LU_D, 0xbff0000000000000, 1, 0, kNV},
-      {InsnId::FCVT_LU_D, 0x43f0000000000000, 1, ~0ull, kNV},             // 2^64
+      {InsnId::FCVT_LU_D, 0x43f0000000000000, 1, ~0ull, kNV},  // 2^64
       {InsnId::FCVT_W_S, kSNaNs, 1, 0x7fffffff, kNV},
       {InsnId::FCVT_W_S, kNegInfS, 1, 0xffffffff80000000, kNV},
       {InsnId::FCVT_WU_S, kNegInfS, 1, 0, kNV},
-      {InsnId::FCVT_L_S, fp::nan_box(0x5f000000), 1, kMax64, kNV},         // 2^63
-      {InsnId::FCVT_LU_S, fp::nan_box(0x5f800000), 1, ~0ull, kNV},         // 2^64
+      {InsnId::FCVT_L_S, fp::nan_box(0x5f000000), 1, kMax64, kNV},  // 2^63
+      {InsnId::FCVT_LU_S, fp::nan_box(0x5f800000), 1, ~0ull, kNV},  // 2^64
       {InsnId::FCVT_LU_S, kNegInfS, 1, 0, kNV},
   };
   Directed d;
@@ -213,7 +256,11 @@ TEST_CASE("lockstep: fcvt to integer saturates and flags invalid", "[lockstep][d
 }
 
 TEST_CASE("lockstep: fmin/fmax with signalling NaNs return the number", "[lockstep][directed]") {
-  struct Case { InsnId id; std::uint64_t a, b, expected; std::uint32_t flags; };
+  struct Case {
+    InsnId id;
+    std::uint64_t a, b, expected;
+    std::uint32_t flags;
+  };
   const std::uint64_t kOneS = fp::nan_box(0x3f800000), kSNaNs = fp::nan_box(0x7fa00000);
   const Case cases[] = {
       {InsnId::FMIN_D, kSNaN64, kOne64, kOne64, kNV},
@@ -238,9 +285,12 @@ TEST_CASE("lockstep: fmin/fmax with signalling NaNs return the number", "[lockst
 
 TEST_CASE("lockstep: each rounding mode, static and dynamic", "[lockstep][directed]") {
   // fcvt.w.d of ties and halves: RNE, RTZ, RDN, RUP, RMM.
-  struct Case { std::uint64_t in; std::int64_t expected[5]; };
+  struct Case {
+    std::uint64_t in;
+    std::int64_t expected[5];
+  };
   const Case cases[] = {
-      {0x4004000000000000, {2, 2, 2, 3, 3}},      // 2.5
+      {0x4004000000000000, {2, 2, 2, 3, 3}},       // 2.5
       {0xc004000000000000, {-2, -2, -3, -2, -3}},  // -2.5
       {0x3ff8000000000000, {2, 1, 1, 2, 2}},       // 1.5
       {0xbfe0000000000000, {0, 0, -1, 0, -1}},     // -0.5
@@ -257,14 +307,16 @@ TEST_CASE("lockstep: each rounding mode, static and dynamic", "[lockstep][direct
     const std::uint64_t third = 0x3fd5555555555555, three = 0x4008000000000000;
     d.run(enc(InsnId::FDIV_D, 1, 2, 3, rm), {F(2, kOne64), F(3, three)});
     d.run(enc(InsnId::FDIV_S, 1, 2, 3, 7), {F(2, fp::nan_box(0x3f800000)), F(3, fp::nan_box(0x40400000))}, rm << 5);
-    d.run(enc(InsnId::FADD_D, 1, 2, 3, rm), {F(2, kOne64), F(3, 0x3ca0000000000001)});   // 1 + just over half an ulp
+    d.run(enc(InsnId::FADD_D, 1, 2, 3, rm), {F(2, kOne64), F(3, 0x3ca0000000000001)});  // 1 + just over half an ulp
     d.run(enc(InsnId::FMUL_S, 1, 2, 3, rm), {F(2, fp::nan_box(0x3f800001)), F(3, fp::nan_box(0x3f7fffff))});
     d.run(enc(InsnId::FSQRT_D, 1, 2, 0, rm), {F(2, kTwo64)});
     d.run(enc(InsnId::FCVT_S_D, 1, 2, 0, rm), {F(2, third)});
     d.run(enc(InsnId::FCVT_S_L, 1, 5, 0, rm), {X(5, 0x7fffffffffffffff)});
     d.run(enc(InsnId::FCVT_D_LU, 1, 5, 0, rm), {X(5, 0xffffffffffffffff)});
-    d.run(enc(InsnId::FADD_D, 1, 2, 3, rm), {F(2, kOne64), F(3, 0xbff0000000000000)});  // exact zero: sign depends on RDN
-    rv::DecodedInsn fma{.id = InsnId::FMADD_D, .rd = 1, .rs1 = 2, .rs2 = 3, .rs3 = 4, .rm = static_cast<std::uint8_t>(rm)};
+    d.run(enc(InsnId::FADD_D, 1, 2, 3, rm),
+          {F(2, kOne64), F(3, 0xbff0000000000000)});  // exact zero: sign depends on RDN
+    rv::DecodedInsn fma{
+        .id = InsnId::FMADD_D, .rd = 1, .rs1 = 2, .rs2 = 3, .rs3 = 4, .rm = static_cast<std::uint8_t>(rm)};
     d.run(rv::encode(fma), {F(2, third), F(3, three), F(4, 0xbff0000000000000)});
   }
 }
@@ -343,7 +395,7 @@ TEST_CASE("NaN-boxing of single-precision operands and results (vm only)", "[loc
   m.set_f(3, kBoxedMinusOne);
   CHECK(run(enc(InsnId::FSGNJ_S, 1, 2, 3)).f[1] == fp::nan_box(0xffc00000));
   CHECK(run(enc(InsnId::FCVT_D_S, 1, 2, 0, 0)).f[1] == kNaN64);
-  CHECK(run(enc(InsnId::FCLASS_S, 7, 2)).x[7] == 0x200);  // quiet NaN
+  CHECK(run(enc(InsnId::FCLASS_S, 7, 2)).x[7] == 0x200);      // quiet NaN
   CHECK(run(enc(InsnId::FMV_X_W, 7, 2)).x[7] == 0x3f800000);  // raw move: no unboxing
   m.set_x(5, 0x12345678c0000000);
   CHECK(run(enc(InsnId::FMV_W_X, 1, 5)).f[1] == fp::nan_box(0xc0000000));

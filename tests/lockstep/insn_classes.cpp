@@ -12,20 +12,30 @@ InsnClass classify(InsnId id) {
   if (id == InsnId::SC_W || id == InsnId::SC_D) return InsnClass::kSc;
   switch (rv::insn_info(id).format) {
     case OperandFormat::Load:
-    case OperandFormat::FpLoad: return InsnClass::kLoad;
+    case OperandFormat::FpLoad:
+      return InsnClass::kLoad;
     case OperandFormat::Store:
-    case OperandFormat::FpStore: return InsnClass::kStore;
-    case OperandFormat::Amo: return InsnClass::kAmo;
-    case OperandFormat::Lr: return InsnClass::kLr;
-    case OperandFormat::Branch: return InsnClass::kBranch;
-    case OperandFormat::Jal: return InsnClass::kJal;
-    case OperandFormat::Jalr: return InsnClass::kJalr;
+    case OperandFormat::FpStore:
+      return InsnClass::kStore;
+    case OperandFormat::Amo:
+      return InsnClass::kAmo;
+    case OperandFormat::Lr:
+      return InsnClass::kLr;
+    case OperandFormat::Branch:
+      return InsnClass::kBranch;
+    case OperandFormat::Jal:
+      return InsnClass::kJal;
+    case OperandFormat::Jalr:
+      return InsnClass::kJalr;
     case OperandFormat::Csr:
-    case OperandFormat::CsrImm: return InsnClass::kCsr;
+    case OperandFormat::CsrImm:
+      return InsnClass::kCsr;
     // ecall, ebreak and fence.i leave the single-step model (they trap or
     // hand control to an environment); everything in this format is one.
-    case OperandFormat::System: return InsnClass::kExcluded;
-    default: return InsnClass::kPlain;
+    case OperandFormat::System:
+      return InsnClass::kExcluded;
+    default:
+      return InsnClass::kPlain;
   }
 }
 

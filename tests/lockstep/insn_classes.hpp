@@ -12,13 +12,13 @@ namespace vm::lockstep {
 namespace rv = vm::cross_arch::riscv;
 
 enum class InsnClass : std::uint8_t {
-  kPlain,     // register-to-register work, fence
-  kLoad,      // lb..ld, flw, fld
-  kStore,     // sb..sd, fsw, fsd
-  kAmo,       // amo*.w/d
-  kLr,        // lr.w/d
-  kSc,        // sc.w/d
-  kBranch,    // beq..bgeu
+  kPlain,   // register-to-register work, fence
+  kLoad,    // lb..ld, flw, fld
+  kStore,   // sb..sd, fsw, fsd
+  kAmo,     // amo*.w/d
+  kLr,      // lr.w/d
+  kSc,      // sc.w/d
+  kBranch,  // beq..bgeu
   kJal,
   kJalr,
   kCsr,       // csrr*

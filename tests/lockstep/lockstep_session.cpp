@@ -140,15 +140,16 @@ std::optional<std::uint32_t> LockstepSession::amo_min_max_w_operand(std::uint32_
 //  - amo{min,max}[u].w compare 32-bit values (QEMU 5.0's TCG compares the
 //    zero-extended memory word with the whole 64-bit register, a bug fixed
 //    in later QEMU).
-void LockstepSession::correct_oracle(const ArchState& before, std::uint32_t raw,
-                                     std::optional<std::uint32_t> amo_old, ArchState& oracle) {
+void LockstepSession::correct_oracle(const ArchState& before, std::uint32_t raw, std::optional<std::uint32_t> amo_old,
+                                     ArchState& oracle) {
   const rv::DecodedInsn d = rv::decode(raw);
   if (amo_old) correct_amo_min_max_w(d, before, *amo_old);
   if (rv::format_info(d.id).rd != rv::RegClass::kF) return;
   const bool single = writes_single(d.id);
   if (is_fused_multiply_add(d.id) && (oracle.fcsr & fp::kFlagNV) == 0) {
     const std::uint64_t a = before.f[d.rs1], b = before.f[d.rs2], c = before.f[d.rs3];
-    const bool inf_times_zero = (is_infinity(a, single) && is_zero(b, single)) || (is_zero(a, single) && is_infinity(b, single));
+    const bool inf_times_zero =
+        (is_infinity(a, single) && is_zero(b, single)) || (is_zero(a, single) && is_infinity(b, single));
     if (inf_times_zero && is_nan(c, single) && !is_signalling_nan(c, single)) {
       oracle.fcsr |= fp::kFlagNV;
       unicorn_->set_fcsr(oracle.fcsr);

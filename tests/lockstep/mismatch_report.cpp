@@ -11,9 +11,9 @@ namespace {
 
 namespace rv = vm::cross_arch::riscv;
 
-constexpr const char* kAbiNames[32] = {"zero", "ra", "sp",  "gp",  "tp", "t0", "t1", "t2", "s0", "s1", "a0",
-                                       "a1",   "a2", "a3",  "a4",  "a5", "a6", "a7", "s2", "s3", "s4", "s5",
-                                       "s6",   "s7", "s8",  "s9",  "s10", "s11", "t3", "t4", "t5", "t6"};
+constexpr const char* kAbiNames[32] = {"zero", "ra", "sp", "gp", "tp",  "t0",  "t1", "t2", "s0", "s1", "a0",
+                                       "a1",   "a2", "a3", "a4", "a5",  "a6",  "a7", "s2", "s3", "s4", "s5",
+                                       "s6",   "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6"};
 
 std::string fcsr_text(std::uint32_t fcsr) {
   return fmt::format("{:#04x} (frm {} fflags {}{}{}{}{})", fcsr, (fcsr >> 5) & 7, fcsr & 16 ? "NV " : "",
@@ -55,7 +55,8 @@ void compare_memory(const StepRecord& r, std::string& diffs) {
   if (std::memcmp(r.vm_data.data(), r.oracle_data.data(), r.vm_data.size()) == 0) return;
   for (std::size_t i = 0; i < r.vm_data.size(); ++i) {
     if (r.vm_data[i] != r.oracle_data[i])
-      diffs += fmt::format("  mem[{:#x}]: vm {:#04x}  unicorn {:#04x}\n", r.data_base + i, r.vm_data[i], r.oracle_data[i]);
+      diffs +=
+          fmt::format("  mem[{:#x}]: vm {:#04x}  unicorn {:#04x}\n", r.data_base + i, r.vm_data[i], r.oracle_data[i]);
   }
 }
 
@@ -74,9 +75,9 @@ std::optional<std::string> compare_step(const StepRecord& r) {
   compare_memory(r, diffs);
   if (diffs.empty()) return std::nullopt;
   const rv::DecodedInsn d = rv::decode(r.raw);
-  std::string out = fmt::format("lockstep mismatch at step {}, pc {:#x}\n  instruction: {:#0{}x}  {}{}\n", r.step,
-                                r.pc, r.raw, r.length == 2 ? 6 : 10, rv::disassemble(d, r.pc),
-                                r.length == 2 ? "  (compressed)" : "");
+  std::string out =
+      fmt::format("lockstep mismatch at step {}, pc {:#x}\n  instruction: {:#0{}x}  {}{}\n", r.step, r.pc, r.raw,
+                  r.length == 2 ? 6 : 10, rv::disassemble(d, r.pc), r.length == 2 ? "  (compressed)" : "");
   describe_inputs(r, out);
   return out + diffs;
 }

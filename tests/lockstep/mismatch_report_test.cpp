@@ -39,9 +39,9 @@ TEST_CASE("lockstep report: every kind of difference is reported", "[lockstep][r
     r.oracle.x[10] = 43;
     const auto report = compare_step(r);
     REQUIRE(report.has_value());
-    CHECK_THAT(*report, Catch::Contains("step 41") && Catch::Contains("pc 0x10040") &&
-                            Catch::Contains("0x02b50533") && Catch::Contains("mul\ta0,a0,a1") &&
-                            Catch::Contains("x11(a1)=0x0000000000000007") && Catch::Contains("x10 (a0)"));
+    CHECK_THAT(*report, Catch::Contains("step 41") && Catch::Contains("pc 0x10040") && Catch::Contains("0x02b50533") &&
+                            Catch::Contains("mul\ta0,a0,a1") && Catch::Contains("x11(a1)=0x0000000000000007") &&
+                            Catch::Contains("x10 (a0)"));
   }
   SECTION("an FP register") {
     StepRecord r = agreeing_record(vm_data, oracle_data);

@@ -8,14 +8,25 @@
 namespace vm::lockstep {
 namespace {
 
-using cross_arch::riscv::DecodedInsn;
 using cross_arch::riscv::decode;
+using cross_arch::riscv::DecodedInsn;
 namespace fp = cross_arch::riscv::fp;
 
 // Values where integer semantics have edges (signs, 32-bit boundaries).
-constexpr std::array<std::uint64_t, 14> kEdgeInts = {
-    0, 1, ~0ull, 2, ~1ull, 0x8000000000000000ull, 0x7fffffffffffffffull, 0xffffffff80000000ull,
-    0x7fffffffull, 0x80000000ull, 0xffffffffull, 0x100000000ull, 0xffffffff7fffffffull, 0x00000000ffff8000ull};
+constexpr std::array<std::uint64_t, 14> kEdgeInts = {0,
+                                                     1,
+                                                     ~0ull,
+                                                     2,
+                                                     ~1ull,
+                                                     0x8000000000000000ull,
+                                                     0x7fffffffffffffffull,
+                                                     0xffffffff80000000ull,
+                                                     0x7fffffffull,
+                                                     0x80000000ull,
+                                                     0xffffffffull,
+                                                     0x100000000ull,
+                                                     0xffffffff7fffffffull,
+                                                     0x00000000ffff8000ull};
 
 // Doubles where FP semantics have edges: signed zeros and infinities, quiet
 // and signalling NaNs with payloads, subnormals, ties, and the boundaries of
@@ -102,7 +113,8 @@ bool RandomProgram::shape(std::uint64_t pc, const ArchState& before, PlannedInsn
   if (d.id == cross_arch::riscv::InsnId::kIllegal) return false;
   insn.length = d.length;
   switch (classify(d.id)) {
-    case InsnClass::kExcluded: return false;
+    case InsnClass::kExcluded:
+      return false;
     case InsnClass::kBranch:
     case InsnClass::kJal:
       insn.raw = with_jump_distance(insn.raw, d);
@@ -116,7 +128,8 @@ bool RandomProgram::shape(std::uint64_t pc, const ArchState& before, PlannedInsn
       insn.jump_target = pc + kJumpDistance;
       break;
     case InsnClass::kPlain:
-    case InsnClass::kCsr: break;
+    case InsnClass::kCsr:
+      break;
     default:
       if (!shape_memory(d, insn)) return false;
       break;
@@ -182,7 +195,8 @@ void RandomProgram::randomize_registers(ArchState& state) {
   for (unsigned r = 0; r < 32; ++r) state.f[r] = random_f();
   // A valid dynamic rounding mode nearly always; sometimes a reserved one,
   // so that dynamic-rm instructions must be illegal in both machines.
-  const std::uint32_t frm = chance(97) ? static_cast<std::uint32_t>(rng_() % 5) : 5 + static_cast<std::uint32_t>(rng_() % 3);
+  const std::uint32_t frm =
+      chance(97) ? static_cast<std::uint32_t>(rng_() % 5) : 5 + static_cast<std::uint32_t>(rng_() % 3);
   state.fcsr = (frm << 5) | static_cast<std::uint32_t>(rng_() & 31);
 }
 
@@ -193,13 +207,20 @@ void RandomProgram::randomize_bytes(std::vector<std::uint8_t>& bytes) {
 std::uint64_t RandomProgram::random_x() {
   switch (rng_() % 8) {
     case 0:
-    case 1: return kEdgeInts[rng_() % kEdgeInts.size()];
-    case 2: return static_cast<std::uint64_t>(static_cast<std::int64_t>(rng_() % 256) - 128);
-    case 3: return static_cast<std::uint64_t>(static_cast<std::int64_t>(static_cast<std::int32_t>(rng_())));
-    case 4: return rng_() & 0xffffffffu;
-    case 5: return (1ull << (rng_() % 64)) - (rng_() % 2);
-    case 6: return layout_.data_base + rng_() % layout_.data_size;
-    default: return rng_();
+    case 1:
+      return kEdgeInts[rng_() % kEdgeInts.size()];
+    case 2:
+      return static_cast<std::uint64_t>(static_cast<std::int64_t>(rng_() % 256) - 128);
+    case 3:
+      return static_cast<std::uint64_t>(static_cast<std::int64_t>(static_cast<std::int32_t>(rng_())));
+    case 4:
+      return rng_() & 0xffffffffu;
+    case 5:
+      return (1ull << (rng_() % 64)) - (rng_() % 2);
+    case 6:
+      return layout_.data_base + rng_() % layout_.data_size;
+    default:
+      return rng_();
   }
 }
 
@@ -214,19 +235,23 @@ std::uint64_t RandomProgram::random_f() {
 std::uint32_t RandomProgram::random_single() {
   switch (rng_() % 4) {
     case 0:
-    case 1: return kEdgeSingles[rng_() % kEdgeSingles.size()];
+    case 1:
+      return kEdgeSingles[rng_() % kEdgeSingles.size()];
     case 2: {  // a normal number near 1, so arithmetic results stay normal and round
       const auto exponent = static_cast<std::uint32_t>(127 - 8 + rng_() % 16);
-      return (static_cast<std::uint32_t>(rng_() & 1) << 31) | (exponent << 23) | static_cast<std::uint32_t>(rng_() & 0x7fffff);
+      return (static_cast<std::uint32_t>(rng_() & 1) << 31) | (exponent << 23) |
+             static_cast<std::uint32_t>(rng_() & 0x7fffff);
     }
-    default: return static_cast<std::uint32_t>(rng_());
+    default:
+      return static_cast<std::uint32_t>(rng_());
   }
 }
 
 std::uint64_t RandomProgram::random_double() {
   switch (rng_() % 5) {
     case 0:
-    case 1: return kEdgeDoubles[rng_() % kEdgeDoubles.size()];
+    case 1:
+      return kEdgeDoubles[rng_() % kEdgeDoubles.size()];
     case 2: {
       const std::uint64_t exponent = 1023 - 16 + rng_() % 32;
       return ((rng_() & 1) << 63) | (exponent << 52) | (rng_() & 0xfffffffffffffull);
@@ -238,7 +263,8 @@ std::uint64_t RandomProgram::random_double() {
       __builtin_memcpy(&bits, &v, sizeof bits);
       return bits + (rng_() % 3) - 1;
     }
-    default: return rng_();
+    default:
+      return rng_();
   }
 }
 

@@ -22,15 +22,22 @@ vm::Unexpected<vm::Error> uc_failure(const char* what, uc_err err) {
 std::uint64_t cause_of(uc_err err) {
   switch (err) {
     case UC_ERR_READ_UNMAPPED:
-    case UC_ERR_READ_PROT: return 13;   // load page fault
+    case UC_ERR_READ_PROT:
+      return 13;  // load page fault
     case UC_ERR_WRITE_UNMAPPED:
-    case UC_ERR_WRITE_PROT: return 15;  // store page fault
+    case UC_ERR_WRITE_PROT:
+      return 15;  // store page fault
     case UC_ERR_FETCH_UNMAPPED:
-    case UC_ERR_FETCH_PROT: return 12;  // instruction page fault
-    case UC_ERR_READ_UNALIGNED: return 4;
-    case UC_ERR_WRITE_UNALIGNED: return 6;
-    case UC_ERR_INSN_INVALID: return 2;
-    default: return ~std::uint64_t{0};
+    case UC_ERR_FETCH_PROT:
+      return 12;  // instruction page fault
+    case UC_ERR_READ_UNALIGNED:
+      return 4;
+    case UC_ERR_WRITE_UNALIGNED:
+      return 6;
+    case UC_ERR_INSN_INVALID:
+      return 2;
+    default:
+      return ~std::uint64_t{0};
   }
 }
 

@@ -15,7 +15,8 @@ vm::Result<std::unique_ptr<VmMachine>> VmMachine::create(const MemoryLayout& lay
   if (auto r = m->memory_->map_fixed(layout.data_base, layout.data_size, mem::kPermRead | mem::kPermWrite); !r)
     return vm::make_error(r.error().code(), "lockstep: mapping the data region: " + r.error().message());
   // One instruction per block, so run(cpu, 1) retires exactly one.
-  m->interpreter_ = std::make_unique<engine::Interpreter>(*m->memory_, engine::InterpreterOptions{.max_block_insns = 1, .on_translate = {}});
+  m->interpreter_ = std::make_unique<engine::Interpreter>(
+      *m->memory_, engine::InterpreterOptions{.max_block_insns = 1, .on_translate = {}});
   return m;
 }
 
