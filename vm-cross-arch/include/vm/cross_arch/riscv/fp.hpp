@@ -39,10 +39,11 @@ inline constexpr std::uint64_t kCanonicalNaN64 = 0x7ff8000000000000ull;
 // Precondition: handles(op); any other op returns 0 and leaves flags alone.
 // On x86-64 with FMA3, ordinary operands take a fast path: the host FPU's
 // round-to-nearest result plus an exact error term gives every rounding mode
-// without changing the host rounding mode (it requires the thread's default
-// MXCSR and may set the host's sticky status flags). Special operands and
-// results near underflow/overflow use the software implementation; both give
-// identical bits and flags.
+// without changing the host rounding mode. It is used only while the calling
+// thread's MXCSR has its default control bits, and may set the host's sticky
+// MXCSR status flags. Special operands, results near underflow/overflow and
+// other hosts use the software implementation; both give identical bits and
+// flags.
 VM_CROSS_ARCH_API std::uint64_t execute(ir::Opcode op, std::uint64_t a, std::uint64_t b,
                                         std::uint64_t c, unsigned rm,
                                         std::uint32_t& flags) noexcept;
