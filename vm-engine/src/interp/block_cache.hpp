@@ -13,6 +13,12 @@ namespace vm::engine::interp {
 
 class BlockCache {
  public:
+  // Jump-cache probe only: the inline fast path for indirect jumps.
+  ExecBlock* peek(std::uint64_t pc) const noexcept {
+    const JumpEntry& e = jump_cache_[index(pc)];
+    return e.pc == pc ? e.block : nullptr;
+  }
+
   ExecBlock* find(std::uint64_t pc) noexcept {
     JumpEntry& e = jump_cache_[index(pc)];
     if (e.pc == pc && e.block) return e.block;

@@ -8,6 +8,7 @@
 
 #include "interp/block_cache.hpp"
 #include "interp/csr.hpp"
+#include "interp/host_fp.hpp"
 #include "interp/int_semantics.hpp"
 #include "interp/translate.hpp"
 #include "vm/cross_arch/frontend.hpp"
@@ -21,6 +22,7 @@ namespace vm::engine {
 using cross_arch::TrapCause;
 using interp::ExecBlock;
 using interp::ExecOp;
+namespace host_fp = interp::host_fp;
 namespace fp = cross_arch::riscv::fp;
 
 struct Interpreter::Impl {
@@ -36,6 +38,7 @@ struct Interpreter::Impl {
   // their very first fetch are not cached (the page may be mapped later).
   __attribute__((noinline)) ExecBlock* get_block(std::uint64_t pc, const void* const* labels) {
     if (ExecBlock* b = cache.find(pc)) return b;
+    host_fp::HostFpPause keep_guest_fp_flags;
     cross_arch::ir::Block block = translator.lift(pc, options.max_block_insns);
     if (options.on_translate) options.on_translate(block);
     ++stats.blocks_translated;
@@ -101,11 +104,40 @@ HaltReason Interpreter::run(CpuState& cpu, std::uint64_t max_insns) {
 #define LABEL_SYS(name) &&L_##name
 #define LABEL_TRAP(name) &&L_##name
 #define LABEL_NONE(name) &&L_##name
-  static const void* const kLabels[] = {
+  static const void* kLabels[] = {
 #define OP(name, format, text) LABEL_##format(name),
 #include "vm/cross_arch/ir/opcodes.inc"
 #undef OP
   };
+
+#if VM_HOST_FP_SSE
+  // Round-to-nearest arithmetic runs inline on the host FPU (host_fp.hpp).
+  kLabels[static_cast<std::size_t>(ir::Opcode::FaddD)] = &&L_FaddD;
+  kLabels[static_cast<std::size_t>(ir::Opcode::FsubD)] = &&L_FsubD;
+  kLabels[static_cast<std::size_t>(ir::Opcode::FmulD)] = &&L_FmulD;
+  kLabels[static_cast<std::size_t>(ir::Opcode::FdivD)] = &&L_FdivD;
+  kLabels[static_cast<std::size_t>(ir::Opcode::FsqrtD)] = &&L_FsqrtD;
+  kLabels[static_cast<std::size_t>(ir::Opcode::FaddS)] = &&L_FaddS;
+  kLabels[static_cast<std::size_t>(ir::Opcode::FsubS)] = &&L_FsubS;
+  kLabels[static_cast<std::size_t>(ir::Opcode::FmulS)] = &&L_FmulS;
+  kLabels[static_cast<std::size_t>(ir::Opcode::FdivS)] = &&L_FdivS;
+  kLabels[static_cast<std::size_t>(ir::Opcode::FsqrtS)] = &&L_FsqrtS;
+  kLabels[static_cast<std::size_t>(ir::Opcode::FsgnjD)] = &&L_FsgnjD;
+  kLabels[static_cast<std::size_t>(ir::Opcode::FsgnjnD)] = &&L_FsgnjnD;
+  kLabels[static_cast<std::size_t>(ir::Opcode::FsgnjxD)] = &&L_FsgnjxD;
+  kLabels[static_cast<std::size_t>(ir::Opcode::FmvXD)] = &&L_FmvXD;
+  kLabels[static_cast<std::size_t>(ir::Opcode::FmvDX)] = &&L_FmvDX;
+  kLabels[static_cast<std::size_t>(ir::Opcode::FeqD)] = &&L_FeqD;
+  kLabels[static_cast<std::size_t>(ir::Opcode::FltD)] = &&L_FltD;
+  kLabels[static_cast<std::size_t>(ir::Opcode::FleD)] = &&L_FleD;
+  if (host_fp::host_has_fma()) {
+    kLabels[static_cast<std::size_t>(ir::Opcode::FmaddD)] = &&L_FmaddD;
+    kLabels[static_cast<std::size_t>(ir::Opcode::FmsubD)] = &&L_FmsubD;
+    kLabels[static_cast<std::size_t>(ir::Opcode::FnmsubD)] = &&L_FnmsubD;
+    kLabels[static_cast<std::size_t>(ir::Opcode::FnmaddD)] = &&L_FnmaddD;
+  }
+  host_fp::GuestFpScope guest_fp;
+#endif
 
   Impl& s = *impl_;
   std::uint64_t* const R = cpu.regs;
@@ -273,13 +305,104 @@ L_fp : {
     fault_cause = TrapCause::kIllegalInsn;
     goto fault;
   }
+  // The software path never touches the host FPU, so it cannot disturb the
+  // flags the inline path keeps pending in MXCSR.
   std::uint32_t flags = 0;
-  R[op->dst] = fp::execute(op->opcode, R[op->src1], R[op->src2], R[op->src3], rm, flags);
+  R[op->dst] = fp::execute_soft(op->opcode, R[op->src1], R[op->src2], R[op->src3], rm, flags);
   cpu.fcsr |= flags;
   NEXT();
 }
 
+#if VM_HOST_FP_SSE
+  // Inline only when the op rounds to nearest-even (static or via frm).
+#define FP_RNE() (op->aux == 0 || (op->aux == ir::kRmDynamic && (cpu.fcsr & 0xe0) == 0))
+#define FP_D2(name, expr)                                                     \
+  L_##name : {                                                                \
+    if (VM_UNLIKELY(!FP_RNE())) goto L_fp;                                    \
+    const __m128d a = _mm_set_sd(host_fp::as_double(R[op->src1]));            \
+    const __m128d b = _mm_set_sd(host_fp::as_double(R[op->src2]));            \
+    (void)b;                                                                  \
+    R[op->dst] = host_fp::from_double(_mm_cvtsd_f64(expr));                   \
+    NEXT();                                                                   \
+  }
+  FP_D2(FaddD, _mm_add_sd(a, b))
+  FP_D2(FsubD, _mm_sub_sd(a, b))
+  FP_D2(FmulD, _mm_mul_sd(a, b))
+  FP_D2(FdivD, _mm_div_sd(a, b))
+  FP_D2(FsqrtD, _mm_sqrt_sd(a, a))
+#undef FP_D2
+#define FP_S2(name, expr)                                                     \
+  L_##name : {                                                                \
+    if (VM_UNLIKELY(!FP_RNE() || !host_fp::boxed(R[op->src1]) ||              \
+                    (!host_fp::boxed(R[op->src2]) && op->opcode != ir::Opcode::FsqrtS))) \
+      goto L_fp;                                                              \
+    const __m128 a = _mm_set_ss(host_fp::as_float(R[op->src1]));              \
+    const __m128 b = _mm_set_ss(host_fp::as_float(R[op->src2]));              \
+    (void)b;                                                                  \
+    R[op->dst] = host_fp::from_float(_mm_cvtss_f32(expr));                    \
+    NEXT();                                                                   \
+  }
+  FP_S2(FaddS, _mm_add_ss(a, b))
+  FP_S2(FsubS, _mm_sub_ss(a, b))
+  FP_S2(FmulS, _mm_mul_ss(a, b))
+  FP_S2(FdivS, _mm_div_ss(a, b))
+  FP_S2(FsqrtS, _mm_sqrt_ss(a))
+#undef FP_S2
+  // fma(inf, 0, qNaN) must raise NV in RISC-V but not necessarily on x86, so
+  // a NaN addend takes the software path.
+#define FP_FMA_D(name, kind)                                                                        \
+  L_##name : {                                                                                      \
+    const double c = host_fp::as_double(R[op->src3]);                                               \
+    if (VM_UNLIKELY(!FP_RNE() || c != c)) goto L_fp;                                                \
+    R[op->dst] = host_fp::from_double(                                                              \
+        host_fp::fma_double(host_fp::as_double(R[op->src1]), host_fp::as_double(R[op->src2]), c, kind)); \
+    NEXT();                                                                                         \
+  }
+  FP_FMA_D(FmaddD, 0)
+  FP_FMA_D(FmsubD, 1)
+  FP_FMA_D(FnmsubD, 2)
+  FP_FMA_D(FnmaddD, 3)
+#undef FP_FMA_D
+#undef FP_RNE
+  // Sign injection and moves are bit operations (no flags, NaNs preserved).
+  L_FsgnjD:
+  R[op->dst] = (R[op->src1] & ~(1ull << 63)) | (R[op->src2] & (1ull << 63));
+  NEXT();
+  L_FsgnjnD:
+  R[op->dst] = (R[op->src1] & ~(1ull << 63)) | (~R[op->src2] & (1ull << 63));
+  NEXT();
+  L_FsgnjxD:
+  R[op->dst] = R[op->src1] ^ (R[op->src2] & (1ull << 63));
+  NEXT();
+  L_FmvXD:
+  L_FmvDX:
+  R[op->dst] = R[op->src1];
+  NEXT();
+  // Comparisons: ordered operands compare without raising anything; NaNs
+  // give 0 and NV (feq: only for signalling NaNs).
+#define FP_CMP(name, cmp, quiet)                                                          \
+  L_##name : {                                                                            \
+    const std::uint64_t ab = R[op->src1], bb = R[op->src2];                               \
+    const double a = host_fp::as_double(ab), b = host_fp::as_double(bb);                  \
+    if (VM_LIKELY(a == a && b == b)) {                                                    \
+      R[op->dst] = (cmp) ? 1 : 0;                                                         \
+    } else {                                                                              \
+      const auto snan = [](std::uint64_t v) {                                             \
+        return (v & 0x7ff8000000000000ull) == 0x7ff0000000000000ull && (v << 12) != 0;    \
+      };                                                                                  \
+      if (!(quiet) || snan(ab) || snan(bb)) cpu.fcsr |= fp::kFlagNV;                      \
+      R[op->dst] = 0;                                                                     \
+    }                                                                                     \
+    NEXT();                                                                               \
+  }
+  FP_CMP(FeqD, a == b, true)
+  FP_CMP(FltD, a < b, false)
+  FP_CMP(FleD, a <= b, false)
+#undef FP_CMP
+#endif
+
 L_Csr : {
+  host_fp::fold_flags(cpu.fcsr);  // fflags must be exact before any CSR access
   const auto kind = static_cast<ir::CsrOp>(op->aux);
   const bool immediate = kind == ir::CsrOp::kRwi || kind == ir::CsrOp::kRsi || kind == ir::CsrOp::kRci;
   const std::uint64_t src = immediate ? op->src2 : R[op->src1];
@@ -295,17 +418,27 @@ L_Csr : {
   NEXT();
 }
 
+  // Each terminator ends with its own copy of the chaining code, so every
+  // block exit has its own indirect jump and branch-predictor history.
+#define CHAIN(link_index, target_expr)                   \
+  {                                                      \
+    next_pc = (target_expr);                             \
+    instret += blk->insn_count;                          \
+    if (VM_UNLIKELY(instret >= stop_at)) goto at_limit;  \
+    ExecBlock* nb = blk->next[link_index];               \
+    if (VM_UNLIKELY(!nb)) {                              \
+      link = (link_index);                               \
+      goto link_miss;                                    \
+    }                                                    \
+    blk = nb;                                            \
+    op = nb->ops.data();                                 \
+    goto *op->handler;                                   \
+  }
 #define BRANCH(name, cond)                                \
   L_##name : {                                            \
     const std::uint64_t a = R[op->src1], b = R[op->src2]; \
-    if (cond) {                                           \
-      next_pc = static_cast<std::uint64_t>(op->imm);      \
-      link = 0;                                           \
-    } else {                                              \
-      next_pc = blk->end_pc;                              \
-      link = 1;                                           \
-    }                                                     \
-    goto block_done;                                      \
+    if (cond) CHAIN(0, static_cast<std::uint64_t>(op->imm)) \
+    CHAIN(1, blk->end_pc)                                 \
   }
   BRANCH(Beq, a == b)
   BRANCH(Bne, a != b)
@@ -316,14 +449,18 @@ L_Csr : {
 #undef BRANCH
 
 L_Jump:
-  next_pc = static_cast<std::uint64_t>(op->imm);
-  link = 0;
-  goto block_done;
+  CHAIN(0, static_cast<std::uint64_t>(op->imm))
 
-L_JumpR:
+L_JumpR : {
+  // Indirect: returns and computed jumps go through the jump cache.
   next_pc = (R[op->src1] + static_cast<std::uint64_t>(op->imm)) & ~std::uint64_t{1};
-  link = 2;
-  goto block_done;
+  instret += blk->insn_count;
+  if (VM_UNLIKELY(instret >= stop_at)) goto at_limit;
+  ExecBlock* nb = s.cache.peek(next_pc);
+  blk = VM_LIKELY(nb != nullptr) ? nb : s.get_block(next_pc, kLabels);
+  op = blk->ops.data();
+  goto *op->handler;
+}
 
 L_Ecall:
   // The ecall retires; the environment performs the call and moves pc on.
@@ -348,25 +485,18 @@ L_Trap:
   fault_cause = static_cast<TrapCause>(op->aux);
   goto fault;
 
-block_done:
-  instret += blk->insn_count;
-  if (VM_UNLIKELY(instret >= stop_at)) {
-    cpu.pc = next_pc;
-    reason = HaltReason::kInstructionLimit;
-    goto out;
-  }
-  if (VM_LIKELY(link < 2)) {
-    ExecBlock* nb = blk->next[link];
-    if (VM_UNLIKELY(!nb)) {
-      nb = s.get_block(next_pc, kLabels);
-      if (nb != s.fault_block.get()) blk->next[link] = nb;
-    }
-    blk = nb;
-  } else {
-    blk = s.get_block(next_pc, kLabels);
-  }
+at_limit:
+  cpu.pc = next_pc;
+  reason = HaltReason::kInstructionLimit;
+  goto out;
+
+link_miss : {
+  ExecBlock* nb = s.get_block(next_pc, kLabels);
+  if (nb != s.fault_block.get()) blk->next[link] = nb;
+  blk = nb;
   op = blk->ops.data();
   goto *op->handler;
+}
 
 fault:
   // Precise state: instructions before the faulting one have retired.
@@ -377,10 +507,12 @@ fault:
   goto out;
 
 out:
+  host_fp::fold_flags(cpu.fcsr);
   cpu.instret = instret;
   return reason;
 #undef NEXT
 #undef MEM_PTR
+#undef CHAIN
 }
 
 }  // namespace vm::engine
