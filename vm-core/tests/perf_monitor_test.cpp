@@ -1,3 +1,4 @@
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <string>
 #include <thread>
@@ -199,4 +200,35 @@ TEST_CASE("snapshot percentiles stay within the observed min and max", "[perf][m
   const Stats s = monitor->snapshot();
   CHECK(event(s, "syscall").p99_ns == Approx(event(s, "syscall").max_ns));
   CHECK(event(s, "trap").p50_ns == Approx(event(s, "trap").min_ns));
+}
+
+TEST_CASE("snapshots and drains run safely while threads record", "[perf][monitor][threads]") {
+  MonitorOptions options;
+  options.sample_every = 7;
+  options.ring_capacity = 1024;
+  auto monitor = make_monitor(options);
+  constexpr int kEvents = 200000;
+  std::atomic<int> running{2};
+  auto writer = [&] {
+    Recorder& r = monitor->thread_recorder();
+    for (int i = 0; i < kEvents; ++i) r.record(Event::kMmioAccess, static_cast<Ticks>(i), 50);
+    running.fetch_sub(1);
+  };
+  std::thread a(writer), b(writer);
+  std::vector<Sample> samples;
+  std::uint64_t last_count = 0;
+  while (running.load() > 0) {
+    const std::uint64_t count = event(monitor->snapshot(), "mmio_access").count;
+    CHECK(count >= last_count);  // counts only grow
+    last_count = count;
+    monitor->drain_samples(samples);
+  }
+  a.join();
+  b.join();
+  monitor->drain_samples(samples);
+  const Stats s = monitor->snapshot();
+  CHECK(event(s, "mmio_access").count == 2u * kEvents);
+  const std::uint64_t due = 2u * (kEvents / 7);
+  CHECK(s.samples_taken + s.sample_overruns == due);
+  CHECK(samples.size() == s.samples_taken);
 }
