@@ -33,11 +33,10 @@
 
 #include "vm/core/result.hpp"
 #include "vm/mem/export.hpp"
+#include "vm/mem/page.hpp"
 
 namespace vm::mem {
 
-inline constexpr std::uint64_t kPageSize = 4096;
-inline constexpr unsigned kPageShift = 12;
 
 // Guest page permissions (bit set in the side table).
 enum PagePerm : std::uint8_t {
