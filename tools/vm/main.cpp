@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
+#include "perf_command.hpp"
 #include "run_command.hpp"
 
 #ifndef VM_VERSION_STRING
@@ -27,6 +28,7 @@ int main(int argc, char** argv) {
                 "Print retired instructions, wall time, MIPS and blocks translated on exit");
   run->add_option("--engine", run_args.engine, "Execution engine: interp (jit and tiered come later)")
       ->type_name("ENGINE");
+  vm::tools::add_perf_run_options(*run, run_args.perf);
   run->add_option("--config", run_args.config_path, "TOML configuration file")->type_name("FILE");
   run->add_option("-E", run_args.set_env, "Set VAR=value in the guest environment (repeatable)")
       ->type_name("VAR=value")
@@ -36,6 +38,8 @@ int main(int argc, char** argv) {
       ->allow_extra_args(false);
   // Everything from PROGRAM on belongs to the guest, options included.
   run->prefix_command();
+  vm::tools::PerfCommandArgs perf_args;
+  const vm::tools::PerfCommand perf = vm::tools::add_perf_command(app, perf_args);
 
   try {
     app.parse(argc, argv);
@@ -54,5 +58,6 @@ int main(int argc, char** argv) {
     }
     return vm::tools::run_command(run_args);
   }
+  if (perf.perf->parsed()) return vm::tools::run_perf_command(perf, perf_args);
   return 0;
 }

@@ -95,7 +95,13 @@ int run_command(const RunArgs& args) {
     return exit_code_for(process.error());
   }
 
+  auto perf = PerfSession::start(args.perf, config.perf);
+  if (!perf) {
+    fmt::print(stderr, "vm: {}\n", perf.error().message());
+    return 1;
+  }
   engine::UserRunOptions run_options;
+  run_options.perf = *perf ? (*perf)->monitor() : nullptr;
   run_options.engine = *engine;
   run_options.max_block_insns = config.engine.max_block_insns;
   if (in_asm) {
@@ -107,6 +113,7 @@ int run_command(const RunArgs& args) {
   const engine::UserRunResult result = engine::run_user_program(**process, run_options);
   std::fflush(stdout);
   if (args.stats) print_stats(result, engine_name);
+  if (*perf && !(*perf)->finish()) return 1;
   return result.exit_status;
 }
 

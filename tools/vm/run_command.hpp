@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "perf_command.hpp"
+
 namespace vm::tools {
 
 struct RunArgs {
@@ -17,6 +19,7 @@ struct RunArgs {
   bool strace = false;
   bool trace = false;
   bool stats = false;
+  PerfRunArgs perf;  // --perf-stats, --perf-trace, --perf-sample, --monitor
 };
 
 // Returns the process exit status (the guest's, or 1/127 on load errors).

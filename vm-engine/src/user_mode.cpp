@@ -21,6 +21,8 @@ UserRunResult run_user_program(linux_user::Process& process, const UserRunOption
   InterpreterOptions interp_options;
   interp_options.max_block_insns = options.max_block_insns;
   interp_options.on_translate = options.on_translate;
+  core::perf::Recorder* perf = options.perf ? &options.perf->thread_recorder() : nullptr;
+  interp_options.perf = perf;
   Interpreter interpreter(process.memory(), interp_options);
   CpuState& cpu = process.cpu();
   UserRunResult result;
@@ -31,13 +33,19 @@ UserRunResult run_user_program(linux_user::Process& process, const UserRunOption
     SyscallOutcome outcome = SyscallOutcome::kContinue;
     if (any(reason, HaltReason::kEcall)) {
       ++result.syscalls;
+      core::perf::ScopedEvent timing(perf, core::perf::Event::kSyscall, cpu.x(17));
       outcome = process.handle_ecall(cpu);
     } else if (any(reason, HaltReason::kFault | HaltReason::kBreakpoint)) {
+      core::perf::ScopedEvent timing(perf, core::perf::Event::kTrap, interpreter.last_trap().cause,
+                                     interpreter.last_trap().tval);
       outcome = process.handle_trap(cpu, interpreter.last_trap());
     } else if (any(reason, HaltReason::kCodeInvalidated)) {
       outcome = SyscallOutcome::kCodeChanged;
     }
-    if (outcome == SyscallOutcome::kCodeChanged) interpreter.flush_code_cache();
+    if (outcome == SyscallOutcome::kCodeChanged) {
+      core::perf::ScopedEvent timing(perf, core::perf::Event::kCodeCacheFlush);
+      interpreter.flush_code_cache();
+    }
   }
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   result.exit_status = process.exit_status();

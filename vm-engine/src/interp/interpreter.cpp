@@ -38,6 +38,7 @@ struct Interpreter::Impl {
   // their very first fetch are not cached (the page may be mapped later).
   __attribute__((noinline)) ExecBlock* get_block(std::uint64_t pc, const void* const* labels) {
     if (ExecBlock* b = cache.find(pc)) return b;
+    core::perf::ScopedEvent timing(options.perf, core::perf::Event::kBlockTranslated, pc);
     host_fp::HostFpPause keep_guest_fp_flags;
     cross_arch::ir::Block block = translator.lift(pc, options.max_block_insns);
     if (options.on_translate) options.on_translate(block);

@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 
+#include "vm/core/perf/recorder.hpp"
 #include "vm/cross_arch/ir/block.hpp"
 #include "vm/engine/cpu_state.hpp"
 #include "vm/engine/export.hpp"
@@ -18,6 +19,8 @@ struct InterpreterOptions {
   unsigned max_block_insns = 64;  // 1..255
   // Called once per newly translated block (e.g. `vm run -d in_asm`).
   std::function<void(const cross_arch::ir::Block&)> on_translate;
+  // Times each block translation (the running thread's recorder); null = off.
+  core::perf::Recorder* perf = nullptr;
 };
 
 struct InterpreterStats {

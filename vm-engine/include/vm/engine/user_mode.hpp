@@ -7,6 +7,7 @@
 #include <functional>
 #include <string>
 
+#include "vm/core/perf/monitor.hpp"
 #include "vm/core/result.hpp"
 #include "vm/cross_arch/ir/block.hpp"
 #include "vm/engine/export.hpp"
@@ -23,6 +24,8 @@ struct UserRunOptions {
   EngineKind engine = EngineKind::kInterp;
   unsigned max_block_insns = 64;
   std::function<void(const cross_arch::ir::Block&)> on_translate;  // -d in_asm
+  // Records block translations, syscalls, traps and cache flushes; null = off.
+  core::perf::Monitor* perf = nullptr;
 };
 
 struct UserRunResult {
