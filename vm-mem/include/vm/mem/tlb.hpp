@@ -46,7 +46,7 @@ static_assert(offsetof(TlbEntry, addend) == 24);
 struct TlbConfig {
   unsigned sets = 64;              // power of two
   unsigned ways = 4;               // 1..16
-  unsigned superpage_entries = 16; // fully associative, 2 MiB and larger
+  unsigned superpage_entries = 32; // fully associative, 2 MiB and larger
 };
 
 struct TlbCounters {
