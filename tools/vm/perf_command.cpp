@@ -87,13 +87,27 @@ void PerfSession::collect_once() {
   monitor_->poll(trace_file_.empty() ? nullptr : &rates_);
 }
 
+void PerfSession::print_live_table() {
+  // Like top: rates over the last interval; the other columns are cumulative.
+  perf::Stats stats = monitor_->snapshot();
+  const double seconds = (stats.wall_ns - table_wall_ns_) * 1e-9;
+  table_counts_.resize(stats.events.size());
+  for (std::size_t i = 0; i < stats.events.size(); ++i) {
+    const std::uint64_t count = stats.events[i].count;
+    stats.events[i].rate_per_s = seconds > 0 ? static_cast<double>(count - table_counts_[i]) / seconds : 0;
+    table_counts_[i] = count;
+  }
+  table_wall_ns_ = stats.wall_ns;
+  fmt::print(stderr, "{}(rate/s over the last {:.1f} s)\n\n", perf::format_stats_table(stats), seconds);
+}
+
 void PerfSession::collect_loop() {
   auto next_table = std::chrono::steady_clock::now() + std::chrono::seconds(monitor_seconds_);
   std::unique_lock lock(stop_mutex_);
   while (!stop_cv_.wait_for(lock, kCollectPeriod, [this] { return stop_; })) {
     collect_once();
     if (monitor_seconds_ && std::chrono::steady_clock::now() >= next_table) {
-      fmt::print(stderr, "{}\n", perf::format_stats_table(monitor_->snapshot()));
+      print_live_table();
       next_table += std::chrono::seconds(monitor_seconds_);
     }
   }

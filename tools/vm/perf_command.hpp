@@ -44,6 +44,7 @@ class PerfSession {
   PerfSession() = default;
   void collect_loop();
   void collect_once();
+  void print_live_table();
 
   std::unique_ptr<core::perf::Monitor> monitor_;
   std::string stats_file_, trace_file_;
@@ -52,6 +53,8 @@ class PerfSession {
   std::vector<core::perf::Sample> samples_;
   std::vector<core::perf::RatePoint> rates_;
   std::uint64_t samples_dropped_ = 0;
+  std::vector<std::uint64_t> table_counts_;  // --monitor: counts at the previous table
+  double table_wall_ns_ = 0;
   std::mutex stop_mutex_;
   std::condition_variable stop_cv_;
   bool stop_ = false;
