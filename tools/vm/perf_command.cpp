@@ -82,7 +82,8 @@ void PerfSession::collect_once() {
     monitor_->drain_samples(batch);
     const std::size_t room = kMaxTraceSamples - samples_.size();
     if (batch.size() > room) samples_dropped_ += batch.size() - room;
-    samples_.insert(samples_.end(), batch.begin(), batch.begin() + static_cast<std::ptrdiff_t>(std::min(room, batch.size())));
+    samples_.insert(samples_.end(), batch.begin(),
+                    batch.begin() + static_cast<std::ptrdiff_t>(std::min(room, batch.size())));
   }
   monitor_->poll(trace_file_.empty() ? nullptr : &rates_);
 }

@@ -5,8 +5,8 @@
 
 #include <CLI/CLI.hpp>
 
-#include <memory>
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>

@@ -96,7 +96,7 @@ TEST_CASE("malformed stats JSON names the source and the field", "[perf][json]")
 TEST_CASE("baseline check names the events that regressed and by how much", "[perf][baseline]") {
   const Stats base = sample_stats();
   Stats now = base;
-  now.events[0].mean_ns = 800 * 1.25;  // syscall +25%
+  now.events[0].mean_ns = 800 * 1.25;   // syscall +25%
   now.events[1].mean_ns = 2000 * 1.19;  // block_translated +19%: under 20%
   now.events[2].mean_ns = 10000 * 0.5;  // trap: improved
   now.events[3].count = 1300;           // tlb_miss +30% (instant: by count)
@@ -166,8 +166,10 @@ TEST_CASE("Chrome trace has complete events, counters and thread names", "[perf]
 TEST_CASE("Chrome trace leaves out counter tracks of events that never happened", "[perf][trace]") {
   TraceInput in;
   in.event_names = {"block_translated", "syscall"};
-  in.rates = {{.at = 10, .event = 0, .per_second = 0}, {.at = 10, .event = 1, .per_second = 0},
-              {.at = 20, .event = 0, .per_second = 0}, {.at = 20, .event = 1, .per_second = 3}};
+  in.rates = {{.at = 10, .event = 0, .per_second = 0},
+              {.at = 10, .event = 1, .per_second = 0},
+              {.at = 20, .event = 0, .per_second = 0},
+              {.at = 20, .event = 1, .per_second = 3}};
   const auto j = nlohmann::json::parse(chrome_trace_json(in));
   int counters = 0;
   for (const auto& e : j["traceEvents"]) {

@@ -81,10 +81,18 @@ std::string format_check_report(const CheckReport& report, Metric metric) {
   for (const EventCheck& e : report.events) {
     std::string verdict;
     switch (e.verdict) {
-      case EventCheck::Verdict::kOk: verdict = "ok"; break;
-      case EventCheck::Verdict::kImproved: verdict = "improved"; break;
-      case EventCheck::Verdict::kSkipped: verdict = "skipped (too few events in the baseline)"; break;
-      case EventCheck::Verdict::kMissing: verdict = "missing (not recorded in this run)"; break;
+      case EventCheck::Verdict::kOk:
+        verdict = "ok";
+        break;
+      case EventCheck::Verdict::kImproved:
+        verdict = "improved";
+        break;
+      case EventCheck::Verdict::kSkipped:
+        verdict = "skipped (too few events in the baseline)";
+        break;
+      case EventCheck::Verdict::kMissing:
+        verdict = "missing (not recorded in this run)";
+        break;
       case EventCheck::Verdict::kRegressed:
         verdict = fmt::format("REGRESSED {:+.1f}% (limit {:.0f}%)", e.change_pct, e.threshold_pct);
         ++regressions;

@@ -32,9 +32,9 @@ double seconds_now() {
 
 vm::Result<std::unique_ptr<Monitor>> Monitor::create(MonitorOptions options) {
   if (options.sample_every && (options.ring_capacity < 2 || options.ring_capacity > kMaxRingCapacity))
-    return vm::make_error(vm::ErrorCode::kInvalidArgument,
-                          fmt::format("perf monitor: ring capacity {} is outside 2..{}", options.ring_capacity,
-                                      kMaxRingCapacity));
+    return vm::make_error(
+        vm::ErrorCode::kInvalidArgument,
+        fmt::format("perf monitor: ring capacity {} is outside 2..{}", options.ring_capacity, kMaxRingCapacity));
   if (options.alert_log_interval_s < 0)
     return vm::make_error(vm::ErrorCode::kInvalidArgument, "perf monitor: alert_log_interval_s is negative");
   return std::unique_ptr<Monitor>(new Monitor(std::move(options)));
@@ -78,9 +78,9 @@ vm::Result<EventId> Monitor::register_event(std::string_view name, EventKind kin
                             fmt::format("perf monitor: event '{}' is already registered", name));
   if (name.empty()) return vm::make_error(vm::ErrorCode::kInvalidArgument, "perf monitor: empty event name");
   if (n >= kMaxEvents)
-    return vm::make_error(vm::ErrorCode::kResourceExhausted,
-                          fmt::format("perf monitor: cannot register '{}': all {} event ids are in use", name,
-                                      kMaxEvents));
+    return vm::make_error(
+        vm::ErrorCode::kResourceExhausted,
+        fmt::format("perf monitor: cannot register '{}': all {} event ids are in use", name, kMaxEvents));
   names_[n] = std::string(name);
   kinds_[n] = kind;
   event_count_.store(n + 1, std::memory_order_release);
@@ -185,7 +185,8 @@ void Monitor::poll(std::vector<RatePoint>* out) {
       last_poll_counts_[id] = count;
       if (out) out->push_back({.at = now, .event = id, .per_second = rate});
       if (rate_limits_[id] > 0 && rate > rate_limits_[id])
-        alerts.push_back({.kind = Alert::Kind::kRate, .event = id, .event_name = {}, .value = rate, .threshold = rate_limits_[id]});
+        alerts.push_back(
+            {.kind = Alert::Kind::kRate, .event = id, .event_name = {}, .value = rate, .threshold = rate_limits_[id]});
     }
   }
   for (Alert& alert : alerts) {

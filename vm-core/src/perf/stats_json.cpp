@@ -20,9 +20,9 @@ struct NumberField {
   double EventStats::*member;
 };
 constexpr NumberField kEventNumbers[] = {
-    {"total_ns", &EventStats::total_ns}, {"min_ns", &EventStats::min_ns}, {"max_ns", &EventStats::max_ns},
+    {"total_ns", &EventStats::total_ns}, {"min_ns", &EventStats::min_ns},   {"max_ns", &EventStats::max_ns},
     {"mean_ns", &EventStats::mean_ns},   {"last_ns", &EventStats::last_ns}, {"p50_ns", &EventStats::p50_ns},
-    {"p90_ns", &EventStats::p90_ns},     {"p99_ns", &EventStats::p99_ns}, {"rate_per_s", &EventStats::rate_per_s},
+    {"p90_ns", &EventStats::p90_ns},     {"p99_ns", &EventStats::p99_ns},   {"rate_per_s", &EventStats::rate_per_s},
 };
 
 vm::Unexpected<vm::Error> bad(std::string_view source, std::string_view what) {
@@ -79,7 +79,8 @@ std::string stats_to_json(const Stats& stats) {
   const json root = {
       {"format", kFormat},
       {"version", kVersion},
-      {"clock", {{"source", stats.clock_source}, {"ns_per_tick", stats.ns_per_tick}, {"resolution_ns", stats.resolution_ns}}},
+      {"clock",
+       {{"source", stats.clock_source}, {"ns_per_tick", stats.ns_per_tick}, {"resolution_ns", stats.resolution_ns}}},
       {"wall_ns", stats.wall_ns},
       {"threads", stats.threads},
       {"samples", {{"taken", stats.samples_taken}, {"overruns", stats.sample_overruns}}},
@@ -103,9 +104,9 @@ vm::Result<Stats> stats_from_json(std::string_view text, std::string_view source
   auto resolution = field<double>(*clock, "resolution_ns", source, "clock");
   auto wall = field<double>(root, "wall_ns", source, "top level");
   auto threads = field<std::uint32_t>(root, "threads", source, "top level");
-  for (const vm::Error* e : {clock_source ? nullptr : &clock_source.error(), ns_per_tick ? nullptr : &ns_per_tick.error(),
-                             resolution ? nullptr : &resolution.error(), wall ? nullptr : &wall.error(),
-                             threads ? nullptr : &threads.error()})
+  for (const vm::Error* e : {clock_source ? nullptr : &clock_source.error(),
+                             ns_per_tick ? nullptr : &ns_per_tick.error(), resolution ? nullptr : &resolution.error(),
+                             wall ? nullptr : &wall.error(), threads ? nullptr : &threads.error()})
     if (e) return vm::make_error(e->code(), e->message());
   stats.clock_source = *clock_source;
   stats.ns_per_tick = *ns_per_tick;

@@ -30,10 +30,10 @@ std::string format_stats_table(const Stats& stats) {
       out += fmt::format("{:<18} {:>10} {:>11.1f}\n", e.name, e.count, e.rate_per_s);
       continue;
     }
-    out += fmt::format("{:<18} {:>10} {:>11.1f} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10}\n", e.name, e.count,
-                       e.rate_per_s, duration_text(e.total_ns), duration_text(e.mean_ns), duration_text(e.min_ns),
-                       duration_text(e.p50_ns), duration_text(e.p90_ns), duration_text(e.p99_ns),
-                       duration_text(e.max_ns));
+    out +=
+        fmt::format("{:<18} {:>10} {:>11.1f} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10}\n", e.name, e.count,
+                    e.rate_per_s, duration_text(e.total_ns), duration_text(e.mean_ns), duration_text(e.min_ns),
+                    duration_text(e.p50_ns), duration_text(e.p90_ns), duration_text(e.p99_ns), duration_text(e.max_ns));
   }
   if (!any) out += "(no events recorded)\n";
   return out;

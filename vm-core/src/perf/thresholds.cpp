@@ -47,8 +47,8 @@ vm::Result<void> apply_thresholds(Monitor& monitor, std::string_view text, Thres
     if (!id) {
       std::vector<std::string> known;
       for (EventId i = 0; i < monitor.event_count(); ++i) known.push_back(monitor.event_name(i));
-      return vm::make_error(vm::ErrorCode::kInvalidArgument,
-                            fmt::format("threshold for unknown event '{}' (known: {})", s.event, fmt::join(known, ", ")));
+      return vm::make_error(vm::ErrorCode::kInvalidArgument, fmt::format("threshold for unknown event '{}' (known: {})",
+                                                                         s.event, fmt::join(known, ", ")));
     }
     if (kind == ThresholdKind::kLatencyNs)
       monitor.set_latency_threshold(*id, s.value);

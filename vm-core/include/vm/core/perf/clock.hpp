@@ -23,9 +23,9 @@ inline Ticks read_ticks() noexcept {
 #if defined(__x86_64__)
   return __rdtsc();
 #else
-  return static_cast<Ticks>(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                std::chrono::steady_clock::now().time_since_epoch())
-                                .count());
+  return static_cast<Ticks>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+          .count());
 #endif
 }
 

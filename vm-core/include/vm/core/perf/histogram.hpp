@@ -13,8 +13,8 @@ namespace vm::core::perf {
 
 namespace histogram {
 inline constexpr unsigned kSubBits = 4;
-inline constexpr unsigned kSubBuckets = 1u << kSubBits;                 // 16
-inline constexpr unsigned kBuckets = kSubBuckets * (65 - kSubBits);     // 976
+inline constexpr unsigned kSubBuckets = 1u << kSubBits;              // 16
+inline constexpr unsigned kBuckets = kSubBuckets * (65 - kSubBits);  // 976
 // Relative error bound of value_of(bucket_of(v)) against v, for any v.
 inline constexpr double kRelativeError = 1.0 / (2 * kSubBuckets);
 

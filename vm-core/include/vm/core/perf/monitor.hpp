@@ -32,7 +32,7 @@ struct Alert {
 };
 
 struct MonitorOptions {
-  std::uint64_t sample_every = 0;    // 1-in-N sampling; 0 = off
+  std::uint64_t sample_every = 0;     // 1-in-N sampling; 0 = off
   std::size_t ring_capacity = 65536;  // samples per recording thread, 2..1<<24
   // Called for every threshold crossing, on the thread that detected it
   // (the recording thread for latency, the poll() caller for rates);

@@ -3,10 +3,10 @@
 // reader on another thread merges.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <memory>
-#include <array>
 
 #include "vm/core/export.hpp"
 #include "vm/core/perf/clock.hpp"
