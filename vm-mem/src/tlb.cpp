@@ -42,6 +42,7 @@ Tlb::Tlb(const TlbConfig& config)
 
 const TlbEntry* Tlb::find_superpage(std::uint64_t va, AccessType access, std::uint64_t key,
                                     std::uint16_t asid) const noexcept {
+  if (!has_superpages_) return nullptr;  // keeps 4 KiB-only misses from scanning
   const auto a = static_cast<unsigned>(access);
   for (const TlbEntry& e : superpages_) {
     const std::uint64_t want = (va & ~e.page_mask) | key;
@@ -79,6 +80,7 @@ void Tlb::insert_superpage(const TlbEntry& entry) noexcept {
       return;
     }
   }
+  has_superpages_ = true;
   superpages_[next_superpage_] = entry;
   next_superpage_ = (next_superpage_ + 1) % static_cast<unsigned>(superpages_.size());
 }
@@ -100,6 +102,7 @@ void Tlb::flush_all() noexcept {
   ++counters_.flushes;
   invalidate_if([](const TlbEntry&) { return true; }, true);
   has_superpage_children_ = false;
+  has_superpages_ = false;
 }
 
 void Tlb::flush_asid(std::uint16_t asid) noexcept {

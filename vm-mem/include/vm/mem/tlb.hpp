@@ -123,6 +123,7 @@ class VM_MEM_API Tlb {
   std::vector<TlbEntry> superpages_;
   unsigned next_superpage_ = 0;
   bool has_superpage_children_ = false;  // main entries cut from superpages
+  bool has_superpages_ = false;          // the superpage array may hold entries
   TlbCounters counters_;
 };
 
