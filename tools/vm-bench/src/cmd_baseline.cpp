@@ -21,11 +21,8 @@ int save_baseline_command(const SaveBaselineArgs& args) {
     print_error(fmt::format("baseline name '{}' must be non-empty and contain no '/'", args.name));
     return kExitBadInput;
   }
-  auto set = read_results(args.results, args.read);
-  if (!set) {
-    print_error(set.error().message());
-    return kExitBadInput;
-  }
+  auto set = load_results(args.results, args.read);
+  if (!set) return kExitBadInput;
   set->commit = args.commit.empty() ? current_commit() : args.commit;
   if (set->date.empty()) set->date = current_timestamp();
   const std::string path = (args.dir.empty() ? default_baseline_dir() : args.dir) + "/" + args.name + ".json";

@@ -35,16 +35,10 @@ bool check_names(const Comparison& c, const std::string& base) {
 
 int compare_command(const CompareArgs& args) {
   const std::string base_path = resolve_baseline(args.base, args.baseline_dir);
-  auto base = read_results({base_path}, args.read);
-  if (!base) {
-    print_error(base.error().message());
-    return kExitBadInput;
-  }
-  auto current = read_results(args.current, args.read);
-  if (!current) {
-    print_error(current.error().message());
-    return kExitBadInput;
-  }
+  auto base = load_results({base_path}, args.read);
+  if (!base) return kExitBadInput;
+  auto current = load_results(args.current, args.read);
+  if (!current) return kExitBadInput;
   const Comparison c = compare(*base, *current, args.thresholds);
   if (!check_names(c, base_path)) return kExitBadInput;
   const std::string markdown = comparison_markdown(c, args.thresholds);
@@ -65,22 +59,16 @@ int compare_command(const CompareArgs& args) {
 }
 
 int report_command(const ReportArgs& args) {
-  auto set = read_results(args.results, args.read);
-  if (!set) {
-    print_error(set.error().message());
-    return kExitBadInput;
-  }
-  vm::Result<ResultSet> base = ResultSet{};
+  auto set = load_results(args.results, args.read);
+  if (!set) return kExitBadInput;
+  std::optional<ResultSet> base;
   if (!args.base.empty()) {
     const std::string base_path = resolve_baseline(args.base, args.baseline_dir);
-    base = read_results({base_path}, args.read);
-    if (!base) {
-      print_error(base.error().message());
-      return kExitBadInput;
-    }
+    base = load_results({base_path}, args.read);
+    if (!base) return kExitBadInput;
     if (!check_names(compare(*base, *set, args.thresholds), base_path)) return kExitBadInput;
   }
-  const std::string text = report_markdown(*set, args.base.empty() ? nullptr : &*base, args.thresholds);
+  const std::string text = report_markdown(*set, base ? &*base : nullptr, args.thresholds);
   return write_output(args.output.empty() ? "-" : args.output, text) ? kExitOk : kExitBadInput;
 }
 

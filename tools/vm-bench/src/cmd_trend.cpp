@@ -23,11 +23,8 @@ std::string chart_file_name(std::string group) {
 }  // namespace
 
 int trend_command(const TrendArgs& args) {
-  auto set = read_results(args.results, args.read);
-  if (!set) {
-    print_error(set.error().message());
-    return kExitBadInput;
-  }
+  auto set = load_results(args.results, args.read);
+  if (!set) return kExitBadInput;
   const std::string stamp = args.timestamp.empty() ? current_timestamp() : args.timestamp;
   const std::string commit = args.commit.empty() ? current_commit() : args.commit;
   if (auto ok = append_trend_csv(args.csv, trend_rows(*set, stamp, commit)); !ok) {

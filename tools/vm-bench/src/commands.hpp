@@ -2,6 +2,7 @@
 // 0 success, 1 a regression was found (compare), 2 bad usage or input.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,10 @@ struct TrendArgs {
   ReadOptions read;
 };
 int trend_command(const TrendArgs& args);
+
+// Reads results for a command: prints the error (returning nullopt) or a
+// warning for each skipped entry.
+std::optional<ResultSet> load_results(const std::vector<std::string>& paths, const ReadOptions& options);
 
 // Resolves a baseline argument: an existing path, else <dir>/<name>.json.
 std::string resolve_baseline(const std::string& base, const std::string& dir);

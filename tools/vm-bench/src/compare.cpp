@@ -20,6 +20,8 @@ constexpr ClassInfo kClasses[] = {
 
 const ClassInfo& info(Classification c) { return kClasses[static_cast<int>(c)]; }
 
+double percent_change(double base, double now) { return base != 0 ? (now - base) / base * 100 : 0; }
+
 }  // namespace
 
 const char* to_string(Classification c) { return info(c).name; }
@@ -57,7 +59,9 @@ Comparison compare(const ResultSet& base, const ResultSet& current, const Thresh
     row.name = now.name;
     row.base = summarize(before->samples, t.confidence);
     row.current = summarize(now.samples, t.confidence);
-    row.change_pct = row.base.mean != 0 ? (row.current.mean - row.base.mean) / row.base.mean * 100 : 0;
+    row.mean_change_pct = percent_change(row.base.mean, row.current.mean);
+    row.median_change_pct = percent_change(row.base.median, row.current.median);
+    row.change_pct = t.change_of_medians ? row.median_change_pct : row.mean_change_pct;
     row.test = mann_whitney_u(before->samples, now.samples);
     row.classification = classify(row.change_pct, row.test.p_value, t);
     out.rows.push_back(std::move(row));

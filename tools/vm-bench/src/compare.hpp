@@ -31,6 +31,11 @@ struct Thresholds {
   double high_severity_pct = 20; // a significant regression slower by more than this
   double alpha = 0.05;           // significance level of the U test
   double confidence = 0.95;      // confidence level of the reported intervals
+  // Classify on the change of the medians (default) or of the means. The
+  // median is the default because one preempted repetition can move a mean
+  // of 10 repetitions by 10% on a busy machine; means and their intervals
+  // are reported either way.
+  bool change_of_medians = true;
 };
 
 // `change_pct` is (new - base) / base * 100: positive means slower.
@@ -39,7 +44,9 @@ Classification classify(double change_pct, double p_value, const Thresholds& t);
 struct ComparisonRow {
   std::string name;
   Summary base, current;
-  double change_pct = 0;
+  double change_pct = 0;         // the one classified: of medians or of means
+  double mean_change_pct = 0;    // (new mean - base mean) / base mean * 100
+  double median_change_pct = 0;  // the same for the medians
   MannWhitneyResult test;
   Classification classification = Classification::kStable;
 };

@@ -26,6 +26,8 @@ void add_threshold_options(CLI::App& cmd, Thresholds& t) {
       ->capture_default_str();
   cmd.add_option("--high-severity", t.high_severity_pct, "high severity: a regression slower by more than this %")
       ->capture_default_str();
+  cmd.add_flag("!--change-of-means", t.change_of_medians,
+               "classify on the change of the means instead of the medians (less robust to outliers)");
 }
 
 }  // namespace

@@ -45,14 +45,15 @@ vm::Result<ResultSet> read_google_benchmark(const json& doc, const std::string& 
     }
     const std::string name = e.value("run_name", e["name"].get<std::string>());
     if (e.value("error_occurred", false)) {
-      return malformed(source, fmt::format("{} ({}) failed: {}", where, name, e.value("error_message", "")));
+      set.skipped.push_back(fmt::format("{}: {}: benchmark reported an error: {}", source, name, e.value("error_message", "")));
+      continue;
     }
     if (!e.contains(field) || !e[field].is_number()) return malformed(source, fmt::format("{} ({}) has no {}", where, name, field));
     auto ns = to_ns(e[field].get<double>(), e.value("time_unit", "ns"));
     if (!ns) return malformed(source, fmt::format("{} ({}): {}", where, name, ns.error().message()));
     set.add({.name = name, .unit = "ns", .description = e.value("label", ""), .samples = {*ns}});
   }
-  if (set.benchmarks.empty() && aggregates > 0) {
+  if (set.benchmarks.empty() && set.skipped.empty() && aggregates > 0) {
     return malformed(source, "only aggregate entries (mean/median/stddev); rerun with "
                              "--benchmark_report_aggregates_only=false to keep the repetitions");
   }
@@ -129,6 +130,7 @@ vm::Result<ResultSet> read_results(const std::vector<std::string>& paths, const 
     if (merged.date.empty()) merged.date = set->date;
     if (merged.commit.empty()) merged.commit = set->commit;
     for (BenchmarkSamples& b : set->benchmarks) merged.add(std::move(b));
+    merged.skipped.insert(merged.skipped.end(), set->skipped.begin(), set->skipped.end());
   }
   return merged;
 }

@@ -21,6 +21,9 @@ struct ResultSet {
   std::string date;    // ISO 8601, from the results file or the time of saving
   std::string commit;  // git commit the results were measured at ("unknown" if not known)
   std::vector<BenchmarkSamples> benchmarks;
+  // Entries that were read but carry no usable result (a benchmark that
+  // reported an error), as "file: name: why"; commands print them.
+  std::vector<std::string> skipped;
 
   // Adds the samples of `b`, merging with an existing benchmark of the same
   // name (several runs of one executable, e.g. interleaved chunks).

@@ -9,7 +9,8 @@ using nlohmann::json;
 namespace {
 
 json summary_json(const Summary& s) {
-  return {{"n", s.n}, {"mean", s.mean}, {"stddev", s.stddev}, {"ci_low", s.ci_low}, {"ci_high", s.ci_high}};
+  return {{"n", s.n},           {"mean", s.mean},       {"median", s.median}, {"stddev", s.stddev},
+          {"ci_low", s.ci_low}, {"ci_high", s.ci_high}};
 }
 
 }  // namespace
@@ -22,6 +23,8 @@ json comparison_to_json(const Comparison& c, const Thresholds& t) {
                     {"base", summary_json(r.base)},
                     {"new", summary_json(r.current)},
                     {"change_pct", r.change_pct},
+                    {"mean_change_pct", r.mean_change_pct},
+                    {"median_change_pct", r.median_change_pct},
                     {"u", r.test.u},
                     {"p_value", r.test.p_value},
                     {"exact_test", r.test.exact},
@@ -33,7 +36,8 @@ json comparison_to_json(const Comparison& c, const Thresholds& t) {
             {"regression_pct", t.regression_pct},
             {"high_severity_pct", t.high_severity_pct},
             {"alpha", t.alpha},
-            {"confidence", t.confidence}}},
+            {"confidence", t.confidence},
+            {"change_of", t.change_of_medians ? "median" : "mean"}}},
           {"benchmarks", rows},
           {"only_in_base", c.only_in_base},
           {"only_in_new", c.only_in_new},

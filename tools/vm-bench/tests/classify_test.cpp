@@ -61,6 +61,8 @@ TEST_CASE("compare pairs by name and lists the names it could not pair", "[compa
   const Comparison c = compare(base, now, Thresholds{});
   REQUIRE(c.rows.size() == 1);
   CHECK(c.rows[0].change_pct == Approx(30));
+  CHECK(c.rows[0].mean_change_pct == Approx(30));
+  CHECK(c.rows[0].median_change_pct == Approx(30));
   CHECK(c.rows[0].test.exact);
   // Complete separation of 9 vs 9: p = 2 / C(18, 9) = 4.1e-5.
   CHECK(c.rows[0].test.p_value == Approx(2.0 / 48620));
@@ -68,4 +70,18 @@ TEST_CASE("compare pairs by name and lists the names it could not pair", "[compa
   CHECK(c.has_failure());
   CHECK(c.only_in_base == std::vector<std::string>{"core/only_base"});
   CHECK(c.only_in_new == std::vector<std::string>{"core/only_new"});
+}
+
+TEST_CASE("one wild repetition moves the mean but not the classified median change", "[compare]") {
+  ResultSet base, now;
+  base.add({.name = "core/a", .samples = {100, 101, 99, 102, 98, 103, 97, 104, 96, 1000}});
+  now.add({.name = "core/a", .samples = {100.5, 101.5, 99.5, 102.5, 98.5, 103.5, 97.5, 104.5, 96.5, 105}});
+  Thresholds t;
+  const Comparison by_median = compare(base, now, t);
+  CHECK(by_median.rows[0].median_change_pct == Approx(0.5 / 100.5 * 100));  // medians 100.5 -> 101
+  CHECK(by_median.rows[0].mean_change_pct == Approx((100.95 - 190) / 190 * 100));  // means 190 -> 100.95
+  CHECK(by_median.rows[0].classification == Classification::kStable);
+  t.change_of_medians = false;
+  const Comparison by_mean = compare(base, now, t);
+  CHECK(by_mean.rows[0].change_pct == by_mean.rows[0].mean_change_pct);
 }

@@ -75,10 +75,15 @@ TEST_CASE("bad results files are named in the error", "[readers][errors]") {
   REQUIRE_FALSE(wrong_type);
   CHECK_THAT(wrong_type.error().message(), Catch::Contains("type.json: benchmarks[0] (a) has no cpu_time"));
 
+  // A benchmark that reported an error is skipped, but recorded so that the
+  // commands can say so (never silently dropped).
   auto errored = parse_results(
-      R"({"benchmarks": [{"name": "a", "error_occurred": true, "error_message": "boom"}]})", "err.json");
-  REQUIRE_FALSE(errored);
-  CHECK_THAT(errored.error().message(), Catch::Contains("boom"));
+      R"({"benchmarks": [{"name": "a", "error_occurred": true, "error_message": "boom"},
+                         {"name": "b", "cpu_time": 3, "time_unit": "ns"}]})",
+      "err.json");
+  REQUIRE(errored);
+  REQUIRE(errored->benchmarks.size() == 1);
+  CHECK(errored->skipped == std::vector<std::string>{"err.json: a: benchmark reported an error: boom"});
 }
 
 TEST_CASE("baseline JSON round-trips through text", "[readers][baseline]") {

@@ -107,7 +107,7 @@ TEST_CASE("comparison JSON, customSmallerIsBetter and Markdown carry every row",
   CHECK(gh[0]["unit"] == "ns");
   CHECK(gh[0]["value"].get<double>() == Approx(100));
   const std::string md = comparison_markdown(c, t);
-  CHECK_THAT(md, Catch::Contains("| `core/a` | 100 ns ± 4.97 ns | 100 ns ± 4.97 ns | +0.0% | 1 (approx.) | stable |"));
+  CHECK_THAT(md, Catch::Contains("| `core/a` | 100 ns ± 4.97 ns | 100 ns ± 4.97 ns | +0.0% | +0.0% | 1 (approx.) | stable |"));
   CHECK_THAT(md, Catch::Contains("Only in the baseline (not compared)** (1)"));
 }
 
