@@ -95,7 +95,8 @@ void lift_image(benchmark::State& state, const std::vector<std::uint32_t>* code,
 std::vector<std::uint32_t> alu_image() {
   std::vector<std::uint32_t> code;
   std::uint64_t seed = 7;
-  constexpr InsnId kAlu[] = {InsnId::ADD, InsnId::SUB, InsnId::XOR, InsnId::ADDI, InsnId::SLLI, InsnId::MUL, InsnId::LD, InsnId::SD};
+  constexpr InsnId kAlu[] = {InsnId::ADD,  InsnId::SUB, InsnId::XOR, InsnId::ADDI,
+                             InsnId::SLLI, InsnId::MUL, InsnId::LD,  InsnId::SD};
   for (int i = 0; i < 1024; ++i) {
     rv::DecodedInsn d;
     d.id = kAlu[next_random(seed) % std::size(kAlu)];

@@ -30,8 +30,10 @@ Machine build_machine(const Program& program) {
   auto as = mem::UserAddressSpace::create({.va_bits = 32});
   if (!as) return {.error = as.error().message()};
   m.memory = std::move(*as);
-  if (auto r = m.memory->map_fixed(kCode, 0x1000, mem::kPermRead | mem::kPermExec); !r) return {.error = r.error().message()};
-  if (auto r = m.memory->map_fixed(kData, 0x1000, mem::kPermRead | mem::kPermWrite); !r) return {.error = r.error().message()};
+  if (auto r = m.memory->map_fixed(kCode, 0x1000, mem::kPermRead | mem::kPermExec); !r)
+    return {.error = r.error().message()};
+  if (auto r = m.memory->map_fixed(kData, 0x1000, mem::kPermRead | mem::kPermWrite); !r)
+    return {.error = r.error().message()};
   std::vector<std::uint8_t> bytes(program.code.size() * 4);
   std::memcpy(bytes.data(), program.code.data(), bytes.size());
   if (m.memory->write(kCode, bytes, /*force=*/true) != mem::AccessFault::kNone) return {.error = "code write failed"};

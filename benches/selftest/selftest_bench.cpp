@@ -64,13 +64,15 @@ std::uint64_t sort_job(int size, const std::vector<std::uint32_t>& data) {
 
 std::uint64_t popcount_job(int size, const std::vector<std::uint32_t>& data) {
   std::uint64_t bits = 0;
-  for (int i = 0; i < size; ++i) bits += static_cast<std::uint64_t>(__builtin_popcount(data[static_cast<std::size_t>(i)]));
+  for (int i = 0; i < size; ++i)
+    bits += static_cast<std::uint64_t>(__builtin_popcount(data[static_cast<std::size_t>(i)]));
   return bits;
 }
 
 std::uint64_t divide_job(int size, const std::vector<std::uint32_t>& data) {
   std::uint64_t acc = 0xffffffffffffull;
-  for (int i = 0; i < size; ++i) acc = acc / (data[static_cast<std::size_t>(i)] % 7 + 2) + data[static_cast<std::size_t>(i)];
+  for (int i = 0; i < size; ++i)
+    acc = acc / (data[static_cast<std::size_t>(i)] % 7 + 2) + data[static_cast<std::size_t>(i)];
   return acc;
 }
 
@@ -87,9 +89,9 @@ struct Group {
 };
 
 constexpr Group kGroups[] = {
-    {"hash", hash_job, {16, 32, 64, 128}},          {"checksum", checksum_job, {64, 128, 256, 512}},
-    {"sort", sort_job, {8, 16, 32, 64}},            {"popcount", popcount_job, {64, 128, 256, 512}},
-    {"divide", divide_job, {8, 16, 32, 64}},        {"string", string_job, {16, 32, 64, 128}},
+    {"hash", hash_job, {16, 32, 64, 128}},   {"checksum", checksum_job, {64, 128, 256, 512}},
+    {"sort", sort_job, {8, 16, 32, 64}},     {"popcount", popcount_job, {64, 128, 256, 512}},
+    {"divide", divide_job, {8, 16, 32, 64}}, {"string", string_job, {16, 32, 64, 128}},
 };
 
 void run_job(benchmark::State& state, Job job, int size, int units, const std::vector<std::uint32_t>* data) {

@@ -20,7 +20,7 @@ json baseline_to_json(const std::string& name, const ResultSet& set) {
                           {"repetitions", b.samples}});
   }
   return {{"format", kBaselineFormat}, {"version", kBaselineVersion}, {"name", name},
-          {"date", set.date},          {"commit", set.commit},           {"benchmarks", benchmarks}};
+          {"date", set.date},          {"commit", set.commit},        {"benchmarks", benchmarks}};
 }
 
 bool is_baseline_document(const json& doc) {
@@ -40,8 +40,9 @@ vm::Result<ResultSet> baseline_from_json(const json& doc, const std::string& sou
   for (std::size_t i = 0; i < benchmarks.size(); ++i) {
     const json& b = benchmarks[i];
     if (!b.contains("name") || !b.contains("repetitions") || !b["repetitions"].is_array() || b["repetitions"].empty()) {
-      return vm::make_error(vm::ErrorCode::kMalformed,
-                            fmt::format("{}: benchmarks[{}] needs a name and a non-empty repetitions array", source, i));
+      return vm::make_error(
+          vm::ErrorCode::kMalformed,
+          fmt::format("{}: benchmarks[{}] needs a name and a non-empty repetitions array", source, i));
     }
     if (b.value("unit", "ns") != "ns") {
       return vm::make_error(vm::ErrorCode::kUnsupported, fmt::format("{}: benchmarks[{}] has unit '{}' (expected ns)",

@@ -45,9 +45,12 @@ int compare_command(const CompareArgs& args) {
   if (!args.quiet) fmt::print("{}", markdown);
   bool ok = true;
   if (!args.markdown_out.empty()) ok = write_output(args.markdown_out, markdown) && ok;
-  if (!args.json_out.empty()) ok = write_output(args.json_out, comparison_to_json(c, args.thresholds).dump(2) + "\n") && ok;
+  if (!args.json_out.empty())
+    ok = write_output(args.json_out, comparison_to_json(c, args.thresholds).dump(2) + "\n") && ok;
   if (!args.github_out.empty()) {
-    ok = write_output(args.github_out, to_custom_smaller_is_better(*current, args.thresholds.confidence).dump(2) + "\n") && ok;
+    ok = write_output(args.github_out,
+                      to_custom_smaller_is_better(*current, args.thresholds.confidence).dump(2) + "\n") &&
+         ok;
   }
   if (!ok) return kExitBadInput;
   const std::size_t failures = c.count(Classification::kRegression) + c.count(Classification::kHighSeverity);

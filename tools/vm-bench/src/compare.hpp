@@ -25,12 +25,12 @@ bool is_failure(Classification c);
 // Percentages are of the baseline mean; all comparisons are strict (a change
 // of exactly 10.0% is not "> 10%").
 struct Thresholds {
-  double improvement_pct = 5;    // faster by more than this and significant
-  double warning_pct = 5;        // slower by more than this
-  double regression_pct = 10;    // slower by more than this and significant
-  double high_severity_pct = 20; // a significant regression slower by more than this
-  double alpha = 0.05;           // significance level of the U test
-  double confidence = 0.95;      // confidence level of the reported intervals
+  double improvement_pct = 5;     // faster by more than this and significant
+  double warning_pct = 5;         // slower by more than this
+  double regression_pct = 10;     // slower by more than this and significant
+  double high_severity_pct = 20;  // a significant regression slower by more than this
+  double alpha = 0.05;            // significance level of the U test
+  double confidence = 0.95;       // confidence level of the reported intervals
   // Classify on the change of the medians (default) or of the means. The
   // median is the default because one preempted repetition can move a mean
   // of 10 repetitions by 10% on a busy machine; means and their intervals

@@ -18,7 +18,9 @@ void add_time_option(CLI::App& cmd, vm::bench::ReadOptions& read) {
 }
 
 void add_threshold_options(CLI::App& cmd, Thresholds& t) {
-  cmd.add_option("--alpha", t.alpha, "significance level of the U test")->capture_default_str()->check(CLI::Range(0.0, 1.0));
+  cmd.add_option("--alpha", t.alpha, "significance level of the U test")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
   cmd.add_option("--improvement", t.improvement_pct, "improvement: faster by more than this % and significant")
       ->capture_default_str();
   cmd.add_option("--warning", t.warning_pct, "warning: slower by more than this %")->capture_default_str();

@@ -45,17 +45,20 @@ vm::Result<ResultSet> read_google_benchmark(const json& doc, const std::string& 
     }
     const std::string name = e.value("run_name", e["name"].get<std::string>());
     if (e.value("error_occurred", false)) {
-      set.skipped.push_back(fmt::format("{}: {}: benchmark reported an error: {}", source, name, e.value("error_message", "")));
+      set.skipped.push_back(
+          fmt::format("{}: {}: benchmark reported an error: {}", source, name, e.value("error_message", "")));
       continue;
     }
-    if (!e.contains(field) || !e[field].is_number()) return malformed(source, fmt::format("{} ({}) has no {}", where, name, field));
+    if (!e.contains(field) || !e[field].is_number())
+      return malformed(source, fmt::format("{} ({}) has no {}", where, name, field));
     auto ns = to_ns(e[field].get<double>(), e.value("time_unit", "ns"));
     if (!ns) return malformed(source, fmt::format("{} ({}): {}", where, name, ns.error().message()));
     set.add({.name = name, .unit = "ns", .description = e.value("label", ""), .samples = {*ns}});
   }
   if (set.benchmarks.empty() && set.skipped.empty() && aggregates > 0) {
-    return malformed(source, "only aggregate entries (mean/median/stddev); rerun with "
-                             "--benchmark_report_aggregates_only=false to keep the repetitions");
+    return malformed(source,
+                     "only aggregate entries (mean/median/stddev); rerun with "
+                     "--benchmark_report_aggregates_only=false to keep the repetitions");
   }
   return set;
 }
@@ -71,7 +74,8 @@ vm::Result<ResultSet> read_hyperfine(const json& doc, const std::string& source)
     if (!r.contains("times") || !r["times"].is_array() || r["times"].empty()) {
       return malformed(source, where + " has no times (export with hyperfine --export-json)");
     }
-    BenchmarkSamples b{.name = r["command"].get<std::string>(), .unit = "ns", .description = r["command"].get<std::string>()};
+    BenchmarkSamples b{
+        .name = r["command"].get<std::string>(), .unit = "ns", .description = r["command"].get<std::string>()};
     for (const json& t : r["times"]) {
       if (!t.is_number()) return malformed(source, where + ".times holds a non-number");
       b.samples.push_back(t.get<double>() * 1e9);
@@ -109,19 +113,22 @@ vm::Result<ResultSet> parse_results(const std::string& text, const std::string& 
     if (doc->is_object() && doc->contains("benchmarks") && (*doc)["benchmarks"].is_array()) {
       return read_google_benchmark(*doc, source, options);
     }
-    if (doc->is_object() && doc->contains("results") && (*doc)["results"].is_array()) return read_hyperfine(*doc, source);
+    if (doc->is_object() && doc->contains("results") && (*doc)["results"].is_array())
+      return read_hyperfine(*doc, source);
   } catch (const json::exception& e) {
     // A field of the wrong JSON type (e.g. a string where a number belongs).
     return malformed(source, fmt::format("unexpected value: {}", e.what()));
   }
-  return malformed(source, "not a Google Benchmark, hyperfine or vm-bench baseline JSON document "
-                           "(expected a \"benchmarks\" or \"results\" array)");
+  return malformed(source,
+                   "not a Google Benchmark, hyperfine or vm-bench baseline JSON document "
+                   "(expected a \"benchmarks\" or \"results\" array)");
 }
 
 vm::Result<ResultSet> read_results(const std::vector<std::string>& paths, const ReadOptions& options) {
   ResultSet merged;
   const std::vector<std::string> files = expand(paths);
-  if (files.empty()) return vm::make_error(vm::ErrorCode::kNotFound, "no results files given (or the directory holds no *.json)");
+  if (files.empty())
+    return vm::make_error(vm::ErrorCode::kNotFound, "no results files given (or the directory holds no *.json)");
   for (const std::string& file : files) {
     auto text = read_text_file(file);
     if (!text) return vm::Unexpected<vm::Error>(text.error());

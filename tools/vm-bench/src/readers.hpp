@@ -20,7 +20,8 @@ struct ReadOptions {
 };
 
 // Parses one results document; `source` names it in error messages.
-vm::Result<ResultSet> parse_results(const std::string& text, const std::string& source, const ReadOptions& options = {});
+vm::Result<ResultSet> parse_results(const std::string& text, const std::string& source,
+                                    const ReadOptions& options = {});
 
 // Reads files (a directory stands for the *.json files in it, sorted) and
 // merges them: repetitions of one benchmark found in several files are

@@ -21,11 +21,20 @@ std::string xml_escape(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -56,7 +65,8 @@ std::string render_trend_svg(const std::string& title, const std::vector<TrendRo
   const double y_max = nice_ceiling(max_value);
   const double plot_w = kWidth - kLeft - kRight, plot_h = kHeight - kTop - kBottom;
   auto x_of = [&](std::size_t i) {
-    return kLeft + (stamps.size() < 2 ? plot_w / 2 : plot_w * static_cast<double>(i) / static_cast<double>(stamps.size() - 1));
+    return kLeft +
+           (stamps.size() < 2 ? plot_w / 2 : plot_w * static_cast<double>(i) / static_cast<double>(stamps.size() - 1));
   };
   auto y_of = [&](double v) { return kTop + plot_h * (1 - v / y_max); };
 
@@ -74,8 +84,8 @@ std::string render_trend_svg(const std::string& title, const std::vector<TrendRo
     svg += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>\n", kLeft - 6, y + 4,
                        xml_escape(format_duration(v)));
   }
-  svg += fmt::format("<line x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\" stroke=\"black\"/>\n", kLeft, kTop,
-                     kTop + plot_h);
+  svg += fmt::format("<line x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\" stroke=\"black\"/>\n", kLeft,
+                     kTop, kTop + plot_h);
   svg += fmt::format("<line x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{2:.1f}\" y2=\"{1:.1f}\" stroke=\"black\"/>\n", kLeft,
                      kTop + plot_h, kLeft + plot_w);
   // Run labels: the date part of the first and last timestamps, plus run numbers.
@@ -98,8 +108,8 @@ std::string render_trend_svg(const std::string& title, const std::vector<TrendRo
     }
     svg += fmt::format("<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"2\" points=\"{}\"/>\n", stroke, coords);
     const double ly = kTop + 14.0 * static_cast<double>(colour);
-    svg += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"10\" height=\"10\" fill=\"{}\"/>\n", kWidth - kRight + 12,
-                       ly, stroke);
+    svg += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"10\" height=\"10\" fill=\"{}\"/>\n",
+                       kWidth - kRight + 12, ly, stroke);
     svg += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\">{}</text>\n", kWidth - kRight + 26, ly + 9, xml_escape(name));
     ++colour;
   }

@@ -61,7 +61,8 @@ vm::Result<void> append_trend_csv(const std::string& path, const std::vector<Tre
   const bool fresh = !std::filesystem::exists(path, ec) || std::filesystem::file_size(path, ec) == 0;
   std::ofstream out(path, std::ios::app);
   if (!out) {
-    return vm::make_error(vm::ErrorCode::kIoError, fmt::format("{}: cannot open for appending: {}", path, std::strerror(errno)));
+    return vm::make_error(vm::ErrorCode::kIoError,
+                          fmt::format("{}: cannot open for appending: {}", path, std::strerror(errno)));
   }
   if (fresh) out << kTrendHeader << '\n';
   for (const auto& r : rows) out << trend_csv_line(r) << '\n';

@@ -9,8 +9,8 @@ using nlohmann::json;
 namespace {
 
 json summary_json(const Summary& s) {
-  return {{"n", s.n},           {"mean", s.mean},       {"median", s.median}, {"stddev", s.stddev},
-          {"ci_low", s.ci_low}, {"ci_high", s.ci_high}};
+  return {{"n", s.n},           {"mean", s.mean},     {"median", s.median},
+          {"stddev", s.stddev}, {"ci_low", s.ci_low}, {"ci_high", s.ci_high}};
 }
 
 }  // namespace

@@ -30,14 +30,15 @@ void append_name_list(std::string& out, const char* title, const std::vector<std
 }
 
 void append_comparison_table(std::string& out, const std::vector<const ComparisonRow*>& rows) {
-  out += "| Benchmark | Base mean (95% CI) | New mean (95% CI) | Change of medians | Change of means | p (U test) | Result |\n";
+  out +=
+      "| Benchmark | Base mean (95% CI) | New mean (95% CI) | Change of medians | Change of means | p (U test) | "
+      "Result |\n";
   out += "|---|---:|---:|---:|---:|---:|---|\n";
   for (const ComparisonRow* r : rows) {
     const char* marker = markdown_marker(r->classification);
     out += fmt::format("| `{}` | {} | {} | {:+.1f}% | {:+.1f}% | {:.3g}{} | {}{}{} |\n", r->name, mean_with_ci(r->base),
                        mean_with_ci(r->current), r->median_change_pct, r->mean_change_pct, r->test.p_value,
-                       r->test.exact ? "" : " (approx.)",
-                       marker, *marker ? " " : "", to_string(r->classification));
+                       r->test.exact ? "" : " (approx.)", marker, *marker ? " " : "", to_string(r->classification));
   }
 }
 
@@ -49,8 +50,8 @@ std::string comparison_markdown(const Comparison& c, const Thresholds& t) {
       "{} benchmarks compared: {} regression, {} high severity, {} warning, {} improvement, {} stable "
       "(α = {}, regression > {}%, high severity > {}%, classified on the change of the {}).\n\n",
       c.rows.size(), c.count(Classification::kRegression), c.count(Classification::kHighSeverity),
-      c.count(Classification::kWarning), c.count(Classification::kImprovement), c.count(Classification::kStable), t.alpha,
-      t.regression_pct, t.high_severity_pct, t.change_of_medians ? "medians" : "means");
+      c.count(Classification::kWarning), c.count(Classification::kImprovement), c.count(Classification::kStable),
+      t.alpha, t.regression_pct, t.high_severity_pct, t.change_of_medians ? "medians" : "means");
   std::vector<const ComparisonRow*> rows;
   for (const auto& r : c.rows) rows.push_back(&r);
   append_comparison_table(out, rows);

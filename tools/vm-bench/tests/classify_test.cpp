@@ -78,7 +78,7 @@ TEST_CASE("one wild repetition moves the mean but not the classified median chan
   now.add({.name = "core/a", .samples = {100.5, 101.5, 99.5, 102.5, 98.5, 103.5, 97.5, 104.5, 96.5, 105}});
   Thresholds t;
   const Comparison by_median = compare(base, now, t);
-  CHECK(by_median.rows[0].median_change_pct == Approx(0.5 / 100.5 * 100));  // medians 100.5 -> 101
+  CHECK(by_median.rows[0].median_change_pct == Approx(0.5 / 100.5 * 100));         // medians 100.5 -> 101
   CHECK(by_median.rows[0].mean_change_pct == Approx((100.95 - 190) / 190 * 100));  // means 190 -> 100.95
   CHECK(by_median.rows[0].classification == Classification::kStable);
   t.change_of_medians = false;

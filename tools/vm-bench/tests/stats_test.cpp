@@ -20,7 +20,7 @@ TEST_CASE("t quantiles match the published two-sided 95% table", "[stats]") {
 TEST_CASE("the normal CDF and incomplete beta give known values", "[stats]") {
   CHECK(normal_cdf(0) == Approx(0.5));
   CHECK(normal_cdf(1.959964) == Approx(0.975).epsilon(1e-6));
-  CHECK(incomplete_beta(1, 1, 0.3) == Approx(0.3));  // uniform distribution
+  CHECK(incomplete_beta(1, 1, 0.3) == Approx(0.3));     // uniform distribution
   CHECK(incomplete_beta(2, 3, 0.4) == Approx(0.5248));  // 1 - sum_{k<2} C(4,k) .4^k .6^(4-k)
 }
 

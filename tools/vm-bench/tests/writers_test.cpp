@@ -27,10 +27,14 @@ void check_golden(const std::string& name, const std::string& actual) {
 
 std::vector<TrendRow> sample_history() {
   return {
-      {"mem/tlb/hit", 12.5, "2026-11-20T10:00:00Z", "aaaa"},  {"mem/tlb/miss", 80, "2026-11-20T10:00:00Z", "aaaa"},
-      {"mem/tlb/hit", 12.0, "2026-11-21T10:00:00Z", "bbbb"},  {"mem/tlb/miss", 95, "2026-11-21T10:00:00Z", "bbbb"},
-      {"mem/tlb/hit", 11.5, "2026-11-22T10:00:00Z", "cccc"},  {"mem/tlb/miss", 70, "2026-11-22T10:00:00Z", "cccc"},
-      {"core/perf/record", 3.2, "2026-11-22T10:00:00Z", "cccc"}, {"odd,name \"q\"", 1e6, "2026-11-22T10:00:00Z", "cccc"},
+      {"mem/tlb/hit", 12.5, "2026-11-20T10:00:00Z", "aaaa"},
+      {"mem/tlb/miss", 80, "2026-11-20T10:00:00Z", "aaaa"},
+      {"mem/tlb/hit", 12.0, "2026-11-21T10:00:00Z", "bbbb"},
+      {"mem/tlb/miss", 95, "2026-11-21T10:00:00Z", "bbbb"},
+      {"mem/tlb/hit", 11.5, "2026-11-22T10:00:00Z", "cccc"},
+      {"mem/tlb/miss", 70, "2026-11-22T10:00:00Z", "cccc"},
+      {"core/perf/record", 3.2, "2026-11-22T10:00:00Z", "cccc"},
+      {"odd,name \"q\"", 1e6, "2026-11-22T10:00:00Z", "cccc"},
   };
 }
 
@@ -57,8 +61,9 @@ TEST_CASE("trend CSV appends, writing the header once", "[trend]") {
   REQUIRE(append_trend_csv(path.string(), {history[2]}));
   auto text = read_text_file(path.string());
   REQUIRE(text);
-  CHECK(*text == "benchmark,mean_time_ns,timestamp,commit\nmem/tlb/hit,12.5,2026-11-20T10:00:00Z,aaaa\n"
-                 "mem/tlb/hit,12,2026-11-21T10:00:00Z,bbbb\n");
+  CHECK(*text ==
+        "benchmark,mean_time_ns,timestamp,commit\nmem/tlb/hit,12.5,2026-11-20T10:00:00Z,aaaa\n"
+        "mem/tlb/hit,12,2026-11-21T10:00:00Z,bbbb\n");
   std::filesystem::remove(path);
 }
 
@@ -107,7 +112,8 @@ TEST_CASE("comparison JSON, customSmallerIsBetter and Markdown carry every row",
   CHECK(gh[0]["unit"] == "ns");
   CHECK(gh[0]["value"].get<double>() == Approx(100));
   const std::string md = comparison_markdown(c, t);
-  CHECK_THAT(md, Catch::Contains("| `core/a` | 100 ns ± 4.97 ns | 100 ns ± 4.97 ns | +0.0% | +0.0% | 1 (approx.) | stable |"));
+  CHECK_THAT(
+      md, Catch::Contains("| `core/a` | 100 ns ± 4.97 ns | 100 ns ± 4.97 ns | +0.0% | +0.0% | 1 (approx.) | stable |"));
   CHECK_THAT(md, Catch::Contains("Only in the baseline (not compared)** (1)"));
 }
 
