@@ -123,3 +123,13 @@ TEST_CASE("several files and directories merge repetitions by name", "[readers]"
   CHECK(set->benchmarks[0].samples == std::vector<double>{10, 12, 10, 12});
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("NaN and inf counters written by Google Benchmark are tolerated", "[readers]") {
+  auto set = parse_results(R"({"benchmarks": [{"name": "mem/a", "cpu_time": 5, "time_unit": "ns",
+      "walks": NaN, "rate": -inf, "label": "NaN in a string stays"}]})",
+                           "nan.json");
+  REQUIRE(set);
+  REQUIRE(set->benchmarks.size() == 1);
+  CHECK(set->benchmarks[0].samples == std::vector<double>{5});
+  CHECK(set->benchmarks[0].description == "NaN in a string stays");
+}
