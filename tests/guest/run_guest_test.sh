@@ -8,12 +8,16 @@
 # usage: run_guest_test.sh --vm PATH --program PATH --expected-out FILE
 #            [--expected-status N] [--stdin FILE] [--env NAME=VALUE]...
 #            [--vm-stderr-contains TEXT] [--qemu PATH] [--no-qemu-stdout]
-#            [--timeout SECONDS] [--] [GUEST_ARGS...]
+#            [--timeout SECONDS] [--vm-option OPT]... [--compare-instret]
+#            [--] [GUEST_ARGS...]
+# --vm-option passes OPT to `vm run` (e.g. --engine jit); --compare-instret
+# also runs `vm run --engine interp` and requires the same stdout, exit status
+# and retired-instruction count (--stats) as the run with the options.
 # Exit status 0 when every check passes, 1 when one fails, 2 on bad usage.
 set -uo pipefail
 
 usage() {
-    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
@@ -24,7 +28,7 @@ die_usage() {
 
 vm="" program="" expected_out="" expected_status=0 stdin_file=/dev/null
 stderr_text="" qemu="" compare_qemu_stdout=1 timeout_s=120
-env_vars=() guest_args=()
+env_vars=() guest_args=() vm_options=() compare_instret=0
 
 while (($# > 0)); do
     case $1 in
@@ -38,6 +42,8 @@ while (($# > 0)); do
         --qemu) qemu=${2?}; shift 2 ;;
         --no-qemu-stdout) compare_qemu_stdout=0; shift ;;
         --timeout) timeout_s=${2?}; shift 2 ;;
+        --vm-option) vm_options+=("${2?}"); shift 2 ;;
+        --compare-instret) compare_instret=1; shift ;;
         --) shift; guest_args=("$@"); break ;;
         -h|--help) usage ;;
         *) die_usage "unknown option '$1'" ;;
@@ -103,7 +109,10 @@ show_stderr() {
 name=$(basename "$program")
 echo "guest program: $(printf '%q ' "$program" ${guest_args[@]+"${guest_args[@]}"})"
 
-run_one vm "$vm" run "$program" ${guest_args[@]+"${guest_args[@]}"}
+stats_option=()
+((compare_instret)) && stats_option=(--stats)
+run_one vm "$vm" run ${stats_option[@]+"${stats_option[@]}"} ${vm_options[@]+"${vm_options[@]}"} \
+    "$program" ${guest_args[@]+"${guest_args[@]}"}
 vm_status=$status
 echo "vm exit status: $vm_status (expected $expected_status)"
 ((vm_status == 124)) && fail "vm run timed out after ${timeout_s}s"
@@ -122,6 +131,19 @@ if ((failures > 0)); then
         echo "note: vm died from signal $((vm_status - 128)) without a 'vm: guest SIG...' report:" \
             "the host process itself probably crashed"
     fi
+fi
+
+# The engine under test must retire exactly what the interpreter retires.
+if ((compare_instret)); then
+    # Label "rf": its working directory path has the same length as "vm"'s,
+    # so programs that look at their cwd retire the same instructions.
+    run_one rf "$vm" run --stats --engine interp "$program" ${guest_args[@]+"${guest_args[@]}"}
+    ((status == vm_status)) || fail "interpreter exit status $status differs from $vm_status"
+    diff -q "$work/rf.out" "$work/vm.out" >/dev/null || fail "interpreter stdout differs from this engine's"
+    ref_insns=$(grep -m1 '^  instructions:' "$work/rf.err")
+    vm_insns=$(grep -m1 '^  instructions:' "$work/vm.err")
+    echo "retired: interp '${ref_insns# *}', this engine '${vm_insns# *}'"
+    [[ -n $vm_insns && $ref_insns == "$vm_insns" ]] || fail "retired-instruction count differs from the interpreter's"
 fi
 
 if [[ -n $qemu ]]; then

@@ -50,7 +50,7 @@ expect unknown_config_key 1 "engine.speed" -- run --config "$work/unknown.toml" 
 expect missing_config 1 "nope.toml" -- run --config "$work/nope.toml" "$guest"
 expect unknown_option 1 "unknown option '--bogus'" -- run --bogus "$guest"
 expect missing_program 1 "missing PROGRAM" -- run
-expect jit_not_yet 1 "not available yet" -- run --engine jit "$guest"
+expect bad_engine 1 "unknown engine" -- run --engine warp "$guest"
 expect bad_debug_item 1 "unknown debug item" -- run -d nonsense "$guest"
 
 # --version and --help succeed.

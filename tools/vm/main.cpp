@@ -26,8 +26,14 @@ int main(int argc, char** argv) {
   run->add_flag("--trace", run_args.trace, "Same as -d in_asm");
   run->add_flag("--stats", run_args.stats,
                 "Print retired instructions, wall time, MIPS and blocks translated on exit");
-  run->add_option("--engine", run_args.engine, "Execution engine: interp (jit and tiered come later)")
+  run->add_option("--engine", run_args.engine, "Execution engine: interp, jit (compile every block) or tiered")
       ->type_name("ENGINE");
+  run->add_option("--jit-threshold", run_args.jit_threshold, "tiered: block executions before compiling it")
+      ->check(CLI::Range(1, 1 << 30));
+  run->add_option("--jit-opt", run_args.jit_opt, "LLVM optimisation level 0..3")->check(CLI::Range(0, 3));
+  run->add_option("--jit-threads", run_args.jit_threads, "tiered: background compiler threads")
+      ->check(CLI::Range(1, 64));
+  run->add_flag("--perf-map", run_args.perf_map, "Write /tmp/perf-PID.map naming compiled blocks by guest pc");
   vm::tools::add_perf_run_options(*run, run_args.perf);
   run->add_option("--config", run_args.config_path, "TOML configuration file")->type_name("FILE");
   run->add_option("-E", run_args.set_env, "Set VAR=value in the guest environment (repeatable)")

@@ -52,6 +52,16 @@ void print_stats(const engine::UserRunResult& r, const std::string& engine) {
              "  exit status: {}\n",
              engine, r.instructions, r.seconds, mips, r.blocks_translated, r.syscalls, r.cache_flushes,
              r.exit_status);
+  if (!r.has_jit_stats) return;
+  const engine::JitStats& j = r.jit;
+  const double total = static_cast<double>(j.insns_compiled_code + j.insns_interpreted);
+  fmt::print(stderr,
+             "  blocks compiled: {} ({} failed)\n"
+             "  compile time: total {:.3f} ms, median {:.3f} ms, p99 {:.3f} ms\n"
+             "  instructions in compiled code: {} ({:.1f}%), interpreted: {}\n",
+             j.blocks_compiled, j.compile_failures, j.compile_seconds_total * 1e3, j.compile_seconds_median * 1e3,
+             j.compile_seconds_p99 * 1e3, j.insns_compiled_code,
+             total > 0 ? 100.0 * static_cast<double>(j.insns_compiled_code) / total : 0.0, j.insns_interpreted);
 }
 
 }  // namespace
@@ -104,6 +114,10 @@ int run_command(const RunArgs& args) {
   run_options.perf = *perf ? (*perf)->monitor() : nullptr;
   run_options.engine = *engine;
   run_options.max_block_insns = config.engine.max_block_insns;
+  if (args.jit_threshold > 0) run_options.jit.threshold = static_cast<unsigned>(args.jit_threshold);
+  if (args.jit_opt >= 0) run_options.jit.opt_level = static_cast<unsigned>(args.jit_opt);
+  if (args.jit_threads > 0) run_options.jit.threads = static_cast<unsigned>(args.jit_threads);
+  run_options.jit.perf_map = args.perf_map;
   if (in_asm) {
     const mem::UserAddressSpace& memory = (*process)->memory();
     run_options.on_translate = [&memory](const cross_arch::ir::Block& block) {

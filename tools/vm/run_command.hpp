@@ -20,6 +20,11 @@ struct RunArgs {
   bool trace = false;
   bool stats = false;
   PerfRunArgs perf;  // --perf-stats, --perf-trace, --perf-sample, --monitor
+  // JIT tuning (jit / tiered engines); negative: the engine's default.
+  int jit_threshold = -1;
+  int jit_opt = -1;
+  int jit_threads = -1;
+  bool perf_map = false;
 };
 
 // Returns the process exit status (the guest's, or 1/127 on load errors).

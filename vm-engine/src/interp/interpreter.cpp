@@ -162,13 +162,14 @@ HaltReason Interpreter::run(CpuState& cpu, std::uint64_t max_insns) {
     goto *op->handler;     \
   } while (0)
 
-  // Fast path: in bounds, permitted, and not crossing a page; otherwise ask
+  // Fast path: in bounds, every needed permission (an AMO needs read and
+  // write), and not crossing a page; otherwise ask
   // the address space (which handles page-crossing accesses exactly).
 #define MEM_PTR(ptr, addr_expr, size, need, cause)                                                 \
   std::uint8_t* ptr;                                                                               \
   {                                                                                                \
     const std::uint64_t a_ = (addr_expr);                                                          \
-    if (VM_LIKELY(a_ < limit && (perms[a_ >> 12] & (need)) && (a_ & 0xfff) <= 4096 - (size))) {    \
+    if (VM_LIKELY(a_ < limit && (perms[a_ >> 12] & (need)) == (need) && (a_ & 0xfff) <= 4096 - (size))) {    \
       ptr = base + a_;                                                                             \
     } else if (!(ptr = s.memory.host_ptr(a_, (size), (need)))) {                                   \
       fault_addr = a_;                                                                             \

@@ -11,13 +11,14 @@
 #include "vm/core/result.hpp"
 #include "vm/cross_arch/ir/block.hpp"
 #include "vm/engine/export.hpp"
+#include "vm/engine/jit_engine.hpp"
 #include "vm/engine/linux/process.hpp"
 
 namespace vm::engine {
 
 enum class EngineKind { kInterp, kJit, kTiered };
 
-// Parses "interp" | "jit" | "tiered"; engines that do not exist yet are an error.
+// Parses "interp" | "jit" | "tiered".
 VM_ENGINE_API vm::Result<EngineKind> parse_engine_kind(const std::string& name);
 
 struct UserRunOptions {
@@ -26,6 +27,9 @@ struct UserRunOptions {
   std::function<void(const cross_arch::ir::Block&)> on_translate;  // -d in_asm
   // Records block translations, syscalls, traps and cache flushes; null = off.
   core::perf::Monitor* perf = nullptr;
+  // jit / tiered: threshold, opt level, threads, perf map (its `tiered`,
+  // `max_block_insns` and `on_translate` are set from the fields above).
+  JitOptions jit;
 };
 
 struct UserRunResult {
@@ -35,7 +39,14 @@ struct UserRunResult {
   std::uint64_t syscalls = 0;
   std::uint64_t cache_flushes = 0;
   double seconds = 0;              // wall time of the run loop
+  bool has_jit_stats = false;      // jit / tiered engines only
+  JitStats jit;
 };
+
+// Fails only when the JIT engine cannot be created (e.g. --perf-map cannot
+// open its file, or LLVM has no target for the host).
+VM_ENGINE_API vm::Result<UserRunResult> run_user_program_checked(linux_user::Process& process,
+                                                                 const UserRunOptions& options);
 
 VM_ENGINE_API UserRunResult run_user_program(linux_user::Process& process, const UserRunOptions& options);
 

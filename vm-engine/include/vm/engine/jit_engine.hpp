@@ -1,0 +1,66 @@
+// Tier-1 execution engine: guest blocks compiled to host code by LLVM ORC.
+// In `jit` mode every block is compiled before it first runs; in `tiered`
+// mode cold blocks run in the interpreter and hot ones are compiled on
+// background threads and published without the interpreter ever waiting.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+#include "vm/core/result.hpp"
+#include "vm/cross_arch/ir/block.hpp"
+#include "vm/engine/cpu_state.hpp"
+#include "vm/engine/export.hpp"
+#include "vm/mem/user_address_space.hpp"
+
+namespace vm::engine {
+
+struct JitOptions {
+  bool tiered = true;              // false: compile every block synchronously (--engine jit)
+  unsigned threshold = 50;         // tiered: executions before a block is queued for compilation
+  unsigned opt_level = 1;          // LLVM optimisation level 0..3 (IR passes and codegen)
+  unsigned threads = 1;            // tiered: background compiler threads (>= 1)
+  unsigned max_block_insns = 64;   // 1..255
+  bool perf_map = false;           // write /tmp/perf-PID.map entries for compiled blocks
+  std::function<void(const cross_arch::ir::Block&)> on_translate;
+};
+
+struct JitStats {
+  std::uint64_t blocks_translated = 0;   // lifted by the interpreter and the JIT
+  std::uint64_t blocks_compiled = 0;
+  std::uint64_t compile_failures = 0;
+  std::uint64_t cache_flushes = 0;
+  double compile_seconds_total = 0;      // summed over all compiler threads
+  double compile_seconds_median = 0;
+  double compile_seconds_p99 = 0;
+  std::uint64_t insns_compiled_code = 0; // retired inside compiled code
+  std::uint64_t insns_interpreted = 0;   // retired by the interpreter (tiered)
+};
+
+class VM_ENGINE_API JitEngine {
+ public:
+  // Fails when LLVM cannot create a JIT for the host.
+  static vm::Result<std::unique_ptr<JitEngine>> create(mem::UserAddressSpace& memory, JitOptions options);
+  ~JitEngine();
+  JitEngine(const JitEngine&) = delete;
+  JitEngine& operator=(const JitEngine&) = delete;
+
+  // Same contract as Interpreter::run (halt reasons, precise traps, exact
+  // instret; may overshoot max_insns by less than one block).
+  HaltReason run(CpuState& cpu, std::uint64_t max_insns);
+  const Trap& last_trap() const noexcept;
+  // Drops every translation; compilations in flight are discarded.
+  void flush_code_cache();
+  // Tiered mode: blocks until every queued compilation has been published
+  // (for tests and benchmarks; the run loop never calls it).
+  void wait_for_compiles();
+  JitStats stats() const;
+
+ private:
+  struct Impl;
+  explicit JitEngine(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace vm::engine

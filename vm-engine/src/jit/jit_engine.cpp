@@ -1,0 +1,335 @@
+// The JIT/tiered dispatcher: looks up the compiled code for cpu.pc (jump
+// cache, then a map), runs it, and otherwise either compiles on the spot
+// (jit) or interprets one block and counts it towards promotion (tiered).
+// Background compilers publish code with one atomic store per block.
+#include "vm/engine/jit_engine.hpp"
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <deque>
+#include <mutex>
+#include <semaphore>
+#include <thread>
+#include <unordered_map>
+
+#include <boost/lockfree/queue.hpp>
+
+#include "interp/host_fp.hpp"
+#include "interp/translate.hpp"
+#include "jit/block_compiler.hpp"
+#include "jit/perf_map.hpp"
+#include "jit/runtime.hpp"
+#include "vm/cross_arch/frontend.hpp"
+#include "vm/engine/interpreter.hpp"
+
+namespace vm::engine {
+
+using jit::BlockFn;
+
+namespace host_fp = interp::host_fp;
+
+namespace {
+
+// One guest block's translation slot. Never freed before the engine, so a
+// compiler thread may publish into it even after a flush unhooked it.
+struct Entry {
+  std::uint64_t pc = 0;
+  std::atomic<BlockFn> fn{nullptr};
+  std::uint32_t count = 0;
+  bool queued = false;
+};
+
+struct Request {
+  Entry* entry;
+  cross_arch::ir::Block block;
+};
+
+constexpr std::size_t kJumpCacheSize = 4096;
+constexpr std::size_t kMaxBatch = 32;
+
+}  // namespace
+
+struct JitEngine::Impl {
+  Impl(mem::UserAddressSpace& m, JitOptions o) : memory(m), options(std::move(o)), translator(m) {}
+  ~Impl() { stop_workers(); }
+
+  mem::UserAddressSpace& memory;
+  JitOptions options;
+  interp::Translator translator;
+  std::unique_ptr<Interpreter> interpreter;
+  std::unique_ptr<jit::BlockCompiler> sync_compiler;
+  std::vector<std::unique_ptr<jit::BlockCompiler>> worker_compilers;
+  std::vector<std::thread> workers;
+  boost::lockfree::queue<Request*> queue{1024};
+  std::counting_semaphore<> pending{0};
+  std::atomic<bool> stopping{false};
+  std::atomic<std::uint64_t> in_flight{0};
+  std::unique_ptr<jit::PerfMap> perf_map;
+
+  std::deque<std::unique_ptr<Entry>> entries;
+  std::unordered_map<std::uint64_t, Entry*> map;
+  std::array<Entry*, kJumpCacheSize> jump_cache{};
+  jit::JitContext ctx;
+  Trap trap;
+
+  mutable std::mutex stats_mutex;
+  JitStats stats;
+  std::vector<double> compile_seconds;  // per block
+
+  static std::size_t slot(std::uint64_t pc) { return (pc >> 1) & (kJumpCacheSize - 1); }
+
+  Entry* lookup(std::uint64_t pc) {
+    Entry*& cached = jump_cache[slot(pc)];
+    if (cached && cached->pc == pc) return cached;
+    Entry*& e = map[pc];
+    if (!e) {
+      entries.push_back(std::make_unique<Entry>());
+      e = entries.back().get();
+      e->pc = pc;
+    }
+    cached = e;
+    return e;
+  }
+
+  void record_compiles(const std::vector<jit::CompiledBlock>& compiled, const std::vector<Request*>& batch,
+                       double seconds) {
+    std::lock_guard lock(stats_mutex);
+    stats.blocks_compiled += compiled.size();
+    stats.compile_seconds_total += seconds;
+    for (std::size_t i = 0; i < compiled.size(); ++i) {
+      compile_seconds.push_back(seconds / static_cast<double>(compiled.size()));
+      if (perf_map) perf_map->add(reinterpret_cast<const void*>(compiled[i].fn), compiled[i].code_size, batch[i]->block.start_pc);
+    }
+  }
+
+  // Compiles a batch and publishes each block with a release store.
+  void compile_batch(jit::BlockCompiler& compiler, const std::vector<Request*>& batch) {
+    std::vector<const cross_arch::ir::Block*> blocks;
+    for (Request* r : batch) blocks.push_back(&r->block);
+    const auto start = std::chrono::steady_clock::now();
+    auto compiled = compiler.compile(blocks);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (!compiled) {
+      std::lock_guard lock(stats_mutex);
+      stats.compile_failures += batch.size();
+      return;
+    }
+    record_compiles(*compiled, batch, seconds);
+    for (std::size_t i = 0; i < batch.size(); ++i) batch[i]->entry->fn.store((*compiled)[i].fn, std::memory_order_release);
+  }
+
+  void worker_loop(jit::BlockCompiler& compiler) {
+    for (;;) {
+      pending.acquire();
+      if (stopping.load(std::memory_order_acquire)) return;
+      std::vector<Request*> batch;
+      Request* r = nullptr;
+      while (queue.pop(r)) {
+        batch.push_back(r);
+        if (batch.size() == kMaxBatch || !pending.try_acquire()) break;
+      }
+      if (batch.empty()) continue;
+      compile_batch(compiler, batch);
+      for (Request* done : batch) delete done;
+      in_flight.fetch_sub(batch.size(), std::memory_order_acq_rel);
+    }
+  }
+
+  void stop_workers() {
+    stopping.store(true, std::memory_order_release);
+    for (std::size_t i = 0; i < workers.size(); ++i) pending.release();
+    for (std::thread& t : workers) t.join();
+    workers.clear();
+    Request* r = nullptr;
+    while (queue.pop(r)) delete r;
+  }
+
+  cross_arch::ir::Block lift(std::uint64_t pc) {
+    host_fp::HostFpPause keep_guest_fp_flags;
+    cross_arch::ir::Block block = translator.lift(pc, options.max_block_insns);
+    ++stats.blocks_translated;
+    return block;
+  }
+
+  void enqueue(Entry* e) {
+    e->queued = true;
+    auto* request = new Request{e, lift(e->pc)};
+    if (interp::Translator::is_fetch_fault(request->block)) {
+      delete request;
+      return;
+    }
+    in_flight.fetch_add(1, std::memory_order_acq_rel);
+    if (!queue.push(request)) {
+      in_flight.fetch_sub(1, std::memory_order_acq_rel);
+      delete request;
+      return;
+    }
+    pending.release();
+  }
+
+  HaltReason run(CpuState& cpu, std::uint64_t max_insns);
+  HaltReason interpret_one(CpuState& cpu, Entry* e);
+  BlockFn compile_now(Entry* e, CpuState& cpu, HaltReason& fetch_fault);
+};
+
+// Jit mode: compile before the first run, together with the blocks its
+// direct branches lead to (one module for the lot amortises LLVM's
+// per-module cost). Fetch faults are not cached (the page may be mapped
+// later) and are reported directly.
+BlockFn JitEngine::Impl::compile_now(Entry* e, CpuState& cpu, HaltReason& fetch_fault) {
+  std::vector<std::unique_ptr<Request>> owned;
+  owned.push_back(std::make_unique<Request>(Request{e, lift(e->pc)}));
+  if (options.on_translate) options.on_translate(owned[0]->block);
+  if (interp::Translator::is_fetch_fault(owned[0]->block)) {
+    const cross_arch::ir::Op& op = owned[0]->block.ops[0];
+    trap = Trap{op.aux, static_cast<std::uint64_t>(op.imm), cpu.pc};
+    fetch_fault = HaltReason::kFault;
+    return nullptr;
+  }
+  e->queued = true;
+  for (std::size_t i = 0; i < owned.size() && owned.size() < kMaxBatch; ++i) {
+    const cross_arch::ir::Block& b = owned[i]->block;
+    const cross_arch::ir::Op& t = b.terminator();
+    std::uint64_t next[2] = {0, 0};
+    const ir::Format f = ir::format_of(t.opcode);
+    if (f == ir::Format::BRANCH) next[0] = static_cast<std::uint64_t>(t.imm), next[1] = b.end_pc;
+    if (f == ir::Format::JUMP) next[0] = static_cast<std::uint64_t>(t.imm);
+    for (std::uint64_t pc : next) {
+      if (!pc || owned.size() >= kMaxBatch) continue;
+      Entry* s = lookup(pc);
+      if (s->queued || s->fn.load(std::memory_order_relaxed)) continue;
+      cross_arch::ir::Block block = lift(pc);
+      if (interp::Translator::is_fetch_fault(block)) continue;
+      if (options.on_translate) options.on_translate(block);
+      s->queued = true;
+      owned.push_back(std::make_unique<Request>(Request{s, std::move(block)}));
+    }
+  }
+  host_fp::HostFpPause keep_guest_fp_flags;
+  std::vector<Request*> batch;
+  for (auto& r : owned) batch.push_back(r.get());
+  compile_batch(*sync_compiler, batch);
+  return e->fn.load(std::memory_order_acquire);
+}
+
+// Tiered mode (and the jit mode's fallback): one block in the interpreter.
+HaltReason JitEngine::Impl::interpret_one(CpuState& cpu, Entry* e) {
+  if (options.tiered && !e->queued && ++e->count >= options.threshold) enqueue(e);
+  const std::uint64_t before = cpu.instret;
+  const HaltReason r = interpreter->run(cpu, 1);
+  stats.insns_interpreted += cpu.instret - before;
+  if (any(r, HaltReason::kFault | HaltReason::kBreakpoint)) trap = interpreter->last_trap();
+  return r;
+}
+
+HaltReason JitEngine::Impl::run(CpuState& cpu, std::uint64_t max_insns) {
+  host_fp::GuestFpScope guest_fp;  // the FP thunks keep flags pending in MXCSR like the interpreter
+  const std::uint64_t stop_at = (max_insns > ~std::uint64_t{0} - cpu.instret) ? ~std::uint64_t{0} : cpu.instret + max_insns;
+  ctx.base = memory.host_base();
+  ctx.perms = memory.perm_table();
+  ctx.limit = memory.limit();
+  ctx.memory = &memory;
+  HaltReason reason = HaltReason::kNone;
+  for (;;) {
+    Entry* e = lookup(cpu.pc);
+    BlockFn fn = e->fn.load(std::memory_order_acquire);
+    if (!fn && !options.tiered) {
+      HaltReason fault = HaltReason::kNone;
+      fn = compile_now(e, cpu, fault);
+      if (fault != HaltReason::kNone) {
+        reason = fault;
+        break;
+      }
+    }
+    if (!fn) {
+      const HaltReason r = interpret_one(cpu, e);
+      if (r != HaltReason::kInstructionLimit) {
+        reason = r;
+        break;
+      }
+    } else {
+      const std::uint64_t before = cpu.instret;
+      const std::uint32_t code = fn(&cpu, &ctx);
+      stats.insns_compiled_code += cpu.instret - before;
+      if (code != jit::kExitNext) {
+        if (code == jit::kExitEcall) reason = HaltReason::kEcall;
+        else if (code == jit::kExitFenceI) reason = HaltReason::kCodeInvalidated;
+        else {
+          trap = ctx.trap;
+          reason = trap.cause == static_cast<std::uint64_t>(cross_arch::TrapCause::kBreakpoint) ? HaltReason::kBreakpoint
+                                                                                              : HaltReason::kFault;
+        }
+        break;
+      }
+    }
+    if (cpu.instret >= stop_at) {
+      reason = HaltReason::kInstructionLimit;
+      break;
+    }
+  }
+  host_fp::fold_flags(cpu.fcsr);
+  return reason;
+}
+
+JitEngine::JitEngine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+JitEngine::~JitEngine() = default;
+
+vm::Result<std::unique_ptr<JitEngine>> JitEngine::create(mem::UserAddressSpace& memory, JitOptions options) {
+  if (options.max_block_insns == 0 || options.max_block_insns > 255) options.max_block_insns = 64;
+  if (options.threads == 0) options.threads = 1;
+  if (options.opt_level > 3) options.opt_level = 3;
+  auto impl = std::make_unique<Impl>(memory, options);
+  InterpreterOptions interp_options;
+  interp_options.max_block_insns = options.max_block_insns;
+  if (options.tiered) interp_options.on_translate = options.on_translate;
+  impl->interpreter = std::make_unique<Interpreter>(memory, interp_options);
+  if (options.perf_map) {
+    auto map = jit::PerfMap::open_for_this_process();
+    if (!map) return vm::make_error(map.error().code(), map.error().message());
+    impl->perf_map = std::move(*map);
+  }
+  const unsigned compilers = options.tiered ? options.threads : 1;
+  for (unsigned i = 0; i < compilers; ++i) {
+    auto compiler = jit::BlockCompiler::create(options.opt_level);
+    if (!compiler) return vm::make_error(compiler.error().code(), compiler.error().message());
+    if (options.tiered) impl->worker_compilers.push_back(std::move(*compiler));
+    else impl->sync_compiler = std::move(*compiler);
+  }
+  Impl* raw = impl.get();
+  for (auto& compiler : impl->worker_compilers)
+    impl->workers.emplace_back([raw, c = compiler.get()] { raw->worker_loop(*c); });
+  return std::unique_ptr<JitEngine>(new JitEngine(std::move(impl)));
+}
+
+HaltReason JitEngine::run(CpuState& cpu, std::uint64_t max_insns) { return impl_->run(cpu, max_insns); }
+
+const Trap& JitEngine::last_trap() const noexcept { return impl_->trap; }
+
+void JitEngine::flush_code_cache() {
+  impl_->map.clear();
+  impl_->jump_cache.fill(nullptr);
+  impl_->interpreter->flush_code_cache();
+  std::lock_guard lock(impl_->stats_mutex);
+  ++impl_->stats.cache_flushes;
+}
+
+void JitEngine::wait_for_compiles() {
+  while (impl_->in_flight.load(std::memory_order_acquire) != 0) std::this_thread::sleep_for(std::chrono::microseconds(50));
+}
+
+JitStats JitEngine::stats() const {
+  std::lock_guard lock(impl_->stats_mutex);
+  JitStats s = impl_->stats;
+  s.blocks_translated += impl_->interpreter->stats().blocks_translated;
+  std::vector<double> times = impl_->compile_seconds;
+  if (!times.empty()) {
+    std::sort(times.begin(), times.end());
+    s.compile_seconds_median = times[times.size() / 2];
+    s.compile_seconds_p99 = times[std::min(times.size() - 1, times.size() * 99 / 100)];
+  }
+  return s;
+}
+
+}  // namespace vm::engine

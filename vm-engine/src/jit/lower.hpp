@@ -1,0 +1,18 @@
+// ir::Block -> one LLVM function `uint32_t f(CpuState*, JitContext*)` with
+// the BlockFn contract (jit/runtime.hpp). Guest registers live in SSA values
+// inside the block and are written back at each exit, so a trap in the middle
+// leaves exactly the state the interpreter would.
+#pragma once
+
+#include <string>
+
+#include <llvm/IR/Function.h>
+#include <llvm/IR/Module.h>
+
+#include "vm/cross_arch/ir/block.hpp"
+
+namespace vm::engine::jit {
+
+llvm::Function* lower_block(const cross_arch::ir::Block& block, llvm::Module& module, const std::string& name);
+
+}  // namespace vm::engine::jit

@@ -1,0 +1,53 @@
+// The contract between compiled blocks and the engine: the context a block
+// function receives, its exit codes, and the noexcept thunks generated code
+// calls for slow memory paths, AMOs, FP and CSRs. No LLVM here.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "vm/engine/cpu_state.hpp"
+#include "vm/mem/user_address_space.hpp"
+
+namespace vm::engine::jit {
+
+// What generated code reads on entry (guest memory fast path) and writes on a
+// fault exit. Field offsets are taken with offsetof by the lowering.
+struct JitContext {
+  std::uint8_t* base = nullptr;
+  const std::uint8_t* perms = nullptr;
+  std::uint64_t limit = 0;
+  mem::UserAddressSpace* memory = nullptr;
+  Trap trap;  // filled on kExitFault / kExitBreakpoint
+};
+
+// A compiled block: runs one guest block from its first instruction and
+// leaves cpu.pc / cpu.instret / registers exactly as the interpreter would.
+using BlockFn = std::uint32_t (*)(CpuState* cpu, JitContext* ctx);
+
+enum ExitCode : std::uint32_t {
+  kExitNext = 0,        // block ended normally, cpu.pc is the successor
+  kExitEcall = 1,       // cpu.pc at the ecall, which retired
+  kExitFenceI = 2,      // fence.i retired, cpu.pc after it
+  kExitFault = 3,       // ctx.trap filled, cpu.pc at the faulting instruction
+  kExitBreakpoint = 4,  // as kExitFault, cause breakpoint
+};
+
+extern "C" {
+// Slow path of an inline memory access: a page-crossing access or one the
+// fast check refused. Returns null when the access faults.
+std::uint8_t* vm_jit_host_ptr(JitContext* ctx, std::uint64_t addr, std::uint64_t size, std::uint64_t need) noexcept;
+// LR/SC/AMO. Returns 0 on success (result in *out) or the trap cause + 1;
+// *out then holds tval.
+std::uint64_t vm_jit_amo(JitContext* ctx, CpuState* cpu, std::uint64_t opcode, std::uint64_t addr, std::uint64_t src,
+                         std::uint64_t* out) noexcept;
+// Any F/D op, with the interpreter's exact semantics (inline RNE host path or
+// soft float). Returns false for an illegal rounding mode.
+bool vm_jit_fp(CpuState* cpu, std::uint64_t opcode, std::uint64_t aux, std::uint64_t a, std::uint64_t b,
+               std::uint64_t c, std::uint64_t* out) noexcept;
+// csrrw/s/c[i]. Returns false when illegal.
+bool vm_jit_csr(CpuState* cpu, std::uint64_t aux, std::uint64_t csr, std::uint64_t src, std::uint64_t source_is_zero,
+                std::uint64_t instret_now, std::uint64_t* old) noexcept;
+}
+
+}  // namespace vm::engine::jit
