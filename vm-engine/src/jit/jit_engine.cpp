@@ -122,7 +122,11 @@ struct JitEngine::Impl {
 
   void worker_loop(jit::BlockCompiler& compiler) {
     for (;;) {
-      pending.acquire();
+      // A bounded wait, re-checking `stopping`: the batch loop below may
+      // consume a permit that stop_workers() released for this thread, so
+      // a plain acquire() could sleep forever at shutdown.
+      if (stopping.load(std::memory_order_acquire)) return;
+      if (!pending.try_acquire_for(std::chrono::milliseconds(20))) continue;
       if (stopping.load(std::memory_order_acquire)) return;
       std::vector<Request*> batch;
       Request* r = nullptr;
