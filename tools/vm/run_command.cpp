@@ -114,6 +114,10 @@ int run_command(const RunArgs& args) {
   run_options.perf = *perf ? (*perf)->monitor() : nullptr;
   run_options.engine = *engine;
   run_options.max_block_insns = config.engine.max_block_insns;
+  // Command-line flags override the [engine] table of the config file.
+  run_options.jit.threshold = config.engine.jit_threshold;
+  run_options.jit.opt_level = config.engine.jit_opt_level;
+  run_options.jit.threads = config.engine.jit_threads;
   if (args.jit_threshold > 0) run_options.jit.threshold = static_cast<unsigned>(args.jit_threshold);
   if (args.jit_opt >= 0) run_options.jit.opt_level = static_cast<unsigned>(args.jit_opt);
   if (args.jit_threads > 0) run_options.jit.threads = static_cast<unsigned>(args.jit_threads);

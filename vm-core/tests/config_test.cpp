@@ -71,10 +71,19 @@ TEST_CASE("dotted keys and inline tables are ordinary TOML", "[config]") {
   CHECK(c.engine.max_block_insns == 64);
 }
 
+TEST_CASE("JIT tuning keys in [engine] are validated", "[config]") {
+  auto c = vm::core::parse_config("[engine]\njit_threshold = 7\njit_opt_level = 2\njit_threads = 2\n", "t.toml");
+  REQUIRE(c);
+  CHECK(c->engine.jit_threshold == 7);
+  CHECK(c->engine.jit_opt_level == 2);
+  CHECK(c->engine.jit_threads == 2);
+  CHECK(parse_error("[engine]\njit_opt_level = 4\n") == "t.toml:2:17: engine.jit_opt_level: 4 is out of range 0..3");
+}
+
 TEST_CASE("unknown keys are errors naming the key and its line", "[config]") {
   CHECK(parse_error("[engine]\nengine = \"interp\"\nmax_block = 3\n") ==
         "t.toml:3:1: engine.max_block: unknown key (known keys in [engine]: engine, "
-        "max_block_insns)");
+        "max_block_insns, jit_threshold, jit_opt_level, jit_threads)");
   CHECK(parse_error("\n[cpu]\ncount = 2\n") == "t.toml:2:2: cpu: unknown table (known tables: engine, user, log, perf)");
   CHECK(parse_error("verbose = true\n") == "t.toml:1:1: verbose: unknown key (known tables: engine, user, log, perf)");
   CHECK(parse_error("[log]\nlevel = \"info\"\n[log.sub]\nx = 1\n") ==
@@ -176,7 +185,8 @@ typo = 1
         "t.toml:2:9: log.level: \"loud\" is not one of \"trace\", \"debug\", \"info\", \"warn\", "
         "\"error\", \"off\"\n"
         "t.toml:4:19: engine.max_block_insns: 1000 is out of range 1..255\n"
-        "t.toml:5:1: engine.typo: unknown key (known keys in [engine]: engine, max_block_insns)");
+        "t.toml:5:1: engine.typo: unknown key (known keys in [engine]: engine, max_block_insns, "
+        "jit_threshold, jit_opt_level, jit_threads)");
 }
 
 TEST_CASE("TOML syntax errors name line and column", "[config]") {

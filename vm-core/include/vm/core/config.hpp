@@ -16,6 +16,9 @@ namespace vm::core {
 struct EngineConfig {
   std::string engine = "interp";  // "interp", "jit" or "tiered"
   unsigned max_block_insns = 64;  // 1..255
+  unsigned jit_threshold = 50;    // block executions before tiered compiles it, 1..1000000
+  unsigned jit_opt_level = 1;     // LLVM optimization level, 0..3
+  unsigned jit_threads = 1;       // background compiler threads, 1..16
 };
 
 struct UserConfig {
