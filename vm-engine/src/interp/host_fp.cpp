@@ -3,10 +3,10 @@
 namespace vm::engine::interp::host_fp {
 
 #if VM_HOST_FP_SSE
-bool host_has_fma() noexcept {
-  static const bool has = __builtin_cpu_supports("fma");
-  return has;
-}
+const bool kHostHasFma = [] {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("fma") != 0;
+}();
 
 // Compiled for FMA3 only here, and only called after the CPU check above.
 __attribute__((target("fma"))) double fma_double(double a, double b, double c, unsigned kind) noexcept {
@@ -19,19 +19,9 @@ __attribute__((target("fma"))) double fma_double(double a, double b, double c, u
   }
 }
 
-__attribute__((target("fma"))) float fma_float(float a, float b, float c, unsigned kind) noexcept {
-  const __m128 va = _mm_set_ss(a), vb = _mm_set_ss(b), vc = _mm_set_ss(c);
-  switch (kind) {
-    case 0: return _mm_cvtss_f32(_mm_fmadd_ss(va, vb, vc));
-    case 1: return _mm_cvtss_f32(_mm_fmsub_ss(va, vb, vc));
-    case 2: return _mm_cvtss_f32(_mm_fnmadd_ss(va, vb, vc));
-    default: return _mm_cvtss_f32(_mm_fnmsub_ss(va, vb, vc));
-  }
-}
 #else
-bool host_has_fma() noexcept { return false; }
+const bool kHostHasFma = false;
 double fma_double(double, double, double, unsigned) noexcept { return 0; }
-float fma_float(float, float, float, unsigned) noexcept { return 0; }
 #endif
 
 }  // namespace vm::engine::interp::host_fp

@@ -14,6 +14,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "vm/cross_arch/ir/op.hpp"
+
 #if defined(__x86_64__)
 #include <immintrin.h>
 #define VM_HOST_FP_SSE 1
@@ -79,8 +81,9 @@ struct GuestFpScope {};
 struct HostFpPause {};
 #endif
 
-inline bool have_host_fp() { return VM_HOST_FP_SSE != 0; }
-bool host_has_fma() noexcept;
+// Detected once at start-up; a plain load on the hot path.
+extern const bool kHostHasFma;
+inline bool host_has_fma() noexcept { return kHostHasFma; }
 
 inline double as_double(std::uint64_t v) {
   double d;
@@ -112,6 +115,68 @@ inline bool boxed(std::uint64_t a) { return (a >> 32) == 0xffffffffu; }
 // Fused multiply-add variants on the host FMA unit (only called when
 // host_has_fma()): kind 0 = a*b+c, 1 = a*b-c, 2 = -(a*b)+c, 3 = -(a*b)-c.
 double fma_double(double a, double b, double c, unsigned kind) noexcept;
-float fma_float(float a, float b, float c, unsigned kind) noexcept;
+
+#if VM_HOST_FP_SSE
+// The ops execute_inline() may handle; engines give each its own fast entry.
+#define VM_HOST_FP_INLINE_OPS(X) \
+  X(FaddD) X(FsubD) X(FmulD) X(FdivD) X(FsqrtD) X(FaddS) X(FsubS) X(FmulS) X(FdivS) X(FsqrtS) \
+  X(FmaddD) X(FmsubD) X(FnmsubD) X(FnmaddD) X(FsgnjD) X(FsgnjnD) X(FsgnjxD) X(FmvXD) X(FmvDX) \
+  X(FeqD) X(FltD) X(FleD)
+
+// The one definition of the host fast path, shared by the interpreter (which
+// calls it with a constant op, so it folds to the single host instruction)
+// and the JIT's FP thunk. Returns false when the op must take the exact
+// software path instead: a rounding mode other than nearest-even, an
+// improperly boxed single, a NaN fma addend (x86 need not raise NV for
+// inf*0+qNaN; RISC-V must), no host FMA unit, or an op not listed above.
+// Comparisons and sign injection ignore the rounding mode; a comparison's
+// NV flag goes straight into fcsr.
+__attribute__((always_inline)) inline bool execute_inline(cross_arch::ir::Opcode op, unsigned rm_field,
+                                                          std::uint32_t& fcsr, std::uint64_t a, std::uint64_t b,
+                                                          std::uint64_t c, std::uint64_t& r) noexcept {
+  using cross_arch::ir::Opcode;
+  constexpr std::uint64_t kSign = 1ull << 63;
+  const bool rne = rm_field == 0 || (rm_field == cross_arch::ir::kRmDynamic && (fcsr & 0xe0) == 0);
+  const auto d = [](std::uint64_t v) { return _mm_set_sd(as_double(v)); };
+  const auto s = [](std::uint64_t v) { return _mm_set_ss(as_float(v)); };
+  const auto single_ok = [&](bool unary) { return rne && boxed(a) && (unary || boxed(b)); };
+  // Ordered operands compare without raising anything; NaNs give 0 and NV
+  // (feq: only for signalling NaNs).
+  const auto compare = [&](bool quiet, auto cmp) {
+    const double x = as_double(a), y = as_double(b);
+    if (x == x && y == y) return cmp(x, y) ? 1ull : 0ull;
+    const auto snan = [](std::uint64_t v) { return (v & 0x7ff8000000000000ull) == 0x7ff0000000000000ull && (v << 12) != 0; };
+    if (!quiet || snan(a) || snan(b)) fcsr |= 16;  // NV
+    return 0ull;
+  };
+  switch (op) {
+    case Opcode::FaddD: if (!rne) return false; r = from_double(_mm_cvtsd_f64(_mm_add_sd(d(a), d(b)))); return true;
+    case Opcode::FsubD: if (!rne) return false; r = from_double(_mm_cvtsd_f64(_mm_sub_sd(d(a), d(b)))); return true;
+    case Opcode::FmulD: if (!rne) return false; r = from_double(_mm_cvtsd_f64(_mm_mul_sd(d(a), d(b)))); return true;
+    case Opcode::FdivD: if (!rne) return false; r = from_double(_mm_cvtsd_f64(_mm_div_sd(d(a), d(b)))); return true;
+    case Opcode::FsqrtD: if (!rne) return false; r = from_double(_mm_cvtsd_f64(_mm_sqrt_sd(d(a), d(a)))); return true;
+    case Opcode::FaddS: if (!single_ok(false)) return false; r = from_float(_mm_cvtss_f32(_mm_add_ss(s(a), s(b)))); return true;
+    case Opcode::FsubS: if (!single_ok(false)) return false; r = from_float(_mm_cvtss_f32(_mm_sub_ss(s(a), s(b)))); return true;
+    case Opcode::FmulS: if (!single_ok(false)) return false; r = from_float(_mm_cvtss_f32(_mm_mul_ss(s(a), s(b)))); return true;
+    case Opcode::FdivS: if (!single_ok(false)) return false; r = from_float(_mm_cvtss_f32(_mm_div_ss(s(a), s(b)))); return true;
+    case Opcode::FsqrtS: if (!single_ok(true)) return false; r = from_float(_mm_cvtss_f32(_mm_sqrt_ss(s(a)))); return true;
+    case Opcode::FmaddD: case Opcode::FmsubD: case Opcode::FnmsubD: case Opcode::FnmaddD: {
+      const double addend = as_double(c);
+      if (!rne || addend != addend || !host_has_fma()) return false;
+      const unsigned kind = static_cast<unsigned>(op) - static_cast<unsigned>(Opcode::FmaddD);
+      r = from_double(fma_double(as_double(a), as_double(b), addend, kind));
+      return true;
+    }
+    case Opcode::FsgnjD: r = (a & ~kSign) | (b & kSign); return true;
+    case Opcode::FsgnjnD: r = (a & ~kSign) | (~b & kSign); return true;
+    case Opcode::FsgnjxD: r = a ^ (b & kSign); return true;
+    case Opcode::FmvXD: case Opcode::FmvDX: r = a; return true;
+    case Opcode::FeqD: r = compare(true, [](double x, double y) { return x == y; }); return true;
+    case Opcode::FltD: r = compare(false, [](double x, double y) { return x < y; }); return true;
+    case Opcode::FleD: r = compare(false, [](double x, double y) { return x <= y; }); return true;
+    default: return false;
+  }
+}
+#endif
 
 }  // namespace vm::engine::interp::host_fp

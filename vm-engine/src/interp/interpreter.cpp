@@ -112,31 +112,10 @@ HaltReason Interpreter::run(CpuState& cpu, std::uint64_t max_insns) {
   };
 
 #if VM_HOST_FP_SSE
-  // Round-to-nearest arithmetic runs inline on the host FPU (host_fp.hpp).
-  kLabels[static_cast<std::size_t>(ir::Opcode::FaddD)] = &&L_FaddD;
-  kLabels[static_cast<std::size_t>(ir::Opcode::FsubD)] = &&L_FsubD;
-  kLabels[static_cast<std::size_t>(ir::Opcode::FmulD)] = &&L_FmulD;
-  kLabels[static_cast<std::size_t>(ir::Opcode::FdivD)] = &&L_FdivD;
-  kLabels[static_cast<std::size_t>(ir::Opcode::FsqrtD)] = &&L_FsqrtD;
-  kLabels[static_cast<std::size_t>(ir::Opcode::FaddS)] = &&L_FaddS;
-  kLabels[static_cast<std::size_t>(ir::Opcode::FsubS)] = &&L_FsubS;
-  kLabels[static_cast<std::size_t>(ir::Opcode::FmulS)] = &&L_FmulS;
-  kLabels[static_cast<std::size_t>(ir::Opcode::FdivS)] = &&L_FdivS;
-  kLabels[static_cast<std::size_t>(ir::Opcode::FsqrtS)] = &&L_FsqrtS;
-  kLabels[static_cast<std::size_t>(ir::Opcode::FsgnjD)] = &&L_FsgnjD;
-  kLabels[static_cast<std::size_t>(ir::Opcode::FsgnjnD)] = &&L_FsgnjnD;
-  kLabels[static_cast<std::size_t>(ir::Opcode::FsgnjxD)] = &&L_FsgnjxD;
-  kLabels[static_cast<std::size_t>(ir::Opcode::FmvXD)] = &&L_FmvXD;
-  kLabels[static_cast<std::size_t>(ir::Opcode::FmvDX)] = &&L_FmvDX;
-  kLabels[static_cast<std::size_t>(ir::Opcode::FeqD)] = &&L_FeqD;
-  kLabels[static_cast<std::size_t>(ir::Opcode::FltD)] = &&L_FltD;
-  kLabels[static_cast<std::size_t>(ir::Opcode::FleD)] = &&L_FleD;
-  if (host_fp::host_has_fma()) {
-    kLabels[static_cast<std::size_t>(ir::Opcode::FmaddD)] = &&L_FmaddD;
-    kLabels[static_cast<std::size_t>(ir::Opcode::FmsubD)] = &&L_FmsubD;
-    kLabels[static_cast<std::size_t>(ir::Opcode::FnmsubD)] = &&L_FnmsubD;
-    kLabels[static_cast<std::size_t>(ir::Opcode::FnmaddD)] = &&L_FnmaddD;
-  }
+  // The host fast path (host_fp::execute_inline) gets its own handler per op.
+#define PATCH_INLINE_FP(name) kLabels[static_cast<std::size_t>(ir::Opcode::name)] = &&L_##name;
+  VM_HOST_FP_INLINE_OPS(PATCH_INLINE_FP)
+#undef PATCH_INLINE_FP
   host_fp::GuestFpScope guest_fp;
 #endif
 
@@ -316,91 +295,19 @@ L_fp : {
 }
 
 #if VM_HOST_FP_SSE
-  // Inline only when the op rounds to nearest-even (static or via frm).
-#define FP_RNE() (op->aux == 0 || (op->aux == ir::kRmDynamic && (cpu.fcsr & 0xe0) == 0))
-#define FP_D2(name, expr)                                                     \
-  L_##name : {                                                                \
-    if (VM_UNLIKELY(!FP_RNE())) goto L_fp;                                    \
-    const __m128d a = _mm_set_sd(host_fp::as_double(R[op->src1]));            \
-    const __m128d b = _mm_set_sd(host_fp::as_double(R[op->src2]));            \
-    (void)b;                                                                  \
-    R[op->dst] = host_fp::from_double(_mm_cvtsd_f64(expr));                   \
-    NEXT();                                                                   \
+  // One handler per op, each an instance of the shared fast path with a
+  // constant op (it folds to the host instruction); the rest go to L_fp.
+#define INLINE_FP(name)                                                                                  \
+  L_##name : {                                                                                           \
+    std::uint64_t result;                                                                                \
+    if (VM_UNLIKELY(!host_fp::execute_inline(ir::Opcode::name, op->aux, cpu.fcsr, R[op->src1], R[op->src2], \
+                                             R[op->src3], result)))                                      \
+      goto L_fp;                                                                                         \
+    R[op->dst] = result;                                                                                 \
+    NEXT();                                                                                              \
   }
-  FP_D2(FaddD, _mm_add_sd(a, b))
-  FP_D2(FsubD, _mm_sub_sd(a, b))
-  FP_D2(FmulD, _mm_mul_sd(a, b))
-  FP_D2(FdivD, _mm_div_sd(a, b))
-  FP_D2(FsqrtD, _mm_sqrt_sd(a, a))
-#undef FP_D2
-#define FP_S2(name, expr)                                                     \
-  L_##name : {                                                                \
-    if (VM_UNLIKELY(!FP_RNE() || !host_fp::boxed(R[op->src1]) ||              \
-                    (!host_fp::boxed(R[op->src2]) && op->opcode != ir::Opcode::FsqrtS))) \
-      goto L_fp;                                                              \
-    const __m128 a = _mm_set_ss(host_fp::as_float(R[op->src1]));              \
-    const __m128 b = _mm_set_ss(host_fp::as_float(R[op->src2]));              \
-    (void)b;                                                                  \
-    R[op->dst] = host_fp::from_float(_mm_cvtss_f32(expr));                    \
-    NEXT();                                                                   \
-  }
-  FP_S2(FaddS, _mm_add_ss(a, b))
-  FP_S2(FsubS, _mm_sub_ss(a, b))
-  FP_S2(FmulS, _mm_mul_ss(a, b))
-  FP_S2(FdivS, _mm_div_ss(a, b))
-  FP_S2(FsqrtS, _mm_sqrt_ss(a))
-#undef FP_S2
-  // fma(inf, 0, qNaN) must raise NV in RISC-V but not necessarily on x86, so
-  // a NaN addend takes the software path.
-#define FP_FMA_D(name, kind)                                                                        \
-  L_##name : {                                                                                      \
-    const double c = host_fp::as_double(R[op->src3]);                                               \
-    if (VM_UNLIKELY(!FP_RNE() || c != c)) goto L_fp;                                                \
-    R[op->dst] = host_fp::from_double(                                                              \
-        host_fp::fma_double(host_fp::as_double(R[op->src1]), host_fp::as_double(R[op->src2]), c, kind)); \
-    NEXT();                                                                                         \
-  }
-  FP_FMA_D(FmaddD, 0)
-  FP_FMA_D(FmsubD, 1)
-  FP_FMA_D(FnmsubD, 2)
-  FP_FMA_D(FnmaddD, 3)
-#undef FP_FMA_D
-#undef FP_RNE
-  // Sign injection and moves are bit operations (no flags, NaNs preserved).
-  L_FsgnjD:
-  R[op->dst] = (R[op->src1] & ~(1ull << 63)) | (R[op->src2] & (1ull << 63));
-  NEXT();
-  L_FsgnjnD:
-  R[op->dst] = (R[op->src1] & ~(1ull << 63)) | (~R[op->src2] & (1ull << 63));
-  NEXT();
-  L_FsgnjxD:
-  R[op->dst] = R[op->src1] ^ (R[op->src2] & (1ull << 63));
-  NEXT();
-  L_FmvXD:
-  L_FmvDX:
-  R[op->dst] = R[op->src1];
-  NEXT();
-  // Comparisons: ordered operands compare without raising anything; NaNs
-  // give 0 and NV (feq: only for signalling NaNs).
-#define FP_CMP(name, cmp, quiet)                                                          \
-  L_##name : {                                                                            \
-    const std::uint64_t ab = R[op->src1], bb = R[op->src2];                               \
-    const double a = host_fp::as_double(ab), b = host_fp::as_double(bb);                  \
-    if (VM_LIKELY(a == a && b == b)) {                                                    \
-      R[op->dst] = (cmp) ? 1 : 0;                                                         \
-    } else {                                                                              \
-      const auto snan = [](std::uint64_t v) {                                             \
-        return (v & 0x7ff8000000000000ull) == 0x7ff0000000000000ull && (v << 12) != 0;    \
-      };                                                                                  \
-      if (!(quiet) || snan(ab) || snan(bb)) cpu.fcsr |= fp::kFlagNV;                      \
-      R[op->dst] = 0;                                                                     \
-    }                                                                                     \
-    NEXT();                                                                               \
-  }
-  FP_CMP(FeqD, a == b, true)
-  FP_CMP(FltD, a < b, false)
-  FP_CMP(FleD, a <= b, false)
-#undef FP_CMP
+  VM_HOST_FP_INLINE_OPS(INLINE_FP)
+#undef INLINE_FP
 #endif
 
 L_Csr : {

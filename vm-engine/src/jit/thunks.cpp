@@ -1,5 +1,5 @@
-// Helpers called from generated code. Each mirrors the interpreter's handler
-// for the same op, so both engines produce identical state and flags.
+// Helpers called from generated code. Each calls the code the interpreter's
+// handler for the same op uses, so both engines produce identical state.
 #include <cstring>
 
 #include "interp/csr.hpp"
@@ -35,79 +35,12 @@ extern "C" std::uint64_t vm_jit_amo(JitContext* ctx, CpuState* cpu, std::uint64_
   return 0;
 }
 
-namespace {
-
-#if VM_HOST_FP_SSE
-// The interpreter's inline round-to-nearest paths (interpreter.cpp): same
-// conditions, same host operations, flags left pending in MXCSR.
-bool host_fast_path(ir::Opcode op, std::uint64_t a, std::uint64_t b, std::uint64_t c, std::uint64_t& r) noexcept {
-  using ir::Opcode;
-  const auto d = [](std::uint64_t v) { return _mm_set_sd(host_fp::as_double(v)); };
-  const auto s = [](std::uint64_t v) { return _mm_set_ss(host_fp::as_float(v)); };
-  switch (op) {
-    case Opcode::FaddD: r = host_fp::from_double(_mm_cvtsd_f64(_mm_add_sd(d(a), d(b)))); return true;
-    case Opcode::FsubD: r = host_fp::from_double(_mm_cvtsd_f64(_mm_sub_sd(d(a), d(b)))); return true;
-    case Opcode::FmulD: r = host_fp::from_double(_mm_cvtsd_f64(_mm_mul_sd(d(a), d(b)))); return true;
-    case Opcode::FdivD: r = host_fp::from_double(_mm_cvtsd_f64(_mm_div_sd(d(a), d(b)))); return true;
-    case Opcode::FsqrtD: r = host_fp::from_double(_mm_cvtsd_f64(_mm_sqrt_sd(d(a), d(a)))); return true;
-    case Opcode::FaddS: case Opcode::FsubS: case Opcode::FmulS: case Opcode::FdivS: case Opcode::FsqrtS: {
-      if (!host_fp::boxed(a) || (!host_fp::boxed(b) && op != Opcode::FsqrtS)) return false;
-      __m128 v;
-      if (op == Opcode::FaddS) v = _mm_add_ss(s(a), s(b));
-      else if (op == Opcode::FsubS) v = _mm_sub_ss(s(a), s(b));
-      else if (op == Opcode::FmulS) v = _mm_mul_ss(s(a), s(b));
-      else if (op == Opcode::FdivS) v = _mm_div_ss(s(a), s(b));
-      else v = _mm_sqrt_ss(s(a));
-      r = host_fp::from_float(_mm_cvtss_f32(v));
-      return true;
-    }
-    case Opcode::FmaddD: case Opcode::FmsubD: case Opcode::FnmsubD: case Opcode::FnmaddD: {
-      if (!host_fp::host_has_fma()) return false;
-      const double cc = host_fp::as_double(c);
-      if (cc != cc) return false;
-      const unsigned kind = static_cast<unsigned>(op) - static_cast<unsigned>(Opcode::FmaddD);
-      r = host_fp::from_double(host_fp::fma_double(host_fp::as_double(a), host_fp::as_double(b), cc, kind));
-      return true;
-    }
-    default:
-      return false;
-  }
-}
-
-// Ops the interpreter runs inline without checking the rounding mode.
-bool rm_free_path(ir::Opcode op, std::uint64_t a, std::uint64_t b, std::uint32_t& fcsr, std::uint64_t& r) noexcept {
-  using ir::Opcode;
-  const auto snan = [](std::uint64_t v) {
-    return (v & 0x7ff8000000000000ull) == 0x7ff0000000000000ull && (v << 12) != 0;
-  };
-  const double x = host_fp::as_double(a), y = host_fp::as_double(b);
-  const auto cmp = [&](bool result, bool quiet) {
-    if (x == x && y == y) return result ? 1ull : 0ull;
-    if (!quiet || snan(a) || snan(b)) fcsr |= fp::kFlagNV;
-    return 0ull;
-  };
-  switch (op) {
-    case Opcode::FsgnjD: r = (a & ~(1ull << 63)) | (b & (1ull << 63)); return true;
-    case Opcode::FsgnjnD: r = (a & ~(1ull << 63)) | (~b & (1ull << 63)); return true;
-    case Opcode::FsgnjxD: r = a ^ (b & (1ull << 63)); return true;
-    case Opcode::FmvXD: case Opcode::FmvDX: r = a; return true;
-    case Opcode::FeqD: r = cmp(x == y, true); return true;
-    case Opcode::FltD: r = cmp(x < y, false); return true;
-    case Opcode::FleD: r = cmp(x <= y, false); return true;
-    default: return false;
-  }
-}
-#endif
-
-}  // namespace
-
 extern "C" bool vm_jit_fp(CpuState* cpu, std::uint64_t opcode, std::uint64_t aux, std::uint64_t a, std::uint64_t b,
                           std::uint64_t c, std::uint64_t* out) noexcept {
   const auto op = static_cast<ir::Opcode>(opcode);
 #if VM_HOST_FP_SSE
-  if (rm_free_path(op, a, b, cpu->fcsr, *out)) return true;
-  const bool rne = aux == 0 || (aux == ir::kRmDynamic && (cpu->fcsr & 0xe0) == 0);
-  if (rne && host_fast_path(op, a, b, c, *out)) return true;
+  // The interpreter's fast path, so both engines leave identical state.
+  if (host_fp::execute_inline(op, static_cast<unsigned>(aux), cpu->fcsr, a, b, c, *out)) return true;
 #endif
   unsigned rm = static_cast<unsigned>(aux);
   if (rm == ir::kRmDynamic) rm = cpu->frm();
