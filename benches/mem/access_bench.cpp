@@ -24,9 +24,8 @@ std::vector<std::uint64_t> offsets(bool aligned) {
 constexpr std::size_t kUnroll = 8;
 
 void per_access(benchmark::State& state) {
-  state.counters["ns_per_access"] = benchmark::Counter(
-      static_cast<double>(state.iterations() * kUnroll),
-      benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["ns_per_access"] = benchmark::Counter(static_cast<double>(state.iterations() * kUnroll),
+                                                       benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
 template <typename T>
@@ -78,8 +77,8 @@ void bus_read(benchmark::State& state, bool aligned) {
     benchmark::DoNotOptimize(s);
     benchmark::DoNotOptimize(value);
   }
-  state.counters["ns_per_access"] = benchmark::Counter(
-      static_cast<double>(state.iterations()), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["ns_per_access"] = benchmark::Counter(static_cast<double>(state.iterations()),
+                                                       benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
 template <typename T>
@@ -92,8 +91,8 @@ void bus_write(benchmark::State& state, bool aligned) {
     ++i;
     benchmark::DoNotOptimize(s);
   }
-  state.counters["ns_per_access"] = benchmark::Counter(
-      static_cast<double>(state.iterations()), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["ns_per_access"] = benchmark::Counter(static_cast<double>(state.iterations()),
+                                                       benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
 template <typename T>

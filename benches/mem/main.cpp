@@ -12,8 +12,7 @@ BenchSystem::BenchSystem(SatpMode mode)
     : ram(std::move(GuestRam::create({.base = GuestPhysAddr{kRamBase}, .size = kRamSize}).value())),
       bus(std::make_unique<PhysicalBus>()) {
   (void)bus->map_ram("ram", ram);
-  tables = std::make_unique<testing::PageTableBuilder>(ram, mode, GuestPhysAddr{kRamBase + (1ull << 30)},
-                                                       256ull << 20);
+  tables = std::make_unique<testing::PageTableBuilder>(ram, mode, GuestPhysAddr{kRamBase + (1ull << 30)}, 256ull << 20);
   const GuestPhysAddr data{kRamBase};
   for (std::uint64_t off = 0; off < kWindow; off += kPageSize) {
     (void)tables->map(GuestVirtAddr{kVa4k + off}, data + off, kFlags, 0);

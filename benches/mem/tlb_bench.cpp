@@ -19,8 +19,8 @@ void report(benchmark::State& state, const Mmu& mmu, std::uint64_t translations)
   state.counters["hit_rate"] = mmu.tlb().counters().hit_rate();
   state.counters["walks"] = static_cast<double>(mmu.tlb().counters().walks);
   state.counters["superpage_refills"] = static_cast<double>(mmu.tlb().counters().superpage_refills);
-  state.counters["ns_per_translation"] = benchmark::Counter(
-      static_cast<double>(translations), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["ns_per_translation"] =
+      benchmark::Counter(static_cast<double>(translations), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
 // Eight translations per iteration (so the harness's per-iteration cost
@@ -94,10 +94,18 @@ void flush(benchmark::State& state, FlushForm form) {
     const auto start = std::chrono::steady_clock::now();
     for (int i = 0; i < kFences; ++i) {
       switch (form) {
-        case FlushForm::kAll: mmu->sfence_vma(std::nullopt, std::nullopt); break;
-        case FlushForm::kAsid: mmu->sfence_vma(std::nullopt, std::uint16_t{1}); break;
-        case FlushForm::kPage: mmu->sfence_vma(addrs[i], std::nullopt); break;
-        case FlushForm::kPageAsid: mmu->sfence_vma(addrs[i], std::uint16_t{1}); break;
+        case FlushForm::kAll:
+          mmu->sfence_vma(std::nullopt, std::nullopt);
+          break;
+        case FlushForm::kAsid:
+          mmu->sfence_vma(std::nullopt, std::uint16_t{1});
+          break;
+        case FlushForm::kPage:
+          mmu->sfence_vma(addrs[i], std::nullopt);
+          break;
+        case FlushForm::kPageAsid:
+          mmu->sfence_vma(addrs[i], std::uint16_t{1});
+          break;
       }
     }
     const auto end = std::chrono::steady_clock::now();
@@ -110,8 +118,7 @@ void flush(benchmark::State& state, FlushForm form) {
 void batch(benchmark::State& state) {
   BenchSystem& sys = shared_system();
   auto mmu = sys.make_mmu();
-  auto addrs = spread_addresses(kVa4k + static_cast<std::uint64_t>(state.thread_index()) * (16 << 20),
-                                16 << 20, 4096);
+  auto addrs = spread_addresses(kVa4k + static_cast<std::uint64_t>(state.thread_index()) * (16 << 20), 16 << 20, 4096);
   std::vector<Translation> out(addrs.size());
   for (auto _ : state) {
     mmu->translate_batch(addrs, AccessType::kLoad, out);
@@ -134,7 +141,10 @@ BENCHMARK_CAPTURE(walk_only, sv48, SatpMode::kSv48)->Name("mem/walk/sv48");
 BENCHMARK_CAPTURE(flush, all, FlushForm::kAll)->Name("mem/flush/all")->UseManualTime()->Iterations(20000);
 BENCHMARK_CAPTURE(flush, asid, FlushForm::kAsid)->Name("mem/flush/asid")->UseManualTime()->Iterations(20000);
 BENCHMARK_CAPTURE(flush, page, FlushForm::kPage)->Name("mem/flush/page")->UseManualTime()->Iterations(20000);
-BENCHMARK_CAPTURE(flush, page_asid, FlushForm::kPageAsid)->Name("mem/flush/page_asid")->UseManualTime()->Iterations(20000);
+BENCHMARK_CAPTURE(flush, page_asid, FlushForm::kPageAsid)
+    ->Name("mem/flush/page_asid")
+    ->UseManualTime()
+    ->Iterations(20000);
 BENCHMARK(batch)->Name("mem/batch/translate")->Threads(1)->Threads(2);
 
 }  // namespace mem_bench

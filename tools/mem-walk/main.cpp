@@ -60,8 +60,7 @@ int main(int argc, char** argv) {
   ctx.mxr = options->mxr;
   static const char* const kModes[] = {"Bare", "", "", "", "", "", "", "", "Sv39", "Sv48", "Sv57"};
   fmt::print("satp {:#018x}: mode {}, asid {}, root table {:#x}\n", options->satp,
-             kModes[static_cast<unsigned>(ctx.satp.mode)], ctx.satp.asid,
-             ctx.satp.root_ppn << kPageShift);
+             kModes[static_cast<unsigned>(ctx.satp.mode)], ctx.satp.asid, ctx.satp.root_ppn << kPageShift);
   const PageWalker walker(bus, {.ad_update = options->update_ad ? AdUpdate::kHardware : AdUpdate::kFault});
   for (std::uint64_t va : options->vas) {
     auto done = mem_walk::report_walk(walker, ctx, *options, image->size(), va, stdout);

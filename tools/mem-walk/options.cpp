@@ -27,8 +27,7 @@ vm::Result<std::uint64_t> parse_number(std::string_view what, const char* text) 
   char* end = nullptr;
   const unsigned long long v = std::strtoull(text, &end, 0);
   if (*text == '\0' || *text == '-' || *end != '\0' || errno == ERANGE) {
-    return vm::make_error(vm::ErrorCode::kInvalidArgument,
-                          fmt::format("{} '{}' is not a 64-bit number", what, text));
+    return vm::make_error(vm::ErrorCode::kInvalidArgument, fmt::format("{} '{}' is not a 64-bit number", what, text));
   }
   return static_cast<std::uint64_t>(v);
 }
@@ -42,24 +41,32 @@ vm::Result<void> apply(Options& o, std::string_view flag, const char* value) {
     if (!vm::mem::Satp::decode(o.satp)) {
       return vm::make_error(vm::ErrorCode::kInvalidArgument,
                             fmt::format("satp {:#x} has MODE {}; supported are 0 (Bare), 8 (Sv39), "
-                                        "9 (Sv48) and 10 (Sv57)", o.satp, o.satp >> 60));
+                                        "9 (Sv48) and 10 (Sv57)",
+                                        o.satp, o.satp >> 60));
     }
   } else if (flag == "--base") {
     VM_TRY_ASSIGN(o.base, parse_number("base", value));
   } else if (flag == "--access") {
     const std::string_view v(value);
-    if (v == "load") o.access = AccessType::kLoad;
-    else if (v == "store") o.access = AccessType::kStore;
-    else if (v == "fetch") o.access = AccessType::kFetch;
-    else return vm::make_error(vm::ErrorCode::kInvalidArgument,
-                               fmt::format("--access '{}' must be load, store or fetch", v));
+    if (v == "load")
+      o.access = AccessType::kLoad;
+    else if (v == "store")
+      o.access = AccessType::kStore;
+    else if (v == "fetch")
+      o.access = AccessType::kFetch;
+    else
+      return vm::make_error(vm::ErrorCode::kInvalidArgument,
+                            fmt::format("--access '{}' must be load, store or fetch", v));
   } else if (flag == "--priv") {
     const std::string_view v(value);
-    if (v == "S" || v == "s") o.priv = Privilege::kSupervisor;
-    else if (v == "U" || v == "u") o.priv = Privilege::kUser;
-    else if (v == "M" || v == "m") o.priv = Privilege::kMachine;
-    else return vm::make_error(vm::ErrorCode::kInvalidArgument,
-                               fmt::format("--priv '{}' must be U, S or M", v));
+    if (v == "S" || v == "s")
+      o.priv = Privilege::kSupervisor;
+    else if (v == "U" || v == "u")
+      o.priv = Privilege::kUser;
+    else if (v == "M" || v == "m")
+      o.priv = Privilege::kMachine;
+    else
+      return vm::make_error(vm::ErrorCode::kInvalidArgument, fmt::format("--priv '{}' must be U, S or M", v));
   }
   return {};
 }
@@ -71,9 +78,18 @@ vm::Result<Options> parse_options(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg(argv[i]);
     if (arg == "-h" || arg == "--help") return Options{};
-    if (arg == "--sum") { o.sum = true; continue; }
-    if (arg == "--mxr") { o.mxr = true; continue; }
-    if (arg == "--update-ad") { o.update_ad = true; continue; }
+    if (arg == "--sum") {
+      o.sum = true;
+      continue;
+    }
+    if (arg == "--mxr") {
+      o.mxr = true;
+      continue;
+    }
+    if (arg == "--update-ad") {
+      o.update_ad = true;
+      continue;
+    }
     if (arg == "--satp" || arg == "--base" || arg == "--access" || arg == "--priv") {
       if (i + 1 >= argc) {
         return vm::make_error(vm::ErrorCode::kInvalidArgument, fmt::format("{} needs a value", arg));
@@ -92,8 +108,7 @@ vm::Result<Options> parse_options(int argc, char** argv) {
     o.vas.push_back(va);
   }
   if (o.image.empty()) {
-    return vm::make_error(vm::ErrorCode::kInvalidArgument,
-                          std::string("no image file given\n") + kUsage);
+    return vm::make_error(vm::ErrorCode::kInvalidArgument, std::string("no image file given\n") + kUsage);
   }
   if (!o.satp_given) return vm::make_error(vm::ErrorCode::kInvalidArgument, "--satp is required");
   if (o.vas.empty()) {

@@ -14,9 +14,8 @@ using namespace vm::mem;
 
 std::string flags_of(std::uint64_t e) {
   std::string s;
-  const std::pair<std::uint64_t, char> bits[] = {{pte::kD, 'D'}, {pte::kA, 'A'}, {pte::kG, 'G'},
-                                                 {pte::kU, 'U'}, {pte::kX, 'X'}, {pte::kW, 'W'},
-                                                 {pte::kR, 'R'}, {pte::kV, 'V'}};
+  const std::pair<std::uint64_t, char> bits[] = {{pte::kD, 'D'}, {pte::kA, 'A'}, {pte::kG, 'G'}, {pte::kU, 'U'},
+                                                 {pte::kX, 'X'}, {pte::kW, 'W'}, {pte::kR, 'R'}, {pte::kV, 'V'}};
   for (auto [bit, c] : bits) s += (e & bit) != 0 ? c : '-';
   return s;
 }
@@ -39,14 +38,16 @@ vm::Result<void> report_walk(const PageWalker& walker, const MmuContext& ctx, co
   fmt::print(out, "va {:#018x} ({}):\n", va, access_name(options.access));
   for (const WalkStep& s : trace) {
     const bool leaf = (s.pte & (pte::kR | pte::kX)) != 0;
-    fmt::print(out, "  level {}  pte @ {:#x} = {:#018x}  {}  ppn {:#x}{}\n", s.level,
-               s.pte_addr.value(), s.pte, flags_of(s.pte), pte::ppn(s.pte),
-               (s.pte & pte::kV) == 0 ? "" : leaf ? "  leaf" : "  -> next table");
+    fmt::print(out, "  level {}  pte @ {:#x} = {:#018x}  {}  ppn {:#x}{}\n", s.level, s.pte_addr.value(), s.pte,
+               flags_of(s.pte), pte::ppn(s.pte),
+               (s.pte & pte::kV) == 0 ? ""
+               : leaf                 ? "  leaf"
+                                      : "  -> next table");
   }
   if (!r.ok && r.fault.reason == FaultReason::kPteAccess) {
     // The walk left the image: that is bad input, not a guest fault.
-    const std::uint64_t next = trace.empty() ? ctx.satp.root_ppn << kPageShift
-                                             : pte::ppn(trace.back().pte) << kPageShift;
+    const std::uint64_t next =
+        trace.empty() ? ctx.satp.root_ppn << kPageShift : pte::ppn(trace.back().pte) << kPageShift;
     return vm::make_error(vm::ErrorCode::kOutOfRange,
                           fmt::format("the walk of {:#x} reads a page table at {:#x}, outside the "
                                       "image ({} bytes at {:#x}); is the file too short or the "
@@ -57,7 +58,8 @@ vm::Result<void> report_walk(const PageWalker& walker, const MmuContext& ctx, co
     if (s.pte_addr.value() + 8 > options.base + image_bytes) {
       return vm::make_error(vm::ErrorCode::kOutOfRange,
                             fmt::format("the walk of {:#x} reads the PTE at {:#x}, past the end "
-                                        "of the {}-byte image", va, s.pte_addr.value(), image_bytes));
+                                        "of the {}-byte image",
+                                        va, s.pte_addr.value(), image_bytes));
     }
   }
   if (r.ok) {
@@ -67,9 +69,8 @@ vm::Result<void> report_walk(const PageWalker& walker, const MmuContext& ctx, co
       fmt::print(out, "  => pa {:#x} ({} page)\n", r.pa.value(), size_name(r.level));
     }
   } else {
-    fmt::print(out, "  => fault: cause {} ({}), tval {:#x}: {}\n",
-               static_cast<unsigned>(r.fault.cause), to_string(r.fault.reason), r.fault.tval,
-               explain(r.fault.reason));
+    fmt::print(out, "  => fault: cause {} ({}), tval {:#x}: {}\n", static_cast<unsigned>(r.fault.cause),
+               to_string(r.fault.reason), r.fault.tval, explain(r.fault.reason));
   }
   return {};
 }

@@ -1,14 +1,13 @@
 #include "in_asm_trace.hpp"
 
-#include <array>
 #include <fmt/core.h>
+#include <array>
 
 #include "vm/cross_arch/riscv/decoder.hpp"
 
 namespace vm::tools {
 
-void print_block_disassembly(std::FILE* out, const mem::UserAddressSpace& memory,
-                             const cross_arch::ir::Block& block) {
+void print_block_disassembly(std::FILE* out, const mem::UserAddressSpace& memory, const cross_arch::ir::Block& block) {
   fmt::print(out, "----------------\nIN:\n");
   for (std::size_t i = 0; i < block.guest_insn_count(); ++i) {
     const std::uint64_t pc = block.insn_pc(i);
@@ -20,7 +19,8 @@ void print_block_disassembly(std::FILE* out, const mem::UserAddressSpace& memory
       if (!p) break;
       bytes[b] = *p;
     }
-    const std::uint32_t raw = bytes[0] | (bytes[1] << 8) | (bytes[2] << 16) | (static_cast<std::uint32_t>(bytes[3]) << 24);
+    const std::uint32_t raw =
+        bytes[0] | (bytes[1] << 8) | (bytes[2] << 16) | (static_cast<std::uint32_t>(bytes[3]) << 24);
     const auto insn = cross_arch::riscv::decode(raw);
     const std::uint32_t shown = insn.length == 2 ? (raw & 0xffff) : raw;
     fmt::print(out, "0x{:016x}:  {:0{}x}  {}\n", pc, shown, insn.length == 2 ? 4 : 8,

@@ -9,7 +9,6 @@
 
 namespace vm::tools {
 
-void print_block_disassembly(std::FILE* out, const mem::UserAddressSpace& memory,
-                             const cross_arch::ir::Block& block);
+void print_block_disassembly(std::FILE* out, const mem::UserAddressSpace& memory, const cross_arch::ir::Block& block);
 
 }  // namespace vm::tools

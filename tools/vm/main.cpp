@@ -1,7 +1,7 @@
 // vm: the launcher. `vm run PROGRAM [ARGS...]` runs a static RISC-V Linux
 // program like qemu-riscv64 does; see `vm --help`.
-#include <CLI/CLI.hpp>
 #include <fmt/core.h>
+#include <CLI/CLI.hpp>
 
 #include "perf_command.hpp"
 #include "run_command.hpp"
@@ -24,8 +24,7 @@ int main(int argc, char** argv) {
       ->allow_extra_args(false)
       ->type_name("ITEM[,ITEM]");
   run->add_flag("--trace", run_args.trace, "Same as -d in_asm");
-  run->add_flag("--stats", run_args.stats,
-                "Print retired instructions, wall time, MIPS and blocks translated on exit");
+  run->add_flag("--stats", run_args.stats, "Print retired instructions, wall time, MIPS and blocks translated on exit");
   run->add_option("--engine", run_args.engine, "Execution engine: interp, jit (compile every block) or tiered")
       ->type_name("ENGINE");
   run->add_option("--jit-threshold", run_args.jit_threshold, "tiered: block executions before compiling it")

@@ -2,8 +2,8 @@
 
 #include <unistd.h>
 
-#include <cstdio>
 #include <fmt/core.h>
+#include <cstdio>
 #include <map>
 
 #include "in_asm_trace.hpp"
@@ -50,8 +50,7 @@ void print_stats(const engine::UserRunResult& r, const std::string& engine) {
              "  syscalls: {}\n"
              "  code cache flushes: {}\n"
              "  exit status: {}\n",
-             engine, r.instructions, r.seconds, mips, r.blocks_translated, r.syscalls, r.cache_flushes,
-             r.exit_status);
+             engine, r.instructions, r.seconds, mips, r.blocks_translated, r.syscalls, r.cache_flushes, r.exit_status);
   if (!r.has_jit_stats) return;
   const engine::JitStats& j = r.jit;
   const double total = static_cast<double>(j.insns_compiled_code + j.insns_interpreted);

@@ -10,11 +10,11 @@
 namespace vm::tools {
 
 struct RunArgs {
-  std::vector<std::string> guest;     // PROGRAM ARGS...
-  std::vector<std::string> set_env;   // -E VAR=value
-  std::vector<std::string> unset_env; // -U VAR
-  std::vector<std::string> debug;     // -d items (in_asm)
-  std::string engine;                 // empty: from config
+  std::vector<std::string> guest;      // PROGRAM ARGS...
+  std::vector<std::string> set_env;    // -E VAR=value
+  std::vector<std::string> unset_env;  // -U VAR
+  std::vector<std::string> debug;      // -d items (in_asm)
+  std::string engine;                  // empty: from config
   std::string config_path;
   bool strace = false;
   bool trace = false;

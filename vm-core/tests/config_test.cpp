@@ -84,7 +84,8 @@ TEST_CASE("unknown keys are errors naming the key and its line", "[config]") {
   CHECK(parse_error("[engine]\nengine = \"interp\"\nmax_block = 3\n") ==
         "t.toml:3:1: engine.max_block: unknown key (known keys in [engine]: engine, "
         "max_block_insns, jit_threshold, jit_opt_level, jit_threads)");
-  CHECK(parse_error("\n[cpu]\ncount = 2\n") == "t.toml:2:2: cpu: unknown table (known tables: engine, user, log, perf)");
+  CHECK(parse_error("\n[cpu]\ncount = 2\n") ==
+        "t.toml:2:2: cpu: unknown table (known tables: engine, user, log, perf)");
   CHECK(parse_error("verbose = true\n") == "t.toml:1:1: verbose: unknown key (known tables: engine, user, log, perf)");
   CHECK(parse_error("[log]\nlevel = \"info\"\n[log.sub]\nx = 1\n") ==
         "t.toml:3:6: log.sub: unknown key (known keys in [log]: level)");

@@ -12,24 +12,36 @@ struct Operands {
 // Which slot fields each format reads or writes.
 Operands operands_of(const Op& op) {
   switch (format_of(op.opcode)) {
-    case Format::RRR: return {true, true, true, false};
-    case Format::RRI: return {true, true, false, false};
-    case Format::RI: return {true, false, false, false};
-    case Format::LOAD: return {true, true, false, false};
-    case Format::STORE: return {false, true, true, false};
-    case Format::AMO: return {true, true, true, false};
-    case Format::FP1: return {true, true, false, false};
-    case Format::FP2: return {true, true, true, false};
-    case Format::FP3: return {true, true, true, true};
+    case Format::RRR:
+      return {true, true, true, false};
+    case Format::RRI:
+      return {true, true, false, false};
+    case Format::RI:
+      return {true, false, false, false};
+    case Format::LOAD:
+      return {true, true, false, false};
+    case Format::STORE:
+      return {false, true, true, false};
+    case Format::AMO:
+      return {true, true, true, false};
+    case Format::FP1:
+      return {true, true, false, false};
+    case Format::FP2:
+      return {true, true, true, false};
+    case Format::FP3:
+      return {true, true, true, true};
     case Format::CSR: {
       // Immediate forms keep a uimm, not a slot, in src2.
       const auto csr = static_cast<CsrOp>(op.aux);
       const bool reg_form = csr == CsrOp::kRw || csr == CsrOp::kRs || csr == CsrOp::kRc;
       return {true, reg_form, false, false};
     }
-    case Format::BRANCH: return {false, true, true, false};
-    case Format::JUMPR: return {false, true, false, false};
-    default: return {false, false, false, false};
+    case Format::BRANCH:
+      return {false, true, true, false};
+    case Format::JUMPR:
+      return {false, true, false, false};
+    default:
+      return {false, false, false, false};
   }
 }
 

@@ -166,43 +166,43 @@ TEST_CASE("compressed instructions expand to their 32-bit equivalents", "[decode
   CHECK(d.rd == 1);
   CHECK(d.rs1 == 15);
   expect(0x9002, InsnId::EBREAK);
-  expect(0x0001, InsnId::ADDI);              // c.nop
-  d = expect(0x3ff8, InsnId::FLD);           // c.fld fa4, 248(a5)
+  expect(0x0001, InsnId::ADDI);     // c.nop
+  d = expect(0x3ff8, InsnId::FLD);  // c.fld fa4, 248(a5)
   CHECK(d.rd == 14);
   CHECK(d.imm == 248);
   d = expect(0x2002 | (0 << 7), InsnId::FLD);  // c.fldsp ft0, 0(sp): f0 is fine
   CHECK(d.rd == 0);
-  expect(0xa002, InsnId::FSD);                // c.fsdsp ft0, 0(sp)
-  d = expect(0x1582, InsnId::SLLI);           // c.slli a1, 32
+  expect(0xa002, InsnId::FSD);       // c.fsdsp ft0, 0(sp)
+  d = expect(0x1582, InsnId::SLLI);  // c.slli a1, 32
   CHECK(d.imm == 32);
-  d = expect(0x9101, InsnId::SRLI);           // c.srli a0, 32
+  d = expect(0x9101, InsnId::SRLI);  // c.srli a0, 32
   CHECK(d.imm == 32);
   CHECK(d.rd == 10);
 }
 
 TEST_CASE("reserved compressed encodings are illegal", "[decoder][rvc]") {
-  expect_illegal(0x0000);          // all zero
+  expect_illegal(0x0000);           // all zero
   expect_illegal(0x0010 & 0x001c);  // c.addi4spn nzuimm = 0, rd' = s0
-  expect_illegal(0x000c);          // c.addi4spn nzuimm = 0, rd' = a1
-  expect_illegal(0x2001);          // c.addiw rd = 0
-  expect_illegal(0x3001);          // c.addiw rd = 0, imm != 0
-  expect_illegal(0x6001);          // c.lui rd = 0, nzimm = 0
-  expect_illegal(0x6781);          // c.lui a5, 0
-  expect_illegal(0x6101);          // c.addi16sp nzimm = 0
-  expect_illegal(0x8002);          // c.jr rs1 = 0
-  expect_illegal(0x4002);          // c.lwsp rd = 0
-  expect_illegal(0x6002);          // c.ldsp rd = 0
-  expect_illegal(0x8000);          // quadrant 0, funct3 100
-  expect_illegal(0x9c41);          // c.subw-space funct2 10
-  expect_illegal(0x9c61);          // and 11
+  expect_illegal(0x000c);           // c.addi4spn nzuimm = 0, rd' = a1
+  expect_illegal(0x2001);           // c.addiw rd = 0
+  expect_illegal(0x3001);           // c.addiw rd = 0, imm != 0
+  expect_illegal(0x6001);           // c.lui rd = 0, nzimm = 0
+  expect_illegal(0x6781);           // c.lui a5, 0
+  expect_illegal(0x6101);           // c.addi16sp nzimm = 0
+  expect_illegal(0x8002);           // c.jr rs1 = 0
+  expect_illegal(0x4002);           // c.lwsp rd = 0
+  expect_illegal(0x6002);           // c.ldsp rd = 0
+  expect_illegal(0x8000);           // quadrant 0, funct3 100
+  expect_illegal(0x9c41);           // c.subw-space funct2 10
+  expect_illegal(0x9c61);           // and 11
   // HINTs are legal and have no architectural effect.
-  expect(0x6005, InsnId::LUI);     // c.lui zero, 1
-  expect(0x0002, InsnId::SLLI);    // c.slli zero, 0
-  expect(0x8006, InsnId::ADD);     // c.mv zero, ra
-  expect(0x9006, InsnId::ADD);     // c.add zero, ra
-  expect(0x4005, InsnId::ADDI);    // c.li zero, 1
-  expect(0x0005, InsnId::ADDI);    // c.addi zero, 1
-  expect(0x8101, InsnId::SRLI);    // c.srli s0, 0
+  expect(0x6005, InsnId::LUI);   // c.lui zero, 1
+  expect(0x0002, InsnId::SLLI);  // c.slli zero, 0
+  expect(0x8006, InsnId::ADD);   // c.mv zero, ra
+  expect(0x9006, InsnId::ADD);   // c.add zero, ra
+  expect(0x4005, InsnId::ADDI);  // c.li zero, 1
+  expect(0x0005, InsnId::ADDI);  // c.addi zero, 1
+  expect(0x8101, InsnId::SRLI);  // c.srli s0, 0
 }
 
 TEST_CASE("every compressed row decodes through its own pattern", "[decoder][rvc]") {
@@ -254,15 +254,33 @@ TEST_CASE("encode and decode round-trip for every table row", "[decoder][encoder
       }
       const std::int64_t r = static_cast<std::int32_t>(rng());
       switch (f.imm) {
-        case ImmKind::I12: case ImmKind::S12: want.imm = r >> 20; break;
-        case ImmKind::B13: want.imm = (r >> 19) & ~1ll; break;
-        case ImmKind::U20: want.imm = r & ~0xfffll; break;
-        case ImmKind::J21: want.imm = (r >> 11) & ~1ll; break;
-        case ImmKind::Shamt6: want.imm = rng() % 64; break;
-        case ImmKind::Shamt5: want.imm = rng() % 32; break;
-        case ImmKind::CsrUimm: want.imm = rng() % 32; break;
-        case ImmKind::Fence: want.imm = rng() % 4096; break;
-        default: break;
+        case ImmKind::I12:
+        case ImmKind::S12:
+          want.imm = r >> 20;
+          break;
+        case ImmKind::B13:
+          want.imm = (r >> 19) & ~1ll;
+          break;
+        case ImmKind::U20:
+          want.imm = r & ~0xfffll;
+          break;
+        case ImmKind::J21:
+          want.imm = (r >> 11) & ~1ll;
+          break;
+        case ImmKind::Shamt6:
+          want.imm = rng() % 64;
+          break;
+        case ImmKind::Shamt5:
+          want.imm = rng() % 32;
+          break;
+        case ImmKind::CsrUimm:
+          want.imm = rng() % 32;
+          break;
+        case ImmKind::Fence:
+          want.imm = rng() % 4096;
+          break;
+        default:
+          break;
       }
       if (f.imm == ImmKind::Csr || f.imm == ImmKind::CsrUimm) want.csr = rng() % 4096;
       const std::uint32_t raw = encode(want);

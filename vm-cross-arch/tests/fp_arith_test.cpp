@@ -16,8 +16,7 @@ using Op = vm::cross_arch::ir::Opcode;
 
 namespace {
 
-constexpr std::uint32_t NX = fp::kFlagNX, UF = fp::kFlagUF, OF = fp::kFlagOF, DZ = fp::kFlagDZ,
-                        NV = fp::kFlagNV;
+constexpr std::uint32_t NX = fp::kFlagNX, UF = fp::kFlagUF, OF = fp::kFlagOF, DZ = fp::kFlagDZ, NV = fp::kFlagNV;
 constexpr unsigned RNE = 0, RTZ = 1, RDN = 2, RUP = 3, RMM = 4;
 
 constexpr std::uint64_t S(std::uint32_t bits) { return fp::nan_box(bits); }
@@ -49,8 +48,8 @@ void check(const Case& t) {
   std::uint32_t soft_flags = 0;
   const std::uint64_t got = fp::execute(t.op, t.a, t.b, t.c, t.rm, flags);
   const std::uint64_t soft = fp::execute_soft(t.op, t.a, t.b, t.c, t.rm, soft_flags);
-  INFO(vm::cross_arch::ir::name_of(t.op) << " rm=" << t.rm << std::hex << " a=0x" << t.a << " b=0x" << t.b
-                                         << " c=0x" << t.c << " got=0x" << got << " flags=0x" << flags);
+  INFO(vm::cross_arch::ir::name_of(t.op) << " rm=" << t.rm << std::hex << " a=0x" << t.a << " b=0x" << t.b << " c=0x"
+                                         << t.c << " got=0x" << got << " flags=0x" << flags);
   CHECK(got == t.expected);
   CHECK(flags == t.flags);
   CHECK(soft == got);
@@ -112,21 +111,21 @@ TEST_CASE("add and sub: specials, signed zeros, NaNs", "[fp][arith]") {
 
 TEST_CASE("add rounds ties and near-ties in every mode", "[fp][arith][rounding]") {
   // 1 + 2^-24: exactly half an ulp above 1.0 (even), so RNE stays, RMM goes up.
-  check_modes(Op::FaddS, kOneS, S(0x33800000), 0,
-              {{{S(0x3f800000), NX}, {S(0x3f800000), NX}, {S(0x3f800000), NX}, {S(0x3f800001), NX},
-                {S(0x3f800001), NX}}});
+  check_modes(
+      Op::FaddS, kOneS, S(0x33800000), 0,
+      {{{S(0x3f800000), NX}, {S(0x3f800000), NX}, {S(0x3f800000), NX}, {S(0x3f800001), NX}, {S(0x3f800001), NX}}});
   // (1 + 2^-23) + 2^-24: a tie next to an odd significand; RNE and RMM agree.
-  check_modes(Op::FaddS, S(0x3f800001), S(0x33800000), 0,
-              {{{S(0x3f800002), NX}, {S(0x3f800001), NX}, {S(0x3f800001), NX}, {S(0x3f800002), NX},
-                {S(0x3f800002), NX}}});
+  check_modes(
+      Op::FaddS, S(0x3f800001), S(0x33800000), 0,
+      {{{S(0x3f800002), NX}, {S(0x3f800001), NX}, {S(0x3f800001), NX}, {S(0x3f800002), NX}, {S(0x3f800002), NX}}});
   // -1 - 2^-24: negative tie; RDN and RMM move away from zero.
-  check_modes(Op::FaddS, kMinusOneS, S(0xb3800000), 0,
-              {{{S(0xbf800000), NX}, {S(0xbf800000), NX}, {S(0xbf800001), NX}, {S(0xbf800000), NX},
-                {S(0xbf800001), NX}}});
+  check_modes(
+      Op::FaddS, kMinusOneS, S(0xb3800000), 0,
+      {{{S(0xbf800000), NX}, {S(0xbf800000), NX}, {S(0xbf800001), NX}, {S(0xbf800000), NX}, {S(0xbf800001), NX}}});
   // 1 + 2^-25: below half, so RMM stays.
-  check_modes(Op::FaddS, kOneS, S(0x33000000), 0,
-              {{{S(0x3f800000), NX}, {S(0x3f800000), NX}, {S(0x3f800000), NX}, {S(0x3f800001), NX},
-                {S(0x3f800000), NX}}});
+  check_modes(
+      Op::FaddS, kOneS, S(0x33000000), 0,
+      {{{S(0x3f800000), NX}, {S(0x3f800000), NX}, {S(0x3f800000), NX}, {S(0x3f800001), NX}, {S(0x3f800000), NX}}});
   // Doubles: 1 + 2^-53 and (1 + 2^-52) + 2^-53.
   check_modes(Op::FaddD, kOneD, 0x3ca0000000000000, 0,
               {{{kOneD, NX}, {kOneD, NX}, {kOneD, NX}, {0x3ff0000000000001, NX}, {0x3ff0000000000001, NX}}});
@@ -162,22 +161,31 @@ TEST_CASE("mul: specials, ties, overflow and tininess after rounding", "[fp][ari
       {Op::FmulS, S(0x00000002), S(0x3f000000), 0, RNE, S(0x00000001), 0},
   });
   // (1 + 2^-12)^2 = 1 + 2^-11 + 2^-24: a tie above an even significand.
-  check_modes(Op::FmulS, S(0x3f800800), S(0x3f800800), 0,
-              {{{S(0x3f801000), NX}, {S(0x3f801000), NX}, {S(0x3f801000), NX}, {S(0x3f801001), NX},
-                {S(0x3f801001), NX}}});
+  check_modes(
+      Op::FmulS, S(0x3f800800), S(0x3f800800), 0,
+      {{{S(0x3f801000), NX}, {S(0x3f801000), NX}, {S(0x3f801000), NX}, {S(0x3f801001), NX}, {S(0x3f801001), NX}}});
   // min normal * (1 - 2^-24) = 2^-126 - 2^-150: tiny even after rounding to
   // 24 bits with an unbounded exponent, so UF whenever inexact.
   check_modes(Op::FmulS, S(0x00800000), S(0x3f7fffff), 0,
-              {{{S(0x00800000), UF | NX}, {S(0x007fffff), UF | NX}, {S(0x007fffff), UF | NX},
-                {S(0x00800000), UF | NX}, {S(0x00800000), UF | NX}}});
+              {{{S(0x00800000), UF | NX},
+                {S(0x007fffff), UF | NX},
+                {S(0x007fffff), UF | NX},
+                {S(0x00800000), UF | NX},
+                {S(0x00800000), UF | NX}}});
   // 0x007fffff * (1 + 2^-23) = 2^-126 (1 - 2^-46): rounds to 2^-126 with an
   // unbounded exponent in RNE/RUP/RMM, so it is not tiny there (no UF).
   check_modes(Op::FmulS, S(0x007fffff), S(0x3f800001), 0,
-              {{{S(0x00800000), NX}, {S(0x007fffff), UF | NX}, {S(0x007fffff), UF | NX},
-                {S(0x00800000), NX}, {S(0x00800000), NX}}});
+              {{{S(0x00800000), NX},
+                {S(0x007fffff), UF | NX},
+                {S(0x007fffff), UF | NX},
+                {S(0x00800000), NX},
+                {S(0x00800000), NX}}});
   check_modes(Op::FmulD, 0x0010000000000000, 0x3fefffffffffffff, 0,
-              {{{0x0010000000000000, UF | NX}, {0x000fffffffffffff, UF | NX}, {0x000fffffffffffff, UF | NX},
-                {0x0010000000000000, UF | NX}, {0x0010000000000000, UF | NX}}});
+              {{{0x0010000000000000, UF | NX},
+                {0x000fffffffffffff, UF | NX},
+                {0x000fffffffffffff, UF | NX},
+                {0x0010000000000000, UF | NX},
+                {0x0010000000000000, UF | NX}}});
 }
 
 TEST_CASE("div: DZ, invalid cases and near-ties", "[fp][arith][rounding]") {
@@ -201,12 +209,12 @@ TEST_CASE("div: DZ, invalid cases and near-ties", "[fp][arith][rounding]") {
       {Op::FdivD, 0x4018000000000000, kThreeD, 0, RNE, kTwoD, 0},
   });
   // Quotients are never exact ties; 1/3 and -2/3 sit above and below half.
-  check_modes(Op::FdivS, kOneS, kThreeS, 0,
-              {{{S(0x3eaaaaab), NX}, {S(0x3eaaaaaa), NX}, {S(0x3eaaaaaa), NX}, {S(0x3eaaaaab), NX},
-                {S(0x3eaaaaab), NX}}});
-  check_modes(Op::FdivS, S(0xc0000000), kThreeS, 0,
-              {{{S(0xbf2aaaab), NX}, {S(0xbf2aaaaa), NX}, {S(0xbf2aaaab), NX}, {S(0xbf2aaaaa), NX},
-                {S(0xbf2aaaab), NX}}});
+  check_modes(
+      Op::FdivS, kOneS, kThreeS, 0,
+      {{{S(0x3eaaaaab), NX}, {S(0x3eaaaaaa), NX}, {S(0x3eaaaaaa), NX}, {S(0x3eaaaaab), NX}, {S(0x3eaaaaab), NX}}});
+  check_modes(
+      Op::FdivS, S(0xc0000000), kThreeS, 0,
+      {{{S(0xbf2aaaab), NX}, {S(0xbf2aaaaa), NX}, {S(0xbf2aaaab), NX}, {S(0xbf2aaaaa), NX}, {S(0xbf2aaaab), NX}}});
   check_modes(Op::FdivD, kOneD, kThreeD, 0,
               {{{0x3fd5555555555555, NX},
                 {0x3fd5555555555555, NX},
@@ -231,9 +239,9 @@ TEST_CASE("sqrt: signs, invalid and rounding", "[fp][arith][rounding]") {
       {Op::FsqrtD, 0xbff0000000000000, 0, 0, RNE, kCanonD, NV},
       {Op::FsqrtD, 1, 0, 0, RNE, 0x1e60000000000000, 0},  // sqrt(2^-1074) = 2^-537
   });
-  check_modes(Op::FsqrtS, kTwoS, 0, 0,
-              {{{S(0x3fb504f3), NX}, {S(0x3fb504f3), NX}, {S(0x3fb504f3), NX}, {S(0x3fb504f4), NX},
-                {S(0x3fb504f3), NX}}});
+  check_modes(
+      Op::FsqrtS, kTwoS, 0, 0,
+      {{{S(0x3fb504f3), NX}, {S(0x3fb504f3), NX}, {S(0x3fb504f3), NX}, {S(0x3fb504f4), NX}, {S(0x3fb504f3), NX}}});
   check_modes(Op::FsqrtD, kTwoD, 0, 0,
               {{{0x3ff6a09e667f3bcd, NX},
                 {0x3ff6a09e667f3bcc, NX},
@@ -289,12 +297,12 @@ TEST_CASE("fused multiply-add: single rounding, variants, specials", "[fp][arith
   check_modes(Op::FmaddS, kOneS, kOneS, S(0x33800000),
               {{{kOneS, NX}, {kOneS, NX}, {kOneS, NX}, {S(0x3f800001), NX}, {S(0x3f800001), NX}}});
   // (1+2^-12)^2 + 0: the product's own tie, with and without negation.
-  check_modes(Op::FmaddS, x, x, kZeroS,
-              {{{S(0x3f801000), NX}, {S(0x3f801000), NX}, {S(0x3f801000), NX}, {S(0x3f801001), NX},
-                {S(0x3f801001), NX}}});
-  check_modes(Op::FnmsubS, x, x, kZeroS,
-              {{{S(0xbf801000), NX}, {S(0xbf801000), NX}, {S(0xbf801001), NX}, {S(0xbf801000), NX},
-                {S(0xbf801001), NX}}});
+  check_modes(
+      Op::FmaddS, x, x, kZeroS,
+      {{{S(0x3f801000), NX}, {S(0x3f801000), NX}, {S(0x3f801000), NX}, {S(0x3f801001), NX}, {S(0x3f801001), NX}}});
+  check_modes(
+      Op::FnmsubS, x, x, kZeroS,
+      {{{S(0xbf801000), NX}, {S(0xbf801000), NX}, {S(0xbf801001), NX}, {S(0xbf801000), NX}, {S(0xbf801001), NX}}});
   // Doubles: 1*1 - 2^-54 is a tie between 1 - 2^-53 (odd) and 1.0 (even).
   check_modes(Op::FmsubD, kOneD, kOneD, 0x3c90000000000000,
               {{{kOneD, NX}, {0x3fefffffffffffff, NX}, {0x3fefffffffffffff, NX}, {kOneD, NX}, {kOneD, NX}}});

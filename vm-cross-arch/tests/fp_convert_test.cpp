@@ -62,24 +62,24 @@ void check_modes(Op op, std::uint64_t a, const std::array<Result, 5>& r) {
 
 TEST_CASE("fcvt.w: saturation at the int32 boundaries", "[fp][convert]") {
   check_all({
-      {Op::FcvtWS, S(0x4f000000), RNE, kIntMax, NV},            // 2^31
-      {Op::FcvtWS, S(0xcf000000), RNE, kIntMin, 0},             // -2^31 exactly
-      {Op::FcvtWS, S(0xcf000001), RNE, kIntMin, NV},            // -2^31 - 256
-      {Op::FcvtWS, S(0x4effffff), RNE, 0x7fffff80, 0},          // largest single below 2^31
-      {Op::FcvtWS, S(0x7fc00000), RNE, kIntMax, NV},            // NaN -> max
-      {Op::FcvtWS, S(0xffc00000), RNE, kIntMax, NV},            // negative NaN -> max too
-      {Op::FcvtWS, S(0x7f800001), RNE, kIntMax, NV},            // sNaN
-      {Op::FcvtWS, S(0x7f800000), RNE, kIntMax, NV},            // +inf
-      {Op::FcvtWS, S(0xff800000), RNE, kIntMin, NV},            // -inf
-      {Op::FcvtWS, S(0x80000000), RNE, 0, 0},                   // -0
-      {Op::FcvtWS, S(0xbf800000), RNE, kAllOnes, 0},            // -1 sign-extended
-      {Op::FcvtWS, 0x000000003f800000, RNE, kIntMax, NV},       // unboxed: reads as NaN
-      {Op::FcvtWD, 0x41dfffffffc00000, RNE, 0x7fffffff, 0},     // 2^31 - 1
-      {Op::FcvtWD, 0xc1e0000000000000, RNE, kIntMin, 0},        // -2^31
-      {Op::FcvtWD, 0xc1e0000000200000, RNE, kIntMin, NV},       // -2^31 - 1
-      {Op::FcvtWD, 0x41e0000000000000, RTZ, kIntMax, NV},       // 2^31
+      {Op::FcvtWS, S(0x4f000000), RNE, kIntMax, NV},         // 2^31
+      {Op::FcvtWS, S(0xcf000000), RNE, kIntMin, 0},          // -2^31 exactly
+      {Op::FcvtWS, S(0xcf000001), RNE, kIntMin, NV},         // -2^31 - 256
+      {Op::FcvtWS, S(0x4effffff), RNE, 0x7fffff80, 0},       // largest single below 2^31
+      {Op::FcvtWS, S(0x7fc00000), RNE, kIntMax, NV},         // NaN -> max
+      {Op::FcvtWS, S(0xffc00000), RNE, kIntMax, NV},         // negative NaN -> max too
+      {Op::FcvtWS, S(0x7f800001), RNE, kIntMax, NV},         // sNaN
+      {Op::FcvtWS, S(0x7f800000), RNE, kIntMax, NV},         // +inf
+      {Op::FcvtWS, S(0xff800000), RNE, kIntMin, NV},         // -inf
+      {Op::FcvtWS, S(0x80000000), RNE, 0, 0},                // -0
+      {Op::FcvtWS, S(0xbf800000), RNE, kAllOnes, 0},         // -1 sign-extended
+      {Op::FcvtWS, 0x000000003f800000, RNE, kIntMax, NV},    // unboxed: reads as NaN
+      {Op::FcvtWD, 0x41dfffffffc00000, RNE, 0x7fffffff, 0},  // 2^31 - 1
+      {Op::FcvtWD, 0xc1e0000000000000, RNE, kIntMin, 0},     // -2^31
+      {Op::FcvtWD, 0xc1e0000000200000, RNE, kIntMin, NV},    // -2^31 - 1
+      {Op::FcvtWD, 0x41e0000000000000, RTZ, kIntMax, NV},    // 2^31
       {Op::FcvtWD, 0x7ff0000000000001, RNE, kIntMax, NV},
-      {Op::FcvtWD, 0x0000000000000001, RUP, 1, NX},             // min subnormal
+      {Op::FcvtWD, 0x0000000000000001, RUP, 1, NX},  // min subnormal
       {Op::FcvtWD, 0x0000000000000001, RNE, 0, NX},
   });
   // 2^31 - 0.5 rounds in range only when it rounds down.
@@ -111,10 +111,10 @@ TEST_CASE("fcvt.wu: negative inputs and 32-bit results sign-extended", "[fp][con
       {Op::FcvtWuS, S(0x7f800000), RNE, kAllOnes, NV},
       {Op::FcvtWuS, S(0xff800000), RNE, 0, NV},
       {Op::FcvtWuS, S(0x80000000), RNE, 0, 0},
-      {Op::FcvtWuD, 0x41efffffffe00000, RNE, kAllOnes, 0},      // 2^32 - 1
-      {Op::FcvtWuD, 0x41effffffff00000, RNE, kAllOnes, NV},     // 2^32 - 0.5 -> 2^32
-      {Op::FcvtWuD, 0x41effffffff00000, RTZ, kAllOnes, NX},     // -> 2^32 - 1
-      {Op::FcvtWuD, 0x3ff8000000000000, RNE, 2, NX},            // 1.5
+      {Op::FcvtWuD, 0x41efffffffe00000, RNE, kAllOnes, 0},   // 2^32 - 1
+      {Op::FcvtWuD, 0x41effffffff00000, RNE, kAllOnes, NV},  // 2^32 - 0.5 -> 2^32
+      {Op::FcvtWuD, 0x41effffffff00000, RTZ, kAllOnes, NX},  // -> 2^32 - 1
+      {Op::FcvtWuD, 0x3ff8000000000000, RNE, 2, NX},         // 1.5
   });
   // -0.5: valid (0, inexact) unless the mode rounds it to -1.
   check_modes(Op::FcvtWuS, S(0xbf000000), {{{0, NX}, {0, NX}, {0, NV}, {0, NX}, {0, NV}}});
@@ -122,27 +122,27 @@ TEST_CASE("fcvt.wu: negative inputs and 32-bit results sign-extended", "[fp][con
 
 TEST_CASE("fcvt.l and fcvt.lu: 64-bit boundaries", "[fp][convert]") {
   check_all({
-      {Op::FcvtLD, 0x43e0000000000000, RNE, kLongMax, NV},        // 2^63
-      {Op::FcvtLD, 0xc3e0000000000000, RNE, kLongMin, 0},         // -2^63
-      {Op::FcvtLD, 0xc3e0000000000001, RNE, kLongMin, NV},        // -2^63 - 2048
+      {Op::FcvtLD, 0x43e0000000000000, RNE, kLongMax, NV},  // 2^63
+      {Op::FcvtLD, 0xc3e0000000000000, RNE, kLongMin, 0},   // -2^63
+      {Op::FcvtLD, 0xc3e0000000000001, RNE, kLongMin, NV},  // -2^63 - 2048
       {Op::FcvtLD, 0x43dfffffffffffff, RNE, 0x7ffffffffffffc00, 0},
       {Op::FcvtLD, 0x7ff8000000000000, RNE, kLongMax, NV},
       {Op::FcvtLD, 0xfff0000000000000, RNE, kLongMin, NV},
       {Op::FcvtLD, 0x7ff0000000000000, RNE, kLongMax, NV},
-      {Op::FcvtLuD, 0x43f0000000000000, RNE, kAllOnes, NV},        // 2^64
+      {Op::FcvtLuD, 0x43f0000000000000, RNE, kAllOnes, NV},  // 2^64
       {Op::FcvtLuD, 0x43efffffffffffff, RNE, 0xfffffffffffff800, 0},
       {Op::FcvtLuD, 0x43e0000000000000, RNE, 0x8000000000000000, 0},  // 2^63 fits unsigned
-      {Op::FcvtLuD, 0xbff0000000000000, RNE, 0, NV},               // -1
-      {Op::FcvtLuD, 0xbfd3333333333333, RTZ, 0, NX},               // -0.3
+      {Op::FcvtLuD, 0xbff0000000000000, RNE, 0, NV},                  // -1
+      {Op::FcvtLuD, 0xbfd3333333333333, RTZ, 0, NX},                  // -0.3
       {Op::FcvtLuD, 0x7ff8000000000000, RNE, kAllOnes, NV},
       {Op::FcvtLuD, 0xfff0000000000000, RNE, 0, NV},
-      {Op::FcvtLS, S(0x5f000000), RNE, kLongMax, NV},               // 2^63
-      {Op::FcvtLS, S(0xdf000000), RNE, kLongMin, 0},                // -2^63
+      {Op::FcvtLS, S(0x5f000000), RNE, kLongMax, NV},  // 2^63
+      {Op::FcvtLS, S(0xdf000000), RNE, kLongMin, 0},   // -2^63
       {Op::FcvtLS, S(0x7fc00000), RNE, kLongMax, NV},
-      {Op::FcvtLuS, S(0x5f800000), RNE, kAllOnes, NV},              // 2^64
+      {Op::FcvtLuS, S(0x5f800000), RNE, kAllOnes, NV},  // 2^64
       {Op::FcvtLuS, S(0x5f7fffff), RNE, 0xffffff0000000000, 0},
       {Op::FcvtLuS, S(0xff800000), RNE, 0, NV},
-      {Op::FcvtLuS, S(0x3f000000), RMM, 1, NX},                     // 0.5
+      {Op::FcvtLuS, S(0x3f000000), RMM, 1, NX},  // 0.5
   });
   check_modes(Op::FcvtLS, S(0xbfc00000),  // -1.5
               {{{static_cast<std::uint64_t>(-2), NX},
@@ -159,14 +159,14 @@ TEST_CASE("integer to float rounds in every mode", "[fp][convert][rounding]") {
       {Op::FcvtSW, 0x00000000ffffffff, RNE, S(0xbf800000), 0},  // low 32 bits = -1
       {Op::FcvtSW, 0x1234567800000001, RNE, S(0x3f800000), 0},  // upper bits ignored
       {Op::FcvtSW, 0, RNE, S(0), 0},
-      {Op::FcvtSW, 0, RDN, S(0), 0},                            // +0 even in RDN
+      {Op::FcvtSW, 0, RDN, S(0), 0},  // +0 even in RDN
       {Op::FcvtSWu, 0xffffffff00000000, RNE, S(0), 0},
-      {Op::FcvtSWu, 0xffffffff, RNE, S(0x4f800000), NX},        // 2^32 - 1
+      {Op::FcvtSWu, 0xffffffff, RNE, S(0x4f800000), NX},  // 2^32 - 1
       {Op::FcvtSWu, 0xffffffff, RTZ, S(0x4f7fffff), NX},
       {Op::FcvtSL, 0x8000000000000000, RNE, S(0xdf000000), 0},  // -2^63
       {Op::FcvtSLu, kAllOnes, RNE, S(0x5f800000), NX},
       {Op::FcvtSLu, kAllOnes, RTZ, S(0x5f7fffff), NX},
-      {Op::FcvtDW, 0x80000000, RNE, 0xc1e0000000000000, 0},     // -2^31, exact
+      {Op::FcvtDW, 0x80000000, RNE, 0xc1e0000000000000, 0},  // -2^31, exact
       {Op::FcvtDW, 0x80000000, RMM, 0xc1e0000000000000, 0},
       {Op::FcvtDWu, 0xffffffff, RNE, 0x41efffffffe00000, 0},
       {Op::FcvtDL, kAllOnes, RNE, 0xbff0000000000000, 0},
@@ -174,16 +174,16 @@ TEST_CASE("integer to float rounds in every mode", "[fp][convert][rounding]") {
       {Op::FcvtDLu, kAllOnes, RTZ, 0x43efffffffffffff, NX},
   });
   // 2^24 + 1 is a tie between 2^24 (even) and 2^24 + 2.
-  check_modes(Op::FcvtSW, 0x1000001,
-              {{{S(0x4b800000), NX}, {S(0x4b800000), NX}, {S(0x4b800000), NX}, {S(0x4b800001), NX},
-                {S(0x4b800001), NX}}});
-  check_modes(Op::FcvtSW, 0xfffffffffeffffff,  // -(2^24 + 1)
-              {{{S(0xcb800000), NX}, {S(0xcb800000), NX}, {S(0xcb800001), NX}, {S(0xcb800000), NX},
-                {S(0xcb800001), NX}}});
+  check_modes(
+      Op::FcvtSW, 0x1000001,
+      {{{S(0x4b800000), NX}, {S(0x4b800000), NX}, {S(0x4b800000), NX}, {S(0x4b800001), NX}, {S(0x4b800001), NX}}});
+  check_modes(
+      Op::FcvtSW, 0xfffffffffeffffff,  // -(2^24 + 1)
+      {{{S(0xcb800000), NX}, {S(0xcb800000), NX}, {S(0xcb800001), NX}, {S(0xcb800000), NX}, {S(0xcb800001), NX}}});
   // 2^24 + 3 is a tie whose even neighbour is above.
-  check_modes(Op::FcvtSLu, 0x1000003,
-              {{{S(0x4b800002), NX}, {S(0x4b800001), NX}, {S(0x4b800001), NX}, {S(0x4b800002), NX},
-                {S(0x4b800002), NX}}});
+  check_modes(
+      Op::FcvtSLu, 0x1000003,
+      {{{S(0x4b800002), NX}, {S(0x4b800001), NX}, {S(0x4b800001), NX}, {S(0x4b800002), NX}, {S(0x4b800002), NX}}});
   check_modes(Op::FcvtDL, 0x20000000000001,  // 2^53 + 1
               {{{0x4340000000000000, NX},
                 {0x4340000000000000, NX},
@@ -205,8 +205,8 @@ TEST_CASE("fcvt.s.d rounds, fcvt.d.s is exact, NaNs become canonical", "[fp][con
       {Op::FcvtSD, 0x7ff8000000abcdef, RNE, S(0x7fc00000), 0},
       {Op::FcvtSD, 0xfff0000000000000, RNE, S(0xff800000), 0},
       {Op::FcvtSD, 0x8000000000000000, RNE, S(0x80000000), 0},
-      {Op::FcvtSD, 0x0010000000000000, RNE, S(0), UF | NX},      // min normal double
-      {Op::FcvtSD, 0x36a0000000000000, RNE, S(1), 0},            // 2^-149, exact subnormal
+      {Op::FcvtSD, 0x0010000000000000, RNE, S(0), UF | NX},           // min normal double
+      {Op::FcvtSD, 0x36a0000000000000, RNE, S(1), 0},                 // 2^-149, exact subnormal
       {Op::FcvtSD, 0x380fffffe0000000, RNE, S(0x00800000), UF | NX},  // 2^-126 - 2^-150: tiny
       {Op::FcvtDS, S(0x3f800000), RNE, 0x3ff0000000000000, 0},
       {Op::FcvtDS, S(1), RNE, 0x36a0000000000000, 0},
@@ -216,14 +216,17 @@ TEST_CASE("fcvt.s.d rounds, fcvt.d.s is exact, NaNs become canonical", "[fp][con
       {Op::FcvtDS, S(0x80000000), RNE, 0x8000000000000000, 0},
       {Op::FcvtDS, 0x000000003f800000, RNE, 0x7ff8000000000000, 0},  // unboxed: canonical NaN
   });
-  check_modes(Op::FcvtSD, 0x3ff0000010000000,  // 1 + 2^-24, a tie
-              {{{S(0x3f800000), NX}, {S(0x3f800000), NX}, {S(0x3f800000), NX}, {S(0x3f800001), NX},
-                {S(0x3f800001), NX}}});
+  check_modes(
+      Op::FcvtSD, 0x3ff0000010000000,  // 1 + 2^-24, a tie
+      {{{S(0x3f800000), NX}, {S(0x3f800000), NX}, {S(0x3f800000), NX}, {S(0x3f800001), NX}, {S(0x3f800001), NX}}});
   check_modes(Op::FcvtSD, 0x3690000000000000,  // 2^-150: half the smallest subnormal
               {{{S(0), UF | NX}, {S(0), UF | NX}, {S(0), UF | NX}, {S(1), UF | NX}, {S(1), UF | NX}}});
   // 2^-126 - 2^-151 rounds to 2^-126 at 24 bits with an unbounded exponent
   // (in RNE/RUP/RMM), so it is not tiny after rounding: NX without UF.
   check_modes(Op::FcvtSD, 0x380ffffff0000000,
-              {{{S(0x00800000), NX}, {S(0x007fffff), UF | NX}, {S(0x007fffff), UF | NX}, {S(0x00800000), NX},
+              {{{S(0x00800000), NX},
+                {S(0x007fffff), UF | NX},
+                {S(0x007fffff), UF | NX},
+                {S(0x00800000), NX},
                 {S(0x00800000), NX}}});
 }

@@ -33,9 +33,9 @@ std::uint64_t compare_paths(std::uint64_t seed, int per_op) {
         const std::uint64_t fast = fp::execute(op, v[0], v[1], v[2], rm, fast_flags);
         const std::uint64_t soft = fp::execute_soft(op, v[0], v[1], v[2], rm, soft_flags);
         if (fast != soft || fast_flags != soft_flags) {
-          INFO(vm::cross_arch::ir::name_of(op) << " rm=" << rm << std::hex << " a=0x" << v[0] << " b=0x" << v[1]
-                                               << " c=0x" << v[2] << " execute=0x" << fast << "/" << fast_flags
-                                               << " soft=0x" << soft << "/" << soft_flags);
+          INFO(vm::cross_arch::ir::name_of(op)
+               << " rm=" << rm << std::hex << " a=0x" << v[0] << " b=0x" << v[1] << " c=0x" << v[2] << " execute=0x"
+               << fast << "/" << fast_flags << " soft=0x" << soft << "/" << soft_flags);
           REQUIRE(fast == soft);
           REQUIRE(fast_flags == soft_flags);
         }

@@ -41,8 +41,8 @@ void check_all(const std::vector<Case>& cases) {
       std::uint32_t soft_flags = 0;
       const std::uint64_t got = fp::execute(t.op, t.a, t.b, 0, rm, flags);
       const std::uint64_t soft = fp::execute_soft(t.op, t.a, t.b, 0, rm, soft_flags);
-      INFO(ir::name_of(t.op) << " rm=" << rm << std::hex << " a=0x" << t.a << " b=0x" << t.b << " got=0x"
-                             << got << " flags=0x" << flags);
+      INFO(ir::name_of(t.op) << " rm=" << rm << std::hex << " a=0x" << t.a << " b=0x" << t.b << " got=0x" << got
+                             << " flags=0x" << flags);
       CHECK(got == t.expected);
       CHECK(flags == t.flags);
       CHECK(soft == got);
@@ -58,18 +58,18 @@ TEST_CASE("fmin/fmax are minimumNumber/maximumNumber", "[fp][minmax]") {
       {Op::FminS, kOneS, kTwoS, kOneS, 0},
       {Op::FmaxS, kOneS, kTwoS, kTwoS, 0},
       {Op::FminS, kMinusOneS, kOneS, kMinusOneS, 0},
-      {Op::FminS, kZeroS, kNegZeroS, kNegZeroS, 0},   // -0 < +0
+      {Op::FminS, kZeroS, kNegZeroS, kNegZeroS, 0},  // -0 < +0
       {Op::FminS, kNegZeroS, kZeroS, kNegZeroS, 0},
       {Op::FmaxS, kNegZeroS, kZeroS, kZeroS, 0},
       {Op::FmaxS, kZeroS, kNegZeroS, kZeroS, 0},
-      {Op::FminS, kQNaNS, kOneS, kOneS, 0},            // one NaN: the other operand
+      {Op::FminS, kQNaNS, kOneS, kOneS, 0},  // one NaN: the other operand
       {Op::FmaxS, kTwoS, kQNaNS, kTwoS, 0},
-      {Op::FminS, kSNaNS, kOneS, kOneS, NV},           // sNaN: the other, and NV
+      {Op::FminS, kSNaNS, kOneS, kOneS, NV},  // sNaN: the other, and NV
       {Op::FmaxS, kMinusOneS, kSNaNS, kMinusOneS, NV},
-      {Op::FminS, kQNaNS, kQNaNS, kCanonS, 0},         // both NaN: canonical
+      {Op::FminS, kQNaNS, kQNaNS, kCanonS, 0},  // both NaN: canonical
       {Op::FminS, S(0x7fc12345), S(0xffc00001), kCanonS, 0},
       {Op::FmaxS, kSNaNS, kQNaNS, kCanonS, NV},
-      {Op::FminS, 0x3f800000, kTwoS, kTwoS, 0},        // unboxed operand reads as qNaN
+      {Op::FminS, 0x3f800000, kTwoS, kTwoS, 0},  // unboxed operand reads as qNaN
       {Op::FmaxS, S(0xff800000), S(0x7f7fffff), S(0x7f7fffff), 0},
       {Op::FminD, kOneD, kMinusOneD, kMinusOneD, 0},
       {Op::FminD, kZeroD, kNegZeroD, kNegZeroD, 0},
@@ -122,7 +122,7 @@ TEST_CASE("fclass sets exactly one of ten bits", "[fp][class]") {
       {Op::FclassS, S(0x00000001), 0, 1u << 5, 0},
       {Op::FclassS, S(0x00800000), 0, 1u << 6, 0},
       {Op::FclassS, S(0x7f800000), 0, 1u << 7, 0},
-      {Op::FclassS, kSNaNS, 0, 1u << 8, 0},            // no NV: fclass never signals
+      {Op::FclassS, kSNaNS, 0, 1u << 8, 0},  // no NV: fclass never signals
       {Op::FclassS, S(0xffbfffff), 0, 1u << 8, 0},
       {Op::FclassS, kQNaNS, 0, 1u << 9, 0},
       {Op::FclassS, 0x000000007f800001, 0, 1u << 9, 0},  // unboxed: canonical qNaN
@@ -143,13 +143,13 @@ TEST_CASE("sign injection keeps payloads, raises nothing, NaN-boxes", "[fp][sgnj
   check_all({
       {Op::FsgnjS, kOneS, kMinusOneS, kMinusOneS, 0},
       {Op::FsgnjS, kMinusOneS, kOneS, kOneS, 0},
-      {Op::FsgnjnS, kOneS, kOneS, kMinusOneS, 0},     // fneg.s
+      {Op::FsgnjnS, kOneS, kOneS, kMinusOneS, 0},  // fneg.s
       {Op::FsgnjnS, kOneS, kMinusOneS, kOneS, 0},
       {Op::FsgnjxS, kMinusOneS, kMinusOneS, kOneS, 0},  // fabs.s
       {Op::FsgnjxS, kOneS, kMinusOneS, kMinusOneS, 0},
       {Op::FsgnjS, kSNaNS, kMinusOneS, S(0xff800001), 0},  // sNaN payload kept, no NV
       {Op::FsgnjnS, S(0x7fc12345), S(0x7fc12345), S(0xffc12345), 0},
-      {Op::FsgnjS, 0x3f800000, kOneS, kCanonS, 0},      // unboxed a reads as canonical NaN
+      {Op::FsgnjS, 0x3f800000, kOneS, kCanonS, 0},        // unboxed a reads as canonical NaN
       {Op::FsgnjS, kOneS, 0xbf800000, S(0x3f800000), 0},  // unboxed b: canonical NaN's + sign
       {Op::FsgnjxS, kOneS, 0x80000000bf800000, kOneS, 0},
       {Op::FsgnjD, kOneD, kMinusOneD, kMinusOneD, 0},

@@ -190,8 +190,7 @@ Classes classify_operand(std::uint64_t reg, bool single) {
   return {magnitude > exp, magnitude > exp && (x & quiet) == 0, magnitude == exp, magnitude == 0};
 }
 
-void apply_spec_where_qemu50_differs(Opcode op, const std::uint64_t (&v)[3], std::uint64_t ours,
-                                     Outcome& expected) {
+void apply_spec_where_qemu50_differs(Opcode op, const std::uint64_t (&v)[3], std::uint64_t ours, Outcome& expected) {
   const auto name = vm::cross_arch::ir::name_of(op);
   const bool single = name.ends_with(".s");
   const Classes a = classify_operand(v[0], single);
@@ -226,10 +225,9 @@ TEST_CASE("fp::execute matches Unicorn in every rounding mode", "[fp][unicorn]")
         }
         apply_spec_where_qemu50_differs(op, v, got, *expected);
         if (got != expected->value || flags != expected->flags) {
-          INFO(vm::cross_arch::ir::name_of(op) << " rm=" << rm << std::hex << " a=0x" << v[0] << " b=0x"
-                                               << v[1] << " c=0x" << v[2] << " unicorn=0x" << expected->value
-                                               << "/" << expected->flags << " ours=0x" << got << "/"
-                                               << flags);
+          INFO(vm::cross_arch::ir::name_of(op)
+               << " rm=" << rm << std::hex << " a=0x" << v[0] << " b=0x" << v[1] << " c=0x" << v[2] << " unicorn=0x"
+               << expected->value << "/" << expected->flags << " ours=0x" << got << "/" << flags);
           CHECK(got == expected->value);
           CHECK(flags == expected->flags);
         }

@@ -50,12 +50,12 @@ ir::Slot F(unsigned r) { return ir::f_slot(r); }
 
 TEST_CASE("straight-line integer code lifts one op per instruction", "[lifter]") {
   const auto block = lift_words({
-      i(InsnId::ADDI, 10, 11, -5),      // addi a0, a1, -5
-      r(InsnId::SUB, 12, 10, 13),       // sub a2, a0, a3
-      i(InsnId::LD, 14, 2, 16),         // ld a4, 16(sp)
-      s(InsnId::SW, 14, 2, -8),         // sw a4, -8(sp)
-      i(InsnId::SLLI, 5, 5, 63),        // slli t0, t0, 63
-      b(InsnId::BNE, 10, 0, -16),       // bne a0, zero, -16
+      i(InsnId::ADDI, 10, 11, -5),  // addi a0, a1, -5
+      r(InsnId::SUB, 12, 10, 13),   // sub a2, a0, a3
+      i(InsnId::LD, 14, 2, 16),     // ld a4, 16(sp)
+      s(InsnId::SW, 14, 2, -8),     // sw a4, -8(sp)
+      i(InsnId::SLLI, 5, 5, 63),    // slli t0, t0, 63
+      b(InsnId::BNE, 10, 0, -16),   // bne a0, zero, -16
   });
   REQUIRE(block.ops.size() == 6);
   check_op(block.ops[0], Opcode::AddI, X(10), X(11), 0, -5, 0);
@@ -73,8 +73,7 @@ TEST_CASE("writes to x0 go to the discard slot; loads to x0 are kept", "[lifter]
   const auto block = lift_words({
       i(InsnId::ADDI, 0, 0, 0),  // nop
       i(InsnId::LW, 0, 10, 4),   // lw zero, 4(a0): may fault, so it stays
-      make(InsnId::LUI, 0, 0, 0, 0x12345000),
-      make(InsnId::AMOADD_W, 0, 10, 11),
+      make(InsnId::LUI, 0, 0, 0, 0x12345000), make(InsnId::AMOADD_W, 0, 10, 11),
       make(InsnId::JAL, 0, 0, 0, 8),  // j +8: no link write at all
   });
   REQUIRE(block.ops.size() == 5);
@@ -130,10 +129,10 @@ TEST_CASE("jalr with rd == rs1 jumps through a copy of the base", "[lifter]") {
 
 TEST_CASE("compressed instructions lift as their expansion", "[lifter][rvc]") {
   VectorFetcher fetch(kBase, {});
-  fetch.append16(0x1141);                       // c.addi sp, -16
-  fetch.append32(i(InsnId::ADDI, 10, 10, 1));   // addi a0, a0, 1 (misaligned to 4)
-  fetch.append16(0xe406);                       // c.sdsp ra, 8(sp)
-  fetch.append16(0x8082);                       // c.jr ra (ret)
+  fetch.append16(0x1141);                      // c.addi sp, -16
+  fetch.append32(i(InsnId::ADDI, 10, 10, 1));  // addi a0, a0, 1 (misaligned to 4)
+  fetch.append16(0xe406);                      // c.sdsp ra, 8(sp)
+  fetch.append16(0x8082);                      // c.jr ra (ret)
   const auto block = lift(fetch);
   REQUIRE(block.ops.size() == 4);
   check_op(block.ops[0], Opcode::AddI, X(2), X(2), 0, -16, 0);
@@ -155,15 +154,15 @@ TEST_CASE("c.jalr links to pc + 2", "[lifter][rvc]") {
 
 TEST_CASE("FP ops use f and x slots per operand class and carry rm", "[lifter][fp]") {
   const auto block = lift_words({
-      make(InsnId::FADD_D, 10, 11, 12, 0, 1),                  // fadd.d fa0, fa1, fa2, rtz
-      make(InsnId::FCVT_W_S, 10, 11, 0, 0, 7),                 // fcvt.w.s a0, fa1 (dyn)
-      make(InsnId::FCVT_S_W, 10, 11, 0, 0, 0),                 // fcvt.s.w fa0, a1, rne
-      make(InsnId::FEQ_D, 5, 1, 2),                            // feq.d t0, ft1, ft2
-      make(InsnId::FMV_X_W, 0, 3),                             // fmv.x.w zero, ft3
-      make(InsnId::FMV_D_X, 0, 7),                             // fmv.d.x ft0, t2
-      make(InsnId::FSGNJN_D, 1, 2, 2),                         // fneg.d ft1, ft2
-      i(InsnId::FLD, 0, 2, 24),                                // fld ft0, 24(sp)
-      s(InsnId::FSW, 31, 10, -4),                              // fsw ft11, -4(a0)
+      make(InsnId::FADD_D, 10, 11, 12, 0, 1),   // fadd.d fa0, fa1, fa2, rtz
+      make(InsnId::FCVT_W_S, 10, 11, 0, 0, 7),  // fcvt.w.s a0, fa1 (dyn)
+      make(InsnId::FCVT_S_W, 10, 11, 0, 0, 0),  // fcvt.s.w fa0, a1, rne
+      make(InsnId::FEQ_D, 5, 1, 2),             // feq.d t0, ft1, ft2
+      make(InsnId::FMV_X_W, 0, 3),              // fmv.x.w zero, ft3
+      make(InsnId::FMV_D_X, 0, 7),              // fmv.d.x ft0, t2
+      make(InsnId::FSGNJN_D, 1, 2, 2),          // fneg.d ft1, ft2
+      i(InsnId::FLD, 0, 2, 24),                 // fld ft0, 24(sp)
+      s(InsnId::FSW, 31, 10, -4),               // fsw ft11, -4(a0)
       make(InsnId::ECALL),
   });
   REQUIRE(block.ops.size() == 10);
@@ -226,8 +225,8 @@ TEST_CASE("illegal compressed instruction traps with the 16-bit encoding", "[lif
 
 TEST_CASE("CSR instructions lift to Csr ops", "[lifter][csr]") {
   const auto block = lift_words({
-      csr(InsnId::CSRRS, 10, 0x001, 0),    // frflags a0
-      csr(InsnId::CSRRW, 0, 0x002, 11),    // fsrm a1 (no read: dst is the discard slot)
+      csr(InsnId::CSRRS, 10, 0x001, 0),  // frflags a0
+      csr(InsnId::CSRRW, 0, 0x002, 11),  // fsrm a1 (no read: dst is the discard slot)
       csr(InsnId::CSRRC, 12, 0x003, 13),
       csr(InsnId::CSRRWI, 14, 0x002, 3),
       csr(InsnId::CSRRSI, 0, 0x001, 31),
@@ -235,8 +234,8 @@ TEST_CASE("CSR instructions lift to Csr ops", "[lifter][csr]") {
       make(InsnId::FENCE_I),
   });
   REQUIRE(block.ops.size() == 7);
-  const ir::CsrOp kinds[] = {ir::CsrOp::kRs, ir::CsrOp::kRw, ir::CsrOp::kRc, ir::CsrOp::kRwi, ir::CsrOp::kRsi,
-                             ir::CsrOp::kRci};
+  const ir::CsrOp kinds[] = {ir::CsrOp::kRs,  ir::CsrOp::kRw,  ir::CsrOp::kRc,
+                             ir::CsrOp::kRwi, ir::CsrOp::kRsi, ir::CsrOp::kRci};
   check_op(block.ops[0], Opcode::Csr, X(10), X(0), 0, 0x001, 0);
   check_op(block.ops[1], Opcode::Csr, kDiscard, X(11), 0, 0x002, 1);
   check_op(block.ops[2], Opcode::Csr, X(12), X(13), 0, 0x003, 2);
@@ -291,8 +290,8 @@ TEST_CASE("fetch fault on the first instruction is a trap-only block", "[lifter]
 }
 
 TEST_CASE("fetch fault later in the block ends it with a jump to the faulting pc", "[lifter][fault]") {
-  auto fetch = VectorFetcher::from_words(kBase, {i(InsnId::ADDI, 10, 10, 1), i(InsnId::ADDI, 11, 11, 1),
-                                                 i(InsnId::ADDI, 12, 12, 1)});
+  auto fetch = VectorFetcher::from_words(
+      kBase, {i(InsnId::ADDI, 10, 10, 1), i(InsnId::ADDI, 11, 11, 1), i(InsnId::ADDI, 12, 12, 1)});
   fetch.deny(kBase + 8, kBase + 12);
   const auto block = lift(fetch);
   REQUIRE(block.ops.size() == 3);
@@ -371,10 +370,11 @@ TEST_CASE("verify rejects malformed blocks", "[ir][verify]") {
 TEST_CASE("print shows one op per line", "[ir][print]") {
   const auto block = lift_words({i(InsnId::ADDI, 10, 0, 5), i(InsnId::LD, 11, 2, 8), make(InsnId::ECALL)});
   const std::string text = ir::print(block);
-  CHECK(text == "block 0x10000..0x1000c (3 insns)\n"
-                "  [0] x10 = addi x0, 5\n"
-                "  [1] x11 = ld [x2 + 8]\n"
-                "  [2] ecall\n");
+  CHECK(text ==
+        "block 0x10000..0x1000c (3 insns)\n"
+        "  [0] x10 = addi x0, 5\n"
+        "  [1] x11 = ld [x2 + 8]\n"
+        "  [2] ecall\n");
 }
 
 TEST_CASE("every decodable encoding lifts to a verified block", "[lifter][fuzz]") {
@@ -383,8 +383,10 @@ TEST_CASE("every decodable encoding lifts to a verified block", "[lifter][fuzz]"
   // must lift to the IR op its table row names.
   auto check_word = [](std::uint32_t raw, unsigned length) {
     VectorFetcher fetch(kBase, {});
-    if (length == 2) fetch.append16(static_cast<std::uint16_t>(raw));
-    else fetch.append32(raw);
+    if (length == 2)
+      fetch.append16(static_cast<std::uint16_t>(raw));
+    else
+      fetch.append32(raw);
     const ir::Block block = lift_block(kBase, fetch, LiftOptions{.max_insns = 1});
     const auto ok = ir::verify(block);
     INFO(std::hex << raw << "\n" << ir::print(block));
@@ -398,8 +400,8 @@ TEST_CASE("every decodable encoding lifts to a verified block", "[lifter][fuzz]"
       CHECK(block.ops[0].imm == static_cast<std::int64_t>(raw));
     } else {
       const Opcode expected = insn_info(d.id).op;
-      const bool found = std::any_of(block.ops.begin(), block.ops.end(),
-                                     [&](const ir::Op& op) { return op.opcode == expected; });
+      const bool found =
+          std::any_of(block.ops.begin(), block.ops.end(), [&](const ir::Op& op) { return op.opcode == expected; });
       CHECK(found);
     }
   };

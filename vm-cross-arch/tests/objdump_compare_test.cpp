@@ -94,16 +94,15 @@ std::vector<ObjdumpLine> parse_objdump(const std::string& output) {
 
 std::vector<ObjdumpLine> objdump_raw(const ScratchDir& dir, const std::vector<std::uint8_t>& bytes) {
   const fs::path bin = dir.path / "code.bin", out = dir.path / "code.dis";
-  std::ofstream(bin, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
-                                             static_cast<std::streamsize>(bytes.size()));
+  std::ofstream(bin, std::ios::binary)
+      .write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
   const std::string cmd = std::string(kObjdump) + " -D -b binary -m riscv:rv64 " + bin.string() + " > " + out.string();
   REQUIRE(std::system(cmd.c_str()) == 0);
   return parse_objdump(read_file(out));
 }
 
 bool is_objdump_illegal(const std::string& text) {
-  return text.rfind(".2byte", 0) == 0 || text.rfind(".4byte", 0) == 0 || text.rfind(".insn", 0) == 0 ||
-         text == "unimp";
+  return text.rfind(".2byte", 0) == 0 || text.rfind(".4byte", 0) == 0 || text.rfind(".insn", 0) == 0 || text == "unimp";
 }
 
 std::string mnemonic_of(const std::string& text) { return text.substr(0, text.find('\t')); }
@@ -111,8 +110,8 @@ std::string mnemonic_of(const std::string& text) { return text.substr(0, text.fi
 // Instructions objdump knows that RV64GC does not have (privileged ones, Q
 // and half-precision FP): we decode them as illegal.
 bool outside_rv64gc(const std::string& mnemonic) {
-  static const std::set<std::string> kPrivileged = {"mret", "sret", "dret", "wfi", "sfence.vma", "hfence.vvma",
-                                                    "hfence.gvma"};
+  static const std::set<std::string> kPrivileged = {"mret",       "sret",        "dret",       "wfi",
+                                                    "sfence.vma", "hfence.vvma", "hfence.gvma"};
   if (kPrivileged.count(mnemonic)) return true;
   for (const char* prefix : {"hlv.", "hlvx.", "hsv."}) {
     if (mnemonic.rfind(prefix, 0) == 0) return true;
@@ -144,9 +143,15 @@ std::string without_target_prefix(std::string text) {
 // only knows rm = 0 for them; later binutils accept all).
 bool accepted_by_spec_only(const DecodedInsn& d) {
   switch (d.id) {
-    case InsnId::FENCE_I: case InsnId::FENCE: return true;
-    case InsnId::FCVT_D_S: case InsnId::FCVT_D_W: case InsnId::FCVT_D_WU: return d.rm != 0;
-    default: return false;
+    case InsnId::FENCE_I:
+    case InsnId::FENCE:
+      return true;
+    case InsnId::FCVT_D_S:
+    case InsnId::FCVT_D_W:
+    case InsnId::FCVT_D_WU:
+      return d.rm != 0;
+    default:
+      return false;
   }
 }
 
@@ -179,7 +184,8 @@ struct Comparison {
     }
     if (d.id != InsnId::kIllegal && is_objdump_illegal(line.text) && accepted_by_spec_only(d)) {
       ++tolerated;
-      if (std::getenv("VM_OBJDUMP_SHOW_TOLERATED")) std::printf("tolerated: %s as %s\n", line.text.c_str(), ours.c_str());
+      if (std::getenv("VM_OBJDUMP_SHOW_TOLERATED"))
+        std::printf("tolerated: %s as %s\n", line.text.c_str(), ours.c_str());
       return;
     }
     if (mismatches.size() < max_listed()) {
@@ -198,7 +204,8 @@ struct Comparison {
       if (!m.empty()) text += m + "\n";
     }
     INFO(what << ": " << compared << " compared, " << tolerated << " tolerated, " << mismatches.size()
-              << " mismatches\n" << text);
+              << " mismatches\n"
+              << text);
     CHECK(compared > 0);
     CHECK(mismatches.empty());
   }
@@ -218,8 +225,9 @@ std::uint32_t random_encoding(InsnId id, std::mt19937& rng) {
     if (rng() % 4 == 0) free_bits &= ~m;  // zero register / immediate
   }
   if (rng() % 8 == 0) free_bits = (free_bits & ~0xfff00000u) | (0x00100000u & ~info.mask);  // imm = 1
-  if (rng() % 8 == 0) free_bits |= 0xfff00000u & ~info.mask;                                 // imm = -1
-  if (rng() % 4 == 0) free_bits = (free_bits & ~0x01f00000u) | (((free_bits >> 15) & 31) << 20 & ~info.mask);  // rs2 = rs1
+  if (rng() % 8 == 0) free_bits |= 0xfff00000u & ~info.mask;                                // imm = -1
+  if (rng() % 4 == 0)
+    free_bits = (free_bits & ~0x01f00000u) | (((free_bits >> 15) & 31) << 20 & ~info.mask);  // rs2 = rs1
   return info.match | free_bits;
 }
 
@@ -287,13 +295,14 @@ TEST_CASE("disassembly matches objdump on real compiled code", "[disasm][objdump
   std::vector<fs::path> inputs;
   if (tool_available(kGcc)) {
     const fs::path src = dir.path / "prog.c", exe = dir.path / "prog";
-    std::ofstream(src) << "#include <math.h>\n#include <stdio.h>\n#include <stdlib.h>\n"
-                          "double f(double x, float y) { return sqrt(x) * y + fabs(x) - floor(-x) + fmaf(y, y, 1.0f); }\n"
-                          "int main(int argc, char** argv) {\n"
-                          "  long s = 0;\n"
-                          "  for (int i = 0; i < argc; ++i) s += i * (long)argv[i][0] / (argc + 1);\n"
-                          "  printf(\"%ld %f %lld\\n\", s, f(s, (float)argc), llabs(s) % 7);\n"
-                          "  return s == 3;\n}\n";
+    std::ofstream(src)
+        << "#include <math.h>\n#include <stdio.h>\n#include <stdlib.h>\n"
+           "double f(double x, float y) { return sqrt(x) * y + fabs(x) - floor(-x) + fmaf(y, y, 1.0f); }\n"
+           "int main(int argc, char** argv) {\n"
+           "  long s = 0;\n"
+           "  for (int i = 0; i < argc; ++i) s += i * (long)argv[i][0] / (argc + 1);\n"
+           "  printf(\"%ld %f %lld\\n\", s, f(s, (float)argc), llabs(s) % 7);\n"
+           "  return s == 3;\n}\n";
     const std::string cmd = std::string(kGcc) + " -O2 -static " + src.string() + " -o " + exe.string() + " -lm";
     if (std::system(cmd.c_str()) == 0) inputs.push_back(exe);
   }

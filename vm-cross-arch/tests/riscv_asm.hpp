@@ -31,8 +31,10 @@ inline std::uint32_t csr(InsnId id, unsigned rd, unsigned csr_number, unsigned r
   d.id = id;
   d.rd = static_cast<std::uint8_t>(rd);
   d.csr = static_cast<std::uint16_t>(csr_number);
-  if (format_info(id).imm == ImmKind::CsrUimm) d.imm = rs1_or_uimm;
-  else d.rs1 = static_cast<std::uint8_t>(rs1_or_uimm);
+  if (format_info(id).imm == ImmKind::CsrUimm)
+    d.imm = rs1_or_uimm;
+  else
+    d.rs1 = static_cast<std::uint8_t>(rs1_or_uimm);
   return encode(d);
 }
 

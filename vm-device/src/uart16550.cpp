@@ -46,19 +46,26 @@ std::uint8_t Uart16550::read(std::uint64_t offset) {
       rx_.pop_front();
       return byte;
     }
-    case kIer: return dlab() ? dlm_ : ier_;
+    case kIer:
+      return dlab() ? dlm_ : ier_;
     case kIirFcr: {
       const std::uint8_t iir = interrupt_identification();
       // Reading IIR acknowledges a THR-empty interrupt.
       if ((iir & 0x0f) == kIirThrEmpty) thr_empty_interrupt_ = false;
       return iir;
     }
-    case kLcr: return lcr_;
-    case kMcr: return mcr_;
-    case kLsr: return line_status();
-    case kMsr: return (mcr_ & 0x10) ? static_cast<std::uint8_t>((mcr_ & 0x0f) << 4) : 0xb0;  // loopback or DCD|DSR|CTS
-    case kScr: return scr_;
-    default: return 0;
+    case kLcr:
+      return lcr_;
+    case kMcr:
+      return mcr_;
+    case kLsr:
+      return line_status();
+    case kMsr:
+      return (mcr_ & 0x10) ? static_cast<std::uint8_t>((mcr_ & 0x0f) << 4) : 0xb0;  // loopback or DCD|DSR|CTS
+    case kScr:
+      return scr_;
+    default:
+      return 0;
   }
 }
 
@@ -85,10 +92,17 @@ void Uart16550::write(std::uint64_t offset, std::uint8_t value) {
       fcr_ = value;
       if (value & 0x02) rx_.clear();  // reset receive FIFO
       break;
-    case kLcr: lcr_ = value; break;
-    case kMcr: mcr_ = value & 0x1f; break;
-    case kScr: scr_ = value; break;
-    default: break;  // LSR/MSR are read-only; unknown offsets are ignored
+    case kLcr:
+      lcr_ = value;
+      break;
+    case kMcr:
+      mcr_ = value & 0x1f;
+      break;
+    case kScr:
+      scr_ = value;
+      break;
+    default:
+      break;  // LSR/MSR are read-only; unknown offsets are ignored
   }
 }
 

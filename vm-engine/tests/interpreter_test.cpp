@@ -171,8 +171,8 @@ TEST_CASE("AMOs: add returns the old value; misaligned faults", "[interp][amo]")
 }
 
 TEST_CASE("LR/SC: success after LR, failure without", "[interp][amo]") {
-  Machine m({rv::lui(10, kData >> 12), rv::addi(11, 0, 9), rv::sc_d(12, 10, 11), rv::lr_d(13, 10),
-             rv::sc_d(14, 10, 11), rv::sc_d(15, 10, 11), rv::ld(16, 10, 0), rv::ecall()});
+  Machine m({rv::lui(10, kData >> 12), rv::addi(11, 0, 9), rv::sc_d(12, 10, 11), rv::lr_d(13, 10), rv::sc_d(14, 10, 11),
+             rv::sc_d(15, 10, 11), rv::ld(16, 10, 0), rv::ecall()});
   REQUIRE(m.run() == HaltReason::kEcall);
   CHECK(m.cpu.x(12) == 1);
   CHECK(m.cpu.x(14) == 0);

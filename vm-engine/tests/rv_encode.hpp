@@ -32,8 +32,12 @@ constexpr std::uint32_t lui(unsigned rd, std::uint32_t imm20) { return (imm20 <<
 constexpr std::uint32_t ecall() { return 0x00000073; }
 constexpr std::uint32_t ebreak() { return 0x00100073; }
 constexpr std::uint32_t fence_i() { return 0x0000100f; }
-constexpr std::uint32_t csrrs(unsigned rd, unsigned csr, unsigned rs1) { return (csr << 20) | (rs1 << 15) | (2 << 12) | (rd << 7) | 0x73; }
-constexpr std::uint32_t csrrw(unsigned rd, unsigned csr, unsigned rs1) { return (csr << 20) | (rs1 << 15) | (1 << 12) | (rd << 7) | 0x73; }
+constexpr std::uint32_t csrrs(unsigned rd, unsigned csr, unsigned rs1) {
+  return (csr << 20) | (rs1 << 15) | (2 << 12) | (rd << 7) | 0x73;
+}
+constexpr std::uint32_t csrrw(unsigned rd, unsigned csr, unsigned rs1) {
+  return (csr << 20) | (rs1 << 15) | (1 << 12) | (rd << 7) | 0x73;
+}
 constexpr std::uint32_t amoadd_w(unsigned rd, unsigned rs1, unsigned rs2) { return r(0, rs2, rs1, 2, rd, 0x2f); }
 constexpr std::uint32_t lr_d(unsigned rd, unsigned rs1) { return r(0x08, 0, rs1, 3, rd, 0x2f); }
 constexpr std::uint32_t sc_d(unsigned rd, unsigned rs1, unsigned rs2) { return r(0x0c, rs2, rs1, 3, rd, 0x2f); }

@@ -10,9 +10,12 @@ namespace vm::mem {
 
 const char* to_string(BusStatus status) noexcept {
   switch (status) {
-    case BusStatus::kOk: return "ok";
-    case BusStatus::kUnmapped: return "unmapped address";
-    case BusStatus::kDeviceError: return "device error";
+    case BusStatus::kOk:
+      return "ok";
+    case BusStatus::kUnmapped:
+      return "unmapped address";
+    case BusStatus::kDeviceError:
+      return "device error";
   }
   return "unknown bus status";
 }

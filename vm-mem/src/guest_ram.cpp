@@ -15,24 +15,20 @@ Result<GuestRam> GuestRam::create(const GuestRamConfig& config) {
   const std::uint64_t base = config.base.value();
   if (config.size == 0 || (config.size & kPageOffsetMask) != 0) {
     return make_error(ErrorCode::kInvalidArgument,
-                      fmt::format("guest RAM size {:#x} must be a non-zero multiple of 4 KiB",
-                                  config.size));
+                      fmt::format("guest RAM size {:#x} must be a non-zero multiple of 4 KiB", config.size));
   }
   if ((base & kPageOffsetMask) != 0) {
-    return make_error(ErrorCode::kInvalidArgument,
-                      fmt::format("guest RAM base {:#x} must be 4 KiB aligned", base));
+    return make_error(ErrorCode::kInvalidArgument, fmt::format("guest RAM base {:#x} must be 4 KiB aligned", base));
   }
   if (base + config.size < base && base + config.size != 0) {
-    return make_error(ErrorCode::kOutOfRange,
-                      fmt::format("guest RAM [{:#x}, +{:#x}) wraps past the top of the "
-                                  "physical address space", base, config.size));
+    return make_error(ErrorCode::kOutOfRange, fmt::format("guest RAM [{:#x}, +{:#x}) wraps past the top of the "
+                                                          "physical address space",
+                                                          base, config.size));
   }
-  void* host = mmap(nullptr, config.size, PROT_READ | PROT_WRITE,
-                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  void* host = mmap(nullptr, config.size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (host == MAP_FAILED) {
     return make_error(ErrorCode::kResourceExhausted,
-                      fmt::format("mmap of {:#x} bytes of guest RAM failed: {}", config.size,
-                                  std::strerror(errno)));
+                      fmt::format("mmap of {:#x} bytes of guest RAM failed: {}", config.size, std::strerror(errno)));
   }
   // Huge pages are a hint: a kernel without THP still gives working RAM.
   if (config.huge_pages) (void)madvise(host, config.size, MADV_HUGEPAGE);

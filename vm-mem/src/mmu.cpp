@@ -35,8 +35,8 @@ void Mmu::set_context(const MmuContext& ctx) noexcept {
 // An entry serves every access type that has the same mode key as the one
 // that filled it and that the leaf permits; stores also need D already set,
 // so the first store to a clean page walks and sets it.
-TlbEntry Mmu::make_entry(std::uint64_t va_page, std::uint64_t pa_page, std::uint64_t page_mask,
-                         std::uint64_t leaf, bool translated, AccessType filled_by) const {
+TlbEntry Mmu::make_entry(std::uint64_t va_page, std::uint64_t pa_page, std::uint64_t page_mask, std::uint64_t leaf,
+                         bool translated, AccessType filled_by) const {
   TlbEntry e;
   e.va_page = va_page;
   e.pa_page = pa_page;
@@ -46,8 +46,7 @@ TlbEntry Mmu::make_entry(std::uint64_t va_page, std::uint64_t pa_page, std::uint
   std::span<std::byte> host = bus_->host_span(GuestPhysAddr(pa_page & ~kPageOffsetMask), kPageSize);
   bool dirty_tracked = false;
   if (!host.empty()) {
-    e.addend = reinterpret_cast<std::intptr_t>(host.data()) -
-               static_cast<std::intptr_t>(va_page & ~kPageOffsetMask);
+    e.addend = reinterpret_cast<std::intptr_t>(host.data()) - static_cast<std::intptr_t>(va_page & ~kPageOffsetMask);
     dirty_tracked = bus_->find(GuestPhysAddr(pa_page))->ram->tracks_dirty();
   }
   const std::uint64_t key = mode_key(filled_by);
@@ -74,9 +73,7 @@ const TlbEntry* Mmu::refill(GuestVirtAddr va, AccessType access) {
     // Recompute the host addend for this 4 KiB piece (RAM may not cover the
     // whole superpage) and keep each access type's permission.
     std::span<std::byte> host = bus_->host_span(GuestPhysAddr(pa_page), kPageSize);
-    e.addend = host.empty() ? 0
-                            : reinterpret_cast<std::intptr_t>(host.data()) -
-                                  static_cast<std::intptr_t>(page);
+    e.addend = host.empty() ? 0 : reinterpret_cast<std::intptr_t>(host.data()) - static_cast<std::intptr_t>(page);
     for (unsigned i = 0; i < 3; ++i) {
       if ((e.tag[i] & kTlbInvalidTag) != 0) continue;
       e.tag[i] = page | (e.tag[i] & kPageOffsetMask) | (host.empty() ? kTlbSlowPath : 0);
@@ -125,8 +122,7 @@ Translation Mmu::translate_slow(GuestVirtAddr va, AccessType access) {
   return t;
 }
 
-void Mmu::translate_batch(std::span<const GuestVirtAddr> vas, AccessType access,
-                          std::span<Translation> out) {
+void Mmu::translate_batch(std::span<const GuestVirtAddr> vas, AccessType access, std::span<Translation> out) {
   const std::size_t n = std::min(vas.size(), out.size());
   for (std::size_t i = 0; i < n; ++i) out[i] = translate(vas[i], access);
 }
@@ -161,20 +157,22 @@ bool Mmu::access_in_page(GuestVirtAddr va, AccessType access, unsigned size, std
 // before any byte is stored so a fault leaves memory untouched.
 bool Mmu::access_slow(GuestVirtAddr va, AccessType access, unsigned size, void* value) {
   auto* bytes = static_cast<std::byte*>(value);
-  const unsigned first = static_cast<unsigned>(
-      std::min<std::uint64_t>(size, kPageSize - va.page_offset()));
+  const unsigned first = static_cast<unsigned>(std::min<std::uint64_t>(size, kPageSize - va.page_offset()));
   if (first == size) return access_in_page(va, access, size, bytes);
   const GuestVirtAddr second_va = va + first;
   if (entry_for(va, access) == nullptr || entry_for(second_va, access) == nullptr) return false;
-  return access_in_page(va, access, first, bytes) &&
-         access_in_page(second_va, access, size - first, bytes + first);
+  return access_in_page(va, access, first, bytes) && access_in_page(second_va, access, size - first, bytes + first);
 }
 
 void Mmu::sfence_vma(std::optional<GuestVirtAddr> va, std::optional<std::uint16_t> asid) noexcept {
-  if (!va && !asid) tlb_.flush_all();
-  else if (!va) tlb_.flush_asid(*asid);
-  else if (!asid) tlb_.flush_page(*va);
-  else tlb_.flush_page_asid(*va, *asid);
+  if (!va && !asid)
+    tlb_.flush_all();
+  else if (!va)
+    tlb_.flush_asid(*asid);
+  else if (!asid)
+    tlb_.flush_page(*va);
+  else
+    tlb_.flush_page_asid(*va, *asid);
 }
 
 }  // namespace vm::mem

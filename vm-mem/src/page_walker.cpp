@@ -52,8 +52,7 @@ FaultReason check_encoding(std::uint64_t entry, const WalkerConfig& config) {
 
 WalkResult fail(GuestVirtAddr va, AccessType access, FaultReason reason, unsigned reads) {
   WalkResult r;
-  r.fault.cause = reason == FaultReason::kPteAccess ? access_fault_cause(access)
-                                                   : page_fault_cause(access);
+  r.fault.cause = reason == FaultReason::kPteAccess ? access_fault_cause(access) : page_fault_cause(access);
   r.fault.tval = va.value();
   r.fault.reason = reason;
   r.pte_reads = reads;
@@ -62,19 +61,13 @@ WalkResult fail(GuestVirtAddr va, AccessType access, FaultReason reason, unsigne
 
 }  // namespace
 
-const char* to_string(FaultReason reason) noexcept {
-  return kReasonNames[static_cast<unsigned>(reason)];
-}
-const char* explain(FaultReason reason) noexcept {
-  return kReasonTexts[static_cast<unsigned>(reason)];
-}
+const char* to_string(FaultReason reason) noexcept { return kReasonNames[static_cast<unsigned>(reason)]; }
+const char* explain(FaultReason reason) noexcept { return kReasonTexts[static_cast<unsigned>(reason)]; }
 
-FaultReason PageWalker::check_leaf(std::uint64_t leaf, AccessType access,
-                                   const MmuContext& ctx) noexcept {
+FaultReason PageWalker::check_leaf(std::uint64_t leaf, AccessType access, const MmuContext& ctx) noexcept {
   const Privilege eff = ctx.effective_privilege(access);
   if (eff == Privilege::kUser && (leaf & pte::kU) == 0) return FaultReason::kSupervisorPageInUser;
-  if (eff == Privilege::kSupervisor && (leaf & pte::kU) != 0 &&
-      (access == AccessType::kFetch || !ctx.sum)) {
+  if (eff == Privilege::kSupervisor && (leaf & pte::kU) != 0 && (access == AccessType::kFetch || !ctx.sum)) {
     return FaultReason::kUserPageInSupervisor;
   }
   switch (access) {
@@ -129,9 +122,7 @@ restart:  // step 7: a failed A/D compare-and-swap walks again from the root
     const std::uint64_t need = pte::kA | (access == AccessType::kStore ? pte::kD : 0);
     if ((entry & need) != need) {  // step 7
       if (config_.ad_update == AdUpdate::kFault) {
-        return fail(va, access,
-                    (entry & pte::kA) == 0 ? FaultReason::kAccessedClear : FaultReason::kDirtyClear,
-                    reads);
+        return fail(va, access, (entry & pte::kA) == 0 ? FaultReason::kAccessedClear : FaultReason::kDirtyClear, reads);
       }
       // Only RAM supports the atomic update; a PTE in device space cannot be updated.
       if (slot.host == nullptr) return fail(va, access, FaultReason::kPteAccess, reads);

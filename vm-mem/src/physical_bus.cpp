@@ -21,22 +21,20 @@ Result<void> PhysicalBus::map_ram(std::string name, GuestRam& ram) {
   return insert(BusRegion{std::move(name), ram.base(), ram.size(), &ram, nullptr});
 }
 
-Result<void> PhysicalBus::map_mmio(std::string name, GuestPhysAddr base, std::uint64_t size,
-                                   MmioHandler& handler) {
+Result<void> PhysicalBus::map_mmio(std::string name, GuestPhysAddr base, std::uint64_t size, MmioHandler& handler) {
   return insert(BusRegion{std::move(name), base, size, nullptr, &handler});
 }
 
 Result<void> PhysicalBus::insert(BusRegion region) {
   const std::uint64_t base = region.base.value();
   if (region.size == 0 || ((base | region.size) & kPageOffsetMask) != 0) {
-    return make_error(ErrorCode::kInvalidArgument,
-                      fmt::format("region '{}' at {:#x} size {:#x}: base and size must be "
-                                  "non-zero multiples of 4 KiB", region.name, base, region.size));
+    return make_error(ErrorCode::kInvalidArgument, fmt::format("region '{}' at {:#x} size {:#x}: base and size must be "
+                                                               "non-zero multiples of 4 KiB",
+                                                               region.name, base, region.size));
   }
   if (base + region.size < base && base + region.size != 0) {
     return make_error(ErrorCode::kOutOfRange,
-                      fmt::format("region '{}' at {:#x} size {:#x} wraps past 2^64",
-                                  region.name, base, region.size));
+                      fmt::format("region '{}' at {:#x} size {:#x} wraps past 2^64", region.name, base, region.size));
   }
   // Compare end - 1 so a region ending exactly at 2^64 does not wrap to 0.
   const std::uint64_t last = base + region.size - 1;
@@ -44,8 +42,7 @@ Result<void> PhysicalBus::insert(BusRegion region) {
     const std::uint64_t other_last = other.base.value() + other.size - 1;
     if (base <= other_last && other.base.value() <= last) {
       return make_error(ErrorCode::kInvalidArgument,
-                        fmt::format("region {} overlaps region {}", describe(region),
-                                    describe(other)));
+                        fmt::format("region {} overlaps region {}", describe(region), describe(other)));
     }
   }
   auto pos = std::upper_bound(regions_.begin(), regions_.end(), region.base,

@@ -9,8 +9,7 @@ namespace vm::mem {
 namespace {
 
 Result<void> validate(const PoolConfig& c) {
-  if (c.block_size == 0 || c.alignment == 0 || !std::has_single_bit(c.alignment) ||
-      c.blocks_per_chunk == 0) {
+  if (c.block_size == 0 || c.alignment == 0 || !std::has_single_bit(c.alignment) || c.blocks_per_chunk == 0) {
     return make_error(ErrorCode::kInvalidArgument,
                       fmt::format("pool: block size {} and blocks per chunk {} must be non-zero "
                                   "and alignment {} a power of two",
@@ -40,8 +39,7 @@ bool BlockPool::grow() {
     if (total_ >= max_blocks_) return false;
     n = std::min(n, max_blocks_ - total_);
   }
-  auto* raw = static_cast<std::byte*>(
-      ::operator new[](n * block_size_, std::align_val_t(alignment_), std::nothrow));
+  auto* raw = static_cast<std::byte*>(::operator new[](n* block_size_, std::align_val_t(alignment_), std::nothrow));
   if (raw == nullptr) return false;
   chunks_.emplace_back(raw, AlignedDelete{alignment_});
   total_ += n;
@@ -55,8 +53,7 @@ Result<std::unique_ptr<ConcurrentBlockPool>> ConcurrentBlockPool::create(const P
   if (config.max_blocks == 0 || config.max_blocks > 65535) {
     // Boost.Lockfree's fixed-size stack indexes its nodes with 16 bits.
     return make_error(ErrorCode::kInvalidArgument,
-                      fmt::format("concurrent pool: max_blocks {} must be 1..65535",
-                                  config.max_blocks));
+                      fmt::format("concurrent pool: max_blocks {} must be 1..65535", config.max_blocks));
   }
   auto pool = std::unique_ptr<ConcurrentBlockPool>(new (std::nothrow) ConcurrentBlockPool(config));
   if (pool == nullptr || pool->storage_ == nullptr) {
@@ -70,8 +67,8 @@ ConcurrentBlockPool::ConcurrentBlockPool(const PoolConfig& config)
       alignment_(config.alignment),
       capacity_(config.max_blocks),
       free_(config.max_blocks) {
-  storage_ = static_cast<std::byte*>(::operator new[](capacity_ * block_size_,
-                                                      std::align_val_t(alignment_), std::nothrow));
+  storage_ =
+      static_cast<std::byte*>(::operator new[](capacity_* block_size_, std::align_val_t(alignment_), std::nothrow));
   if (storage_ == nullptr) return;
   for (std::size_t i = capacity_; i-- > 0;) (void)free_.bounded_push(storage_ + i * block_size_);
 }

@@ -8,9 +8,7 @@
 namespace vm::mem {
 namespace {
 
-bool valid(const TlbEntry& e) {
-  return ((e.tag[0] & e.tag[1] & e.tag[2]) & kTlbInvalidTag) == 0;
-}
+bool valid(const TlbEntry& e) { return ((e.tag[0] & e.tag[1] & e.tag[2]) & kTlbInvalidTag) == 0; }
 void invalidate(TlbEntry& e) { e = TlbEntry{}; }
 bool covers(const TlbEntry& e, std::uint64_t va) { return ((e.va_page ^ va) & ~e.page_mask) == 0; }
 
@@ -22,13 +20,11 @@ Result<Tlb> Tlb::create(const TlbConfig& config) {
                       fmt::format("TLB sets {} must be a power of two up to 2^20", config.sets));
   }
   if (config.ways == 0 || config.ways > 16) {
-    return make_error(ErrorCode::kInvalidArgument,
-                      fmt::format("TLB ways {} must be between 1 and 16", config.ways));
+    return make_error(ErrorCode::kInvalidArgument, fmt::format("TLB ways {} must be between 1 and 16", config.ways));
   }
   if (config.superpage_entries > 256) {
     return make_error(ErrorCode::kInvalidArgument,
-                      fmt::format("TLB superpage entries {} must be at most 256",
-                                  config.superpage_entries));
+                      fmt::format("TLB superpage entries {} must be at most 256", config.superpage_entries));
   }
   return Tlb(config);
 }
@@ -57,8 +53,7 @@ TlbEntry& Tlb::insert(const TlbEntry& entry) noexcept {
   TlbEntry* target = nullptr;
   for (unsigned w = 0; w < ways_ && target == nullptr; ++w) {
     const TlbEntry& e = slots[w];
-    if (valid(e) && e.va_page == entry.va_page && e.global == entry.global &&
-        (entry.global || e.asid == entry.asid)) {
+    if (valid(e) && e.va_page == entry.va_page && e.global == entry.global && (entry.global || e.asid == entry.asid)) {
       target = &slots[w];
     }
   }
@@ -74,8 +69,8 @@ TlbEntry& Tlb::insert(const TlbEntry& entry) noexcept {
 void Tlb::insert_superpage(const TlbEntry& entry) noexcept {
   if (superpages_.empty()) return;
   for (TlbEntry& e : superpages_) {
-    if (valid(e) && e.va_page == entry.va_page && e.page_mask == entry.page_mask &&
-        e.global == entry.global && (entry.global || e.asid == entry.asid)) {
+    if (valid(e) && e.va_page == entry.va_page && e.page_mask == entry.page_mask && e.global == entry.global &&
+        (entry.global || e.asid == entry.asid)) {
       e = entry;
       return;
     }

@@ -36,8 +36,7 @@ TEST_CASE("concurrent translate_batch on two harts", "[mmu][tlb]") {
   System s(false, MmuConfig{.tlb = {.sets = 16, .ways = 2}});  // small TLB: many walks
   std::vector<GuestPhysAddr> leaves;
   for (std::uint64_t i = 0; i < kPages; ++i) {
-    leaves.push_back(
-        s.tables.map(GuestVirtAddr{0x4000'0000 + i * 0x1000}, phys(0x100000 + i * 0x1000), R | W).value());
+    leaves.push_back(s.tables.map(GuestVirtAddr{0x4000'0000 + i * 0x1000}, phys(0x100000 + i * 0x1000), R | W).value());
   }
   std::vector<GuestVirtAddr> vas;
   for (std::uint64_t i = 0; i < kPages; ++i) vas.push_back(GuestVirtAddr{0x4000'0000 + i * 0x1000 + i % 4096});

@@ -12,17 +12,16 @@ namespace mmu_test {
 using namespace vm::mem;
 
 inline constexpr std::uint64_t kRamBase = 0x8000'0000;
-inline constexpr std::uint64_t R = pte::kR, W = pte::kW, X = pte::kX, U = pte::kU, A = pte::kA,
-                               D = pte::kD, G = pte::kG;
+inline constexpr std::uint64_t R = pte::kR, W = pte::kW, X = pte::kX, U = pte::kU, A = pte::kA, D = pte::kD,
+                               G = pte::kG;
 
 inline GuestPhysAddr phys(std::uint64_t offset) { return GuestPhysAddr{kRamBase + offset}; }
 
 struct System {
   explicit System(bool track_dirty = false, MmuConfig cfg = {})
-      : ram(std::move(GuestRam::create({.base = GuestPhysAddr{kRamBase},
-                                        .size = 64ull << 20,
-                                        .track_dirty = track_dirty})
-                          .value())),
+      : ram(std::move(
+            GuestRam::create({.base = GuestPhysAddr{kRamBase}, .size = 64ull << 20, .track_dirty = track_dirty})
+                .value())),
         tables(ram, SatpMode::kSv39, phys(48ull << 20), 8ull << 20),
         config(cfg) {
     REQUIRE(bus.map_ram("ram", ram));

@@ -14,8 +14,7 @@ constexpr std::uint64_t kRamBase = 0x8000'0000;
 constexpr std::uint64_t kRamSize = 64ull << 20;
 constexpr GuestPhysAddr kPool{kRamBase + (48ull << 20)};
 constexpr GuestPhysAddr kData{kRamBase + (2ull << 20)};  // 2 MiB aligned
-constexpr std::uint64_t R = pte::kR, W = pte::kW, X = pte::kX, U = pte::kU, A = pte::kA,
-                        D = pte::kD, G = pte::kG;
+constexpr std::uint64_t R = pte::kR, W = pte::kW, X = pte::kX, U = pte::kU, A = pte::kA, D = pte::kD, G = pte::kG;
 
 struct Machine {
   explicit Machine(SatpMode mode = SatpMode::kSv39, WalkerConfig cfg = {})
@@ -141,7 +140,7 @@ TEST_CASE("malformed PTEs fault", "[mmu]") {
       {0, pte::make(ppn, pte::kV | R | A) | (1ull << 60), FaultReason::kReservedBits},
       {0, pte::make(ppn, pte::kV | R | A) | pte::kN, FaultReason::kReservedBits},
       {0, pte::make(ppn, pte::kV | R | A) | (1ull << 61), FaultReason::kReservedBits},  // PBMT
-      {0, pte::make(ppn, pte::kV), FaultReason::kNoLeaf},  // pointer at the last level
+      {0, pte::make(ppn, pte::kV), FaultReason::kNoLeaf},                               // pointer at the last level
   };
   for (const Row& row : rows) {
     CAPTURE(row.entry);
@@ -171,8 +170,7 @@ TEST_CASE("Svpbmt encodings are accepted only when configured", "[mmu]") {
   REQUIRE(m.tables.map_raw(GuestVirtAddr{0x1000}, 0, pte::make(ppn, pte::kV | R | A) | (1ull << 61)));
   CHECK(m.walker.walk(GuestVirtAddr{0x1000}, AccessType::kLoad, m.ctx()).ok);
   REQUIRE(m.tables.map_raw(GuestVirtAddr{0x2000}, 0, pte::make(ppn, pte::kV | R | A) | (3ull << 61)));
-  CHECK(m.walker.walk(GuestVirtAddr{0x2000}, AccessType::kLoad, m.ctx()).fault.reason ==
-        FaultReason::kReservedBits);
+  CHECK(m.walker.walk(GuestVirtAddr{0x2000}, AccessType::kLoad, m.ctx()).fault.reason == FaultReason::kReservedBits);
 }
 
 // One row per permission rule of spec step 5: privilege, SUM, MXR, the
@@ -262,8 +260,7 @@ TEST_CASE("M-mode, MPRV and Bare", "[mmu]") {
   // MPRV does not apply to fetches.
   CHECK(m.walker.walk(GuestVirtAddr{0x1000}, AccessType::kFetch, c).pa == GuestPhysAddr{0x1000});
   c.mpp = Privilege::kSupervisor;  // S cannot touch the U page without SUM
-  CHECK(m.walker.walk(GuestVirtAddr{0x1000}, AccessType::kLoad, c).fault.reason ==
-        FaultReason::kUserPageInSupervisor);
+  CHECK(m.walker.walk(GuestVirtAddr{0x1000}, AccessType::kLoad, c).fault.reason == FaultReason::kUserPageInSupervisor);
   c.mpp = Privilege::kMachine;
   CHECK(m.walker.walk(GuestVirtAddr{0x1000}, AccessType::kLoad, c).pa == GuestPhysAddr{0x1000});
   MmuContext bare = MmuContext::from_csrs(0, 0, Privilege::kUser);

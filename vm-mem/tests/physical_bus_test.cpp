@@ -57,8 +57,7 @@ TEST_CASE("PhysicalBus returns bus errors, never crashes", "[bus]") {
   CHECK(bus.read(GuestPhysAddr{0x7fff'fff8}, buf) == BusStatus::kUnmapped);
   dev.set_failing(true);
   CHECK(bus.load(GuestPhysAddr{0x2000}, 4, v) == BusStatus::kDeviceError);
-  CHECK(bus.write(GuestPhysAddr{0x2000}, std::span<const std::byte>(buf.data(), 2)) ==
-        BusStatus::kDeviceError);
+  CHECK(bus.write(GuestPhysAddr{0x2000}, std::span<const std::byte>(buf.data(), 2)) == BusStatus::kDeviceError);
   CHECK(std::string(to_string(BusStatus::kUnmapped)) == "unmapped address");
 }
 

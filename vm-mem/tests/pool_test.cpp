@@ -95,7 +95,10 @@ TEST_CASE("ConcurrentBlockPool never hands one block to two threads", "[pool]") 
       // Stamp the block, then check nobody else wrote it while we held it.
       std::fill(b, b + 64, std::byte{id});
       for (int k = 0; k < 64; ++k) {
-        if (b[k] != std::byte{id}) { ++collisions; break; }
+        if (b[k] != std::byte{id}) {
+          ++collisions;
+          break;
+        }
       }
       pool.release(b);
     }

@@ -85,8 +85,8 @@ TEST_CASE("faults come back with cause and tval, and are not cached", "[tlb][mmu
 
 TEST_CASE("entries are tagged with the mode: S fills do not serve U", "[tlb][mmu]") {
   System s;
-  REQUIRE(s.tables.map(GuestVirtAddr{0x4000}, phys(0x40000), R | W | A | D));        // S page
-  REQUIRE(s.tables.map(GuestVirtAddr{0x5000}, phys(0x50000), R | W | U | A | D));    // U page
+  REQUIRE(s.tables.map(GuestVirtAddr{0x4000}, phys(0x40000), R | W | A | D));      // S page
+  REQUIRE(s.tables.map(GuestVirtAddr{0x5000}, phys(0x50000), R | W | U | A | D));  // U page
   Mmu mmu = s.make_mmu();
   MmuContext sctx = s.ctx(s.tables.satp());
   mmu.set_context(sctx);

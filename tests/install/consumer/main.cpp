@@ -17,8 +17,7 @@ int main() {
   if (as.write(0x10ff8, {reinterpret_cast<const std::uint8_t*>(msg), sizeof msg}) != vm::mem::AccessFault::kNone)
     return 3;
   char back[sizeof msg] = {};
-  if (as.read(0x10ff8, {reinterpret_cast<std::uint8_t*>(back), sizeof back}) != vm::mem::AccessFault::kNone)
-    return 4;
+  if (as.read(0x10ff8, {reinterpret_cast<std::uint8_t*>(back), sizeof back}) != vm::mem::AccessFault::kNone) return 4;
   if (as.read(0x40000, {reinterpret_cast<std::uint8_t*>(back), 1}) == vm::mem::AccessFault::kNone) return 5;
   std::printf("%s\n", back);
   return std::strcmp(back, msg) == 0 ? 0 : 6;

@@ -13,9 +13,32 @@ namespace vm::cross_arch::riscv {
 // How a compressed instruction's fields are scattered, and which of its
 // encodings are reserved.
 enum class CompressedFormat : std::uint8_t {
-  CAddi4spn, CLoadW, CLoadD, CStoreW, CStoreD, CAddi, CAddiw, CLi, CAddi16sp, CLui,
-  CShiftR, CAndi, CArith, CJump, CBranch, CShiftL, CFldsp, CLwsp, CLdsp, CJr, CMv,
-  CEbreak, CJalr, CAdd, CSdsp, CSwsp,
+  CAddi4spn,
+  CLoadW,
+  CLoadD,
+  CStoreW,
+  CStoreD,
+  CAddi,
+  CAddiw,
+  CLi,
+  CAddi16sp,
+  CLui,
+  CShiftR,
+  CAndi,
+  CArith,
+  CJump,
+  CBranch,
+  CShiftL,
+  CFldsp,
+  CLwsp,
+  CLdsp,
+  CJr,
+  CMv,
+  CEbreak,
+  CJalr,
+  CAdd,
+  CSdsp,
+  CSwsp,
 };
 
 struct CompressedInfo {

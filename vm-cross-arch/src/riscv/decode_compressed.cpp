@@ -16,9 +16,8 @@ constexpr std::array<Pattern, kRows> kPatterns = [] {
 // Bucket key: quadrant (bits 1:0) and funct3 (bits 15:13).
 constexpr std::uint32_t kKeyMask = 0xe003;
 constexpr std::size_t bucket_of(std::uint32_t p) { return (bits(p, 15, 13) << 2) | bits(p, 1, 0); }
-constexpr auto kIndex = build_pattern_index<32>(kPatterns, kKeyMask, [](std::size_t b) {
-  return static_cast<std::uint32_t>(((b >> 2) << 13) | (b & 3));
-});
+constexpr auto kIndex = build_pattern_index<32>(
+    kPatterns, kKeyMask, [](std::size_t b) { return static_cast<std::uint32_t>(((b >> 2) << 13) | (b & 3)); });
 
 // Register fields of the 3-bit (x8..x15) forms.
 constexpr std::uint8_t reg_prime(std::uint32_t field) { return static_cast<std::uint8_t>(8 + field); }
@@ -65,7 +64,8 @@ bool expand(CompressedFormat format, std::uint32_t p, DecodedInsn& d) {
       return true;
     case CompressedFormat::CAddi16sp:
       d.rd = d.rs1 = 2;
-      d.imm = sext((bit(p, 12) << 9) | (bit(p, 6) << 4) | (bit(p, 5) << 6) | (bits(p, 4, 3) << 7) | (bit(p, 2) << 5), 10);
+      d.imm =
+          sext((bit(p, 12) << 9) | (bit(p, 6) << 4) | (bit(p, 5) << 6) | (bits(p, 4, 3) << 7) | (bit(p, 2) << 5), 10);
       return d.imm != 0;
     case CompressedFormat::CLui:  // rd = x0 is a HINT; a zero immediate is reserved
       d.rd = rd_full;
@@ -90,9 +90,9 @@ bool expand(CompressedFormat format, std::uint32_t p, DecodedInsn& d) {
       return true;
     case CompressedFormat::CBranch:
       d.rs1 = reg_prime(bits(p, 9, 7));
-      d.imm = sext((bit(p, 12) << 8) | (bits(p, 11, 10) << 3) | (bits(p, 6, 5) << 6) | (bits(p, 4, 3) << 1) |
-                       (bit(p, 2) << 5),
-                   9);
+      d.imm = sext(
+          (bit(p, 12) << 8) | (bits(p, 11, 10) << 3) | (bits(p, 6, 5) << 6) | (bits(p, 4, 3) << 1) | (bit(p, 2) << 5),
+          9);
       return true;
     case CompressedFormat::CShiftL:  // rd = x0 or shamt = 0 is a HINT
       d.rd = d.rs1 = rd_full;
@@ -157,8 +157,10 @@ DecodedInsn decode_compressed(std::uint16_t parcel) noexcept {
   d.length = 2;
   const CompressedInfo* row = compressed_row(parcel);
   if (row == nullptr) return d;
-  if (expand(row->format, parcel, d)) d.id = row->expands_to;
-  else d = DecodedInsn{InsnId::kIllegal, parcel, 2};
+  if (expand(row->format, parcel, d))
+    d.id = row->expands_to;
+  else
+    d = DecodedInsn{InsnId::kIllegal, parcel, 2};
   return d;
 }
 

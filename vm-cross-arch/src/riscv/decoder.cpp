@@ -28,19 +28,27 @@ constexpr auto kIndex = build_pattern_index<256>(kPatterns, kKeyMask, [](std::si
 
 std::int64_t immediate(ImmKind kind, std::uint32_t w) {
   switch (kind) {
-    case ImmKind::I12: return sext(w >> 20, 12);
-    case ImmKind::S12: return sext((bits(w, 31, 25) << 5) | bits(w, 11, 7), 12);
+    case ImmKind::I12:
+      return sext(w >> 20, 12);
+    case ImmKind::S12:
+      return sext((bits(w, 31, 25) << 5) | bits(w, 11, 7), 12);
     case ImmKind::B13:
       return sext((bit(w, 31) << 12) | (bit(w, 7) << 11) | (bits(w, 30, 25) << 5) | (bits(w, 11, 8) << 1), 13);
-    case ImmKind::U20: return sext(w & 0xfffff000u, 32);
+    case ImmKind::U20:
+      return sext(w & 0xfffff000u, 32);
     case ImmKind::J21:
       return sext((bit(w, 31) << 20) | (bits(w, 19, 12) << 12) | (bit(w, 20) << 11) | (bits(w, 30, 21) << 1), 21);
-    case ImmKind::Shamt6: return bits(w, 25, 20);
-    case ImmKind::Shamt5: return bits(w, 24, 20);
-    case ImmKind::CsrUimm: return bits(w, 19, 15);
-    case ImmKind::Fence: return bits(w, 31, 20);
+    case ImmKind::Shamt6:
+      return bits(w, 25, 20);
+    case ImmKind::Shamt5:
+      return bits(w, 24, 20);
+    case ImmKind::CsrUimm:
+      return bits(w, 19, 15);
+    case ImmKind::Fence:
+      return bits(w, 31, 20);
     case ImmKind::Csr:
-    case ImmKind::None: return 0;
+    case ImmKind::None:
+      return 0;
   }
   return 0;
 }

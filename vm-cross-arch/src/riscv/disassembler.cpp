@@ -66,13 +66,20 @@ std::string csr_alias(const DecodedInsn& d) {
   const bool reads_only = d.id == InsnId::CSRRS && d.rs1 == 0;
   if (reads_only) {
     switch (d.csr) {
-      case 0x001: return line("frflags", x(d.rd));
-      case 0x002: return line("frrm", x(d.rd));
-      case 0x003: return line("frcsr", x(d.rd));
-      case 0xc00: return line("rdcycle", x(d.rd));
-      case 0xc01: return line("rdtime", x(d.rd));
-      case 0xc02: return line("rdinstret", x(d.rd));
-      default: return line("csrr", fmt::format("{},{}", x(d.rd), csr_text(d.csr)));
+      case 0x001:
+        return line("frflags", x(d.rd));
+      case 0x002:
+        return line("frrm", x(d.rd));
+      case 0x003:
+        return line("frcsr", x(d.rd));
+      case 0xc00:
+        return line("rdcycle", x(d.rd));
+      case 0xc01:
+        return line("rdtime", x(d.rd));
+      case 0xc02:
+        return line("rdinstret", x(d.rd));
+      default:
+        return line("csrr", fmt::format("{},{}", x(d.rd), csr_text(d.csr)));
     }
   }
   if (d.id == InsnId::CSRRW && d.csr >= 1 && d.csr <= 3) {
@@ -87,9 +94,17 @@ std::string csr_alias(const DecodedInsn& d) {
   if (d.rd != 0) return {};
   std::string_view op;
   switch (d.id) {
-    case InsnId::CSRRW: case InsnId::CSRRWI: op = "csrw"; break;
-    case InsnId::CSRRS: case InsnId::CSRRSI: op = "csrs"; break;
-    default: op = "csrc"; break;
+    case InsnId::CSRRW:
+    case InsnId::CSRRWI:
+      op = "csrw";
+      break;
+    case InsnId::CSRRS:
+    case InsnId::CSRRSI:
+      op = "csrs";
+      break;
+    default:
+      op = "csrc";
+      break;
   }
   return line(op, fmt::format("{},{}", csr_text(d.csr), src));
 }
@@ -108,15 +123,20 @@ std::string alias(const DecodedInsn& d, std::uint64_t pc) {
     case InsnId::XORI:
       if (d.imm == -1) return line("not", fmt::format("{},{}", x(d.rd), x(d.rs1)));
       return line("xor", fmt::format("{},{},{}", x(d.rd), x(d.rs1), d.imm));
-    case InsnId::ORI: return line("or", fmt::format("{},{},{}", x(d.rd), x(d.rs1), d.imm));
+    case InsnId::ORI:
+      return line("or", fmt::format("{},{},{}", x(d.rd), x(d.rs1), d.imm));
     case InsnId::ANDI:
       if (d.imm == 255) return line("zext.b", fmt::format("{},{}", x(d.rd), x(d.rs1)));
       return line("and", fmt::format("{},{},{}", x(d.rd), x(d.rs1), d.imm));
     case InsnId::SLTIU:
       if (d.imm == 1) return line("seqz", fmt::format("{},{}", x(d.rd), x(d.rs1)));
       return {};
-    case InsnId::SLLI: case InsnId::SRLI: case InsnId::SRAI:
-    case InsnId::SLLIW: case InsnId::SRLIW: case InsnId::SRAIW: {
+    case InsnId::SLLI:
+    case InsnId::SRLI:
+    case InsnId::SRAI:
+    case InsnId::SLLIW:
+    case InsnId::SRLIW:
+    case InsnId::SRAIW: {
       std::string_view mn = insn_info(d.id).mnemonic;  // "slli" -> "sll", "slliw" -> "sllw"
       std::string name(mn.substr(0, 3));
       if (mn.back() == 'w') name += 'w';
@@ -135,12 +155,18 @@ std::string alias(const DecodedInsn& d, std::uint64_t pc) {
       if (d.rs2 == 0) return line("sltz", fmt::format("{},{}", x(d.rd), x(d.rs1)));
       if (d.rs1 == 0) return line("sgtz", fmt::format("{},{}", x(d.rd), x(d.rs2)));
       return {};
-    case InsnId::BEQ: case InsnId::BNE: case InsnId::BLT: case InsnId::BGE: {
+    case InsnId::BEQ:
+    case InsnId::BNE:
+    case InsnId::BLT:
+    case InsnId::BGE: {
       const bool eq_ne = d.id == InsnId::BEQ || d.id == InsnId::BNE;
       std::string_view base = insn_info(d.id).mnemonic;
       if (d.rs1 == 0 && d.id == InsnId::BGE) return line("blez", fmt::format("{},{}", x(d.rs2), target(d, pc)));
       if (d.rs2 == 0) {
-        std::string_view mn = d.id == InsnId::BEQ ? "beqz" : d.id == InsnId::BNE ? "bnez" : d.id == InsnId::BLT ? "bltz" : "bgez";
+        std::string_view mn = d.id == InsnId::BEQ   ? "beqz"
+                              : d.id == InsnId::BNE ? "bnez"
+                              : d.id == InsnId::BLT ? "bltz"
+                                                    : "bgez";
         return line(mn, fmt::format("{},{}", x(d.rs1), target(d, pc)));
       }
       if (d.rs1 == 0 && !eq_ne) {
@@ -159,21 +185,32 @@ std::string alias(const DecodedInsn& d, std::uint64_t pc) {
       if (d.rd == 1) return line("jalr", mem);
       return line("jalr", fmt::format("{},{}", x(d.rd), mem));
     }
-    case InsnId::LUI: case InsnId::AUIPC:
+    case InsnId::LUI:
+    case InsnId::AUIPC:
       return line(insn_info(d.id).mnemonic, fmt::format("{},0x{:x}", x(d.rd), (d.imm >> 12) & 0xfffff));
-    case InsnId::FSGNJ_S: case InsnId::FSGNJN_S: case InsnId::FSGNJX_S:
-    case InsnId::FSGNJ_D: case InsnId::FSGNJN_D: case InsnId::FSGNJX_D: {
+    case InsnId::FSGNJ_S:
+    case InsnId::FSGNJN_S:
+    case InsnId::FSGNJX_S:
+    case InsnId::FSGNJ_D:
+    case InsnId::FSGNJN_D:
+    case InsnId::FSGNJX_D: {
       if (d.rs1 != d.rs2) return {};
       const std::string_view mn = insn_info(d.id).mnemonic;
       const std::string_view op = mn.substr(5, mn.size() - 7);  // "", "n", "x"
       const std::string_view name = op.empty() ? "fmv" : op == "n" ? "fneg" : "fabs";
       return line(fmt::format("{}{}", name, mn.substr(mn.size() - 2)), fmt::format("{},{}", f(d.rd), f(d.rs1)));
     }
-    case InsnId::FENCE: return fence_text(d);
-    case InsnId::CSRRW: case InsnId::CSRRS: case InsnId::CSRRC:
-    case InsnId::CSRRWI: case InsnId::CSRRSI: case InsnId::CSRRCI:
+    case InsnId::FENCE:
+      return fence_text(d);
+    case InsnId::CSRRW:
+    case InsnId::CSRRS:
+    case InsnId::CSRRC:
+    case InsnId::CSRRWI:
+    case InsnId::CSRRSI:
+    case InsnId::CSRRCI:
       return csr_alias(d);
-    default: return {};
+    default:
+      return {};
   }
 }
 
@@ -222,9 +259,11 @@ std::string plain(const DecodedInsn& d, std::uint64_t pc) {
   const FormatInfo& fi = format_info(info.format);
   const std::string_view mn = info.mnemonic;
   switch (info.format) {
-    case OperandFormat::Load: case OperandFormat::FpLoad:
+    case OperandFormat::Load:
+    case OperandFormat::FpLoad:
       return line(mn, fmt::format("{},{}({})", reg(fi.rd, d.rd), d.imm, x(d.rs1)));
-    case OperandFormat::Store: case OperandFormat::FpStore:
+    case OperandFormat::Store:
+    case OperandFormat::FpStore:
       return line(mn, fmt::format("{},{}({})", reg(fi.rs2, d.rs2), d.imm, x(d.rs1)));
     case OperandFormat::Branch:
       return line(mn, fmt::format("{},{},{}", x(d.rs1), x(d.rs2), target(d, pc)));
@@ -238,7 +277,8 @@ std::string plain(const DecodedInsn& d, std::uint64_t pc) {
       return line(mn.substr(0, 5), fmt::format("{},{},{}", x(d.rd), csr_text(d.csr), d.imm));
     case OperandFormat::System:
       return std::string(mn);
-    default: break;
+    default:
+      break;
   }
   // Register operands in rd, rs1, rs2, rs3 order, then the immediate or rm.
   std::string ops;

@@ -7,19 +7,27 @@ namespace {
 std::uint32_t place_immediate(ImmKind kind, std::int64_t imm) {
   const auto v = static_cast<std::uint32_t>(imm);
   switch (kind) {
-    case ImmKind::I12: return bits(v, 11, 0) << 20;
-    case ImmKind::S12: return (bits(v, 11, 5) << 25) | (bits(v, 4, 0) << 7);
+    case ImmKind::I12:
+      return bits(v, 11, 0) << 20;
+    case ImmKind::S12:
+      return (bits(v, 11, 5) << 25) | (bits(v, 4, 0) << 7);
     case ImmKind::B13:
       return (bit(v, 12) << 31) | (bits(v, 10, 5) << 25) | (bits(v, 4, 1) << 8) | (bit(v, 11) << 7);
-    case ImmKind::U20: return v & 0xfffff000u;
+    case ImmKind::U20:
+      return v & 0xfffff000u;
     case ImmKind::J21:
       return (bit(v, 20) << 31) | (bits(v, 10, 1) << 21) | (bit(v, 11) << 20) | (bits(v, 19, 12) << 12);
-    case ImmKind::Shamt6: return bits(v, 5, 0) << 20;
-    case ImmKind::Shamt5: return bits(v, 4, 0) << 20;
-    case ImmKind::CsrUimm: return bits(v, 4, 0) << 15;
-    case ImmKind::Fence: return bits(v, 11, 0) << 20;
+    case ImmKind::Shamt6:
+      return bits(v, 5, 0) << 20;
+    case ImmKind::Shamt5:
+      return bits(v, 4, 0) << 20;
+    case ImmKind::CsrUimm:
+      return bits(v, 4, 0) << 15;
+    case ImmKind::Fence:
+      return bits(v, 11, 0) << 20;
     case ImmKind::Csr:
-    case ImmKind::None: return 0;
+    case ImmKind::None:
+      return 0;
   }
   return 0;
 }

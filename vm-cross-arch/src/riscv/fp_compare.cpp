@@ -90,12 +90,12 @@ std::uint64_t classify(Bits<F> a) noexcept {
   return 1u << (negative ? 7 - positive_bit : positive_bit);
 }
 
-#define VM_FP_INSTANTIATE(F)                                                     \
-  template Bits<F> min<F>(Bits<F>, Bits<F>, std::uint32_t&) noexcept;            \
-  template Bits<F> max<F>(Bits<F>, Bits<F>, std::uint32_t&) noexcept;            \
-  template bool equal<F>(Bits<F>, Bits<F>, std::uint32_t&) noexcept;             \
-  template bool less<F>(Bits<F>, Bits<F>, std::uint32_t&) noexcept;              \
-  template bool less_equal<F>(Bits<F>, Bits<F>, std::uint32_t&) noexcept;        \
+#define VM_FP_INSTANTIATE(F)                                              \
+  template Bits<F> min<F>(Bits<F>, Bits<F>, std::uint32_t&) noexcept;     \
+  template Bits<F> max<F>(Bits<F>, Bits<F>, std::uint32_t&) noexcept;     \
+  template bool equal<F>(Bits<F>, Bits<F>, std::uint32_t&) noexcept;      \
+  template bool less<F>(Bits<F>, Bits<F>, std::uint32_t&) noexcept;       \
+  template bool less_equal<F>(Bits<F>, Bits<F>, std::uint32_t&) noexcept; \
   template std::uint64_t classify<F>(Bits<F>) noexcept;
 VM_FP_INSTANTIATE(Single)
 VM_FP_INSTANTIATE(Double)

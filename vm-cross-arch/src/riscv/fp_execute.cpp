@@ -12,50 +12,81 @@ using ir::Opcode;
 
 // One entry per operation; each exists in a single and a double flavour.
 enum class Kind : std::uint8_t {
-  kAdd, kSub, kMul, kDiv, kSqrt, kMin, kMax,
-  kMadd, kMsub, kNmsub, kNmadd,
-  kSgnj, kSgnjn, kSgnjx, kEq, kLt, kLe, kClass,
-  kToW, kToWu, kToL, kToLu, kFromW, kFromWu, kFromL, kFromLu,
-  kMoveToX, kMoveFromX, kFromOtherFormat,
+  kAdd,
+  kSub,
+  kMul,
+  kDiv,
+  kSqrt,
+  kMin,
+  kMax,
+  kMadd,
+  kMsub,
+  kNmsub,
+  kNmadd,
+  kSgnj,
+  kSgnjn,
+  kSgnjx,
+  kEq,
+  kLt,
+  kLe,
+  kClass,
+  kToW,
+  kToWu,
+  kToL,
+  kToLu,
+  kFromW,
+  kFromWu,
+  kFromL,
+  kFromLu,
+  kMoveToX,
+  kMoveFromX,
+  kFromOtherFormat,
 };
 
 // The operation table: (single opcode, double opcode, kind). fcvt.s.d and
 // fcvt.d.s are each other's "from the other format" flavour.
-#define VM_FP_OPERATIONS(X)                                  \
-  X(FaddS, FaddD, kAdd)                                      \
-  X(FsubS, FsubD, kSub)                                      \
-  X(FmulS, FmulD, kMul)                                      \
-  X(FdivS, FdivD, kDiv)                                      \
-  X(FsqrtS, FsqrtD, kSqrt)                                   \
-  X(FminS, FminD, kMin)                                      \
-  X(FmaxS, FmaxD, kMax)                                      \
-  X(FmaddS, FmaddD, kMadd)                                   \
-  X(FmsubS, FmsubD, kMsub)                                   \
-  X(FnmsubS, FnmsubD, kNmsub)                                \
-  X(FnmaddS, FnmaddD, kNmadd)                                \
-  X(FsgnjS, FsgnjD, kSgnj)                                   \
-  X(FsgnjnS, FsgnjnD, kSgnjn)                                \
-  X(FsgnjxS, FsgnjxD, kSgnjx)                                \
-  X(FeqS, FeqD, kEq)                                         \
-  X(FltS, FltD, kLt)                                         \
-  X(FleS, FleD, kLe)                                         \
-  X(FclassS, FclassD, kClass)                                \
-  X(FcvtWS, FcvtWD, kToW)                                    \
-  X(FcvtWuS, FcvtWuD, kToWu)                                 \
-  X(FcvtLS, FcvtLD, kToL)                                    \
-  X(FcvtLuS, FcvtLuD, kToLu)                                 \
-  X(FcvtSW, FcvtDW, kFromW)                                  \
-  X(FcvtSWu, FcvtDWu, kFromWu)                               \
-  X(FcvtSL, FcvtDL, kFromL)                                  \
-  X(FcvtSLu, FcvtDLu, kFromLu)                               \
-  X(FmvXW, FmvXD, kMoveToX)                                  \
-  X(FmvWX, FmvDX, kMoveFromX)                                \
+#define VM_FP_OPERATIONS(X)    \
+  X(FaddS, FaddD, kAdd)        \
+  X(FsubS, FsubD, kSub)        \
+  X(FmulS, FmulD, kMul)        \
+  X(FdivS, FdivD, kDiv)        \
+  X(FsqrtS, FsqrtD, kSqrt)     \
+  X(FminS, FminD, kMin)        \
+  X(FmaxS, FmaxD, kMax)        \
+  X(FmaddS, FmaddD, kMadd)     \
+  X(FmsubS, FmsubD, kMsub)     \
+  X(FnmsubS, FnmsubD, kNmsub)  \
+  X(FnmaddS, FnmaddD, kNmadd)  \
+  X(FsgnjS, FsgnjD, kSgnj)     \
+  X(FsgnjnS, FsgnjnD, kSgnjn)  \
+  X(FsgnjxS, FsgnjxD, kSgnjx)  \
+  X(FeqS, FeqD, kEq)           \
+  X(FltS, FltD, kLt)           \
+  X(FleS, FleD, kLe)           \
+  X(FclassS, FclassD, kClass)  \
+  X(FcvtWS, FcvtWD, kToW)      \
+  X(FcvtWuS, FcvtWuD, kToWu)   \
+  X(FcvtLS, FcvtLD, kToL)      \
+  X(FcvtLuS, FcvtLuD, kToLu)   \
+  X(FcvtSW, FcvtDW, kFromW)    \
+  X(FcvtSWu, FcvtDWu, kFromWu) \
+  X(FcvtSL, FcvtDL, kFromL)    \
+  X(FcvtSLu, FcvtDLu, kFromLu) \
+  X(FmvXW, FmvXD, kMoveToX)    \
+  X(FmvWX, FmvDX, kMoveFromX)  \
   X(FcvtSD, FcvtDS, kFromOtherFormat)
 
 // Reading an f register as format F, and writing an F result back.
-template <class F> typename F::Bits read(std::uint64_t reg);
-template <> std::uint32_t read<Single>(std::uint64_t reg) { return unbox(reg); }
-template <> std::uint64_t read<Double>(std::uint64_t reg) { return reg; }
+template <class F>
+typename F::Bits read(std::uint64_t reg);
+template <>
+std::uint32_t read<Single>(std::uint64_t reg) {
+  return unbox(reg);
+}
+template <>
+std::uint64_t read<Double>(std::uint64_t reg) {
+  return reg;
+}
 std::uint64_t write(std::uint32_t bits) { return nan_box(bits); }
 std::uint64_t write(std::uint64_t bits) { return bits; }
 
@@ -117,44 +148,72 @@ std::uint64_t to_x(bool is_signed, int width, std::uint64_t reg, unsigned rm, st
 }
 
 template <class F, bool kHost>
-std::uint64_t run(Kind kind, std::uint64_t ra, std::uint64_t rb, std::uint64_t rc, unsigned rm,
-                  std::uint32_t& flags) {
+std::uint64_t run(Kind kind, std::uint64_t ra, std::uint64_t rb, std::uint64_t rc, unsigned rm, std::uint32_t& flags) {
   using R = Rounding<F, kHost>;
   constexpr typename F::Bits kSign = F::kSignMask;
   const auto a = read<F>(ra);
   const auto b = read<F>(rb);
   switch (kind) {
-    case Kind::kAdd: return write(R::add(a, b, rm, flags));
-    case Kind::kSub: return write(R::add(a, b ^ kSign, rm, flags));
-    case Kind::kMul: return write(R::mul(a, b, rm, flags));
-    case Kind::kDiv: return write(R::div(a, b, rm, flags));
-    case Kind::kSqrt: return write(R::sqrt(a, rm, flags));
-    case Kind::kMin: return write(soft::min<F>(a, b, flags));
-    case Kind::kMax: return write(soft::max<F>(a, b, flags));
+    case Kind::kAdd:
+      return write(R::add(a, b, rm, flags));
+    case Kind::kSub:
+      return write(R::add(a, b ^ kSign, rm, flags));
+    case Kind::kMul:
+      return write(R::mul(a, b, rm, flags));
+    case Kind::kDiv:
+      return write(R::div(a, b, rm, flags));
+    case Kind::kSqrt:
+      return write(R::sqrt(a, rm, flags));
+    case Kind::kMin:
+      return write(soft::min<F>(a, b, flags));
+    case Kind::kMax:
+      return write(soft::max<F>(a, b, flags));
     // Negating an operand's sign bit is exact, so the variants reduce to a*b+c.
-    case Kind::kMadd: return write(R::fma(a, b, read<F>(rc), rm, flags));
-    case Kind::kMsub: return write(R::fma(a, b, read<F>(rc) ^ kSign, rm, flags));
-    case Kind::kNmsub: return write(R::fma(a ^ kSign, b, read<F>(rc), rm, flags));
-    case Kind::kNmadd: return write(R::fma(a ^ kSign, b, read<F>(rc) ^ kSign, rm, flags));
-    case Kind::kSgnj: return write((a & ~kSign) | (b & kSign));
-    case Kind::kSgnjn: return write((a & ~kSign) | (~b & kSign));
-    case Kind::kSgnjx: return write(a ^ (b & kSign));
-    case Kind::kEq: return soft::equal<F>(a, b, flags) ? 1 : 0;
-    case Kind::kLt: return soft::less<F>(a, b, flags) ? 1 : 0;
-    case Kind::kLe: return soft::less_equal<F>(a, b, flags) ? 1 : 0;
-    case Kind::kClass: return soft::classify<F>(a);
-    case Kind::kToW: return to_x<F>(true, 32, ra, rm, flags);
-    case Kind::kToWu: return to_x<F>(false, 32, ra, rm, flags);
-    case Kind::kToL: return to_x<F>(true, 64, ra, rm, flags);
-    case Kind::kToLu: return to_x<F>(false, 64, ra, rm, flags);
-    case Kind::kFromW: return from_x<F>(true, 32, ra, rm, flags);
-    case Kind::kFromWu: return from_x<F>(false, 32, ra, rm, flags);
-    case Kind::kFromL: return from_x<F>(true, 64, ra, rm, flags);
-    case Kind::kFromLu: return from_x<F>(false, 64, ra, rm, flags);
+    case Kind::kMadd:
+      return write(R::fma(a, b, read<F>(rc), rm, flags));
+    case Kind::kMsub:
+      return write(R::fma(a, b, read<F>(rc) ^ kSign, rm, flags));
+    case Kind::kNmsub:
+      return write(R::fma(a ^ kSign, b, read<F>(rc), rm, flags));
+    case Kind::kNmadd:
+      return write(R::fma(a ^ kSign, b, read<F>(rc) ^ kSign, rm, flags));
+    case Kind::kSgnj:
+      return write((a & ~kSign) | (b & kSign));
+    case Kind::kSgnjn:
+      return write((a & ~kSign) | (~b & kSign));
+    case Kind::kSgnjx:
+      return write(a ^ (b & kSign));
+    case Kind::kEq:
+      return soft::equal<F>(a, b, flags) ? 1 : 0;
+    case Kind::kLt:
+      return soft::less<F>(a, b, flags) ? 1 : 0;
+    case Kind::kLe:
+      return soft::less_equal<F>(a, b, flags) ? 1 : 0;
+    case Kind::kClass:
+      return soft::classify<F>(a);
+    case Kind::kToW:
+      return to_x<F>(true, 32, ra, rm, flags);
+    case Kind::kToWu:
+      return to_x<F>(false, 32, ra, rm, flags);
+    case Kind::kToL:
+      return to_x<F>(true, 64, ra, rm, flags);
+    case Kind::kToLu:
+      return to_x<F>(false, 64, ra, rm, flags);
+    case Kind::kFromW:
+      return from_x<F>(true, 32, ra, rm, flags);
+    case Kind::kFromWu:
+      return from_x<F>(false, 32, ra, rm, flags);
+    case Kind::kFromL:
+      return from_x<F>(true, 64, ra, rm, flags);
+    case Kind::kFromLu:
+      return from_x<F>(false, 64, ra, rm, flags);
     // fmv.x.w moves the raw low bits (no unboxing); fmv.w.x NaN-boxes.
-    case Kind::kMoveToX: return F::kWidth == 32 ? sign_extend_32(ra) : ra;
-    case Kind::kMoveFromX: return write(static_cast<typename F::Bits>(ra));
-    case Kind::kFromOtherFormat: return write(R::from_other_format(ra, rm, flags));
+    case Kind::kMoveToX:
+      return F::kWidth == 32 ? sign_extend_32(ra) : ra;
+    case Kind::kMoveFromX:
+      return write(static_cast<typename F::Bits>(ra));
+    case Kind::kFromOtherFormat:
+      return write(R::from_other_format(ra, rm, flags));
   }
   return 0;
 }
@@ -163,10 +222,10 @@ template <bool kHost>
 std::uint64_t dispatch(Opcode op, std::uint64_t a, std::uint64_t b, std::uint64_t c, unsigned rm,
                        std::uint32_t& flags) {
   switch (op) {
-#define VM_FP_CASE(single_op, double_op, kind)                          \
-  case Opcode::single_op:                                              \
-    return run<Single, kHost>(Kind::kind, a, b, c, rm, flags);         \
-  case Opcode::double_op:                                              \
+#define VM_FP_CASE(single_op, double_op, kind)                 \
+  case Opcode::single_op:                                      \
+    return run<Single, kHost>(Kind::kind, a, b, c, rm, flags); \
+  case Opcode::double_op:                                      \
     return run<Double, kHost>(Kind::kind, a, b, c, rm, flags);
     VM_FP_OPERATIONS(VM_FP_CASE)
 #undef VM_FP_CASE
@@ -190,7 +249,7 @@ std::uint64_t execute_soft(Opcode op, std::uint64_t a, std::uint64_t b, std::uin
 bool handles(Opcode op) noexcept {
   switch (op) {
 #define VM_FP_CASE(single_op, double_op, kind) \
-  case Opcode::single_op:                     \
+  case Opcode::single_op:                      \
   case Opcode::double_op:
     VM_FP_OPERATIONS(VM_FP_CASE)
 #undef VM_FP_CASE

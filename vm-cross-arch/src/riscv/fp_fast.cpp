@@ -66,8 +66,8 @@ Bits<F> correct(Bits<F> r, int err_sign, bool tie, unsigned rm, std::uint32_t& f
   flags |= kFlagNX;
   const bool negative = sign_of<F>(r);
   const bool away = (err_sign < 0) == negative;  // |true value| > |r|
-  bool up = false;    // magnitude + 1 ulp
-  bool down = false;  // magnitude - 1 ulp
+  bool up = false;                               // magnitude + 1 ulp
+  bool down = false;                             // magnitude - 1 ulp
   switch (rm) {
     case kRoundNearestEven:
       break;
@@ -178,19 +178,34 @@ bool fma(Bits<F> a, Bits<F> b, Bits<F> c, unsigned rm, std::uint32_t& flags, Bit
 
 #else  // no host fast path: everything goes to the software path
 
-template <class F> bool add(Bits<F>, Bits<F>, unsigned, std::uint32_t&, Bits<F>&) noexcept { return false; }
-template <class F> bool mul(Bits<F>, Bits<F>, unsigned, std::uint32_t&, Bits<F>&) noexcept { return false; }
-template <class F> bool div(Bits<F>, Bits<F>, unsigned, std::uint32_t&, Bits<F>&) noexcept { return false; }
-template <class F> bool sqrt(Bits<F>, unsigned, std::uint32_t&, Bits<F>&) noexcept { return false; }
-template <class F> bool fma(Bits<F>, Bits<F>, Bits<F>, unsigned, std::uint32_t&, Bits<F>&) noexcept { return false; }
+template <class F>
+bool add(Bits<F>, Bits<F>, unsigned, std::uint32_t&, Bits<F>&) noexcept {
+  return false;
+}
+template <class F>
+bool mul(Bits<F>, Bits<F>, unsigned, std::uint32_t&, Bits<F>&) noexcept {
+  return false;
+}
+template <class F>
+bool div(Bits<F>, Bits<F>, unsigned, std::uint32_t&, Bits<F>&) noexcept {
+  return false;
+}
+template <class F>
+bool sqrt(Bits<F>, unsigned, std::uint32_t&, Bits<F>&) noexcept {
+  return false;
+}
+template <class F>
+bool fma(Bits<F>, Bits<F>, Bits<F>, unsigned, std::uint32_t&, Bits<F>&) noexcept {
+  return false;
+}
 
 #endif
 
-#define VM_FP_INSTANTIATE(F)                                                                        \
-  template bool add<F>(Bits<F>, Bits<F>, unsigned, std::uint32_t&, Bits<F>&) noexcept;            \
-  template bool mul<F>(Bits<F>, Bits<F>, unsigned, std::uint32_t&, Bits<F>&) noexcept;            \
-  template bool div<F>(Bits<F>, Bits<F>, unsigned, std::uint32_t&, Bits<F>&) noexcept;            \
-  template bool sqrt<F>(Bits<F>, unsigned, std::uint32_t&, Bits<F>&) noexcept;                    \
+#define VM_FP_INSTANTIATE(F)                                                           \
+  template bool add<F>(Bits<F>, Bits<F>, unsigned, std::uint32_t&, Bits<F>&) noexcept; \
+  template bool mul<F>(Bits<F>, Bits<F>, unsigned, std::uint32_t&, Bits<F>&) noexcept; \
+  template bool div<F>(Bits<F>, Bits<F>, unsigned, std::uint32_t&, Bits<F>&) noexcept; \
+  template bool sqrt<F>(Bits<F>, unsigned, std::uint32_t&, Bits<F>&) noexcept;         \
   template bool fma<F>(Bits<F>, Bits<F>, Bits<F>, unsigned, std::uint32_t&, Bits<F>&) noexcept;
 VM_FP_INSTANTIATE(Single)
 VM_FP_INSTANTIATE(Double)

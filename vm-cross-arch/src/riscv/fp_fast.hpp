@@ -12,14 +12,19 @@
 
 namespace vm::cross_arch::riscv::fp::fast {
 
-template <class F> using Bits = typename F::Bits;
+template <class F>
+using Bits = typename F::Bits;
 
 // Each returns true and stores the result (OR-ing in flags) when it handled
 // the operation; false means "use the software path" and changes nothing.
-template <class F> bool add(Bits<F> a, Bits<F> b, unsigned rm, std::uint32_t& flags, Bits<F>& out) noexcept;
-template <class F> bool mul(Bits<F> a, Bits<F> b, unsigned rm, std::uint32_t& flags, Bits<F>& out) noexcept;
-template <class F> bool div(Bits<F> a, Bits<F> b, unsigned rm, std::uint32_t& flags, Bits<F>& out) noexcept;
-template <class F> bool sqrt(Bits<F> a, unsigned rm, std::uint32_t& flags, Bits<F>& out) noexcept;
+template <class F>
+bool add(Bits<F> a, Bits<F> b, unsigned rm, std::uint32_t& flags, Bits<F>& out) noexcept;
+template <class F>
+bool mul(Bits<F> a, Bits<F> b, unsigned rm, std::uint32_t& flags, Bits<F>& out) noexcept;
+template <class F>
+bool div(Bits<F> a, Bits<F> b, unsigned rm, std::uint32_t& flags, Bits<F>& out) noexcept;
+template <class F>
+bool sqrt(Bits<F> a, unsigned rm, std::uint32_t& flags, Bits<F>& out) noexcept;
 template <class F>
 bool fma(Bits<F> a, Bits<F> b, Bits<F> c, unsigned rm, std::uint32_t& flags, Bits<F>& out) noexcept;
 

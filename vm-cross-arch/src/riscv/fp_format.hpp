@@ -33,18 +33,36 @@ struct Format {
 using Single = Format<8, 23, std::uint32_t>;
 using Double = Format<11, 52, std::uint64_t>;
 
-template <class F> constexpr typename F::Bits magnitude(typename F::Bits x) { return x & ~F::kSignMask; }
-template <class F> constexpr bool sign_of(typename F::Bits x) { return (x & F::kSignMask) != 0; }
-template <class F> constexpr bool is_nan(typename F::Bits x) { return magnitude<F>(x) > F::kExpMask; }
-template <class F> constexpr bool is_snan(typename F::Bits x) {
+template <class F>
+constexpr typename F::Bits magnitude(typename F::Bits x) {
+  return x & ~F::kSignMask;
+}
+template <class F>
+constexpr bool sign_of(typename F::Bits x) {
+  return (x & F::kSignMask) != 0;
+}
+template <class F>
+constexpr bool is_nan(typename F::Bits x) {
+  return magnitude<F>(x) > F::kExpMask;
+}
+template <class F>
+constexpr bool is_snan(typename F::Bits x) {
   return is_nan<F>(x) && (x & F::kQuietBit) == 0;
 }
-template <class F> constexpr bool is_inf(typename F::Bits x) { return magnitude<F>(x) == F::kExpMask; }
-template <class F> constexpr bool is_zero(typename F::Bits x) { return magnitude<F>(x) == 0; }
-template <class F> constexpr bool is_subnormal(typename F::Bits x) {
+template <class F>
+constexpr bool is_inf(typename F::Bits x) {
+  return magnitude<F>(x) == F::kExpMask;
+}
+template <class F>
+constexpr bool is_zero(typename F::Bits x) {
+  return magnitude<F>(x) == 0;
+}
+template <class F>
+constexpr bool is_subnormal(typename F::Bits x) {
   return magnitude<F>(x) != 0 && (x & F::kExpMask) == 0;
 }
-template <class F> constexpr typename F::Bits with_sign(bool negative, typename F::Bits magnitude_bits) {
+template <class F>
+constexpr typename F::Bits with_sign(bool negative, typename F::Bits magnitude_bits) {
   return negative ? static_cast<typename F::Bits>(magnitude_bits | F::kSignMask) : magnitude_bits;
 }
 

@@ -36,25 +36,33 @@ inline bool has_fma() noexcept {
   return available;
 }
 
-template <class F> struct Native;
-template <> struct Native<Single> { using type = float; };
-template <> struct Native<Double> { using type = double; };
-template <class F> using NativeT = typename Native<F>::type;
-template <class F> using Bits = typename F::Bits;
+template <class F>
+struct Native;
+template <>
+struct Native<Single> {
+  using type = float;
+};
+template <>
+struct Native<Double> {
+  using type = double;
+};
+template <class F>
+using NativeT = typename Native<F>::type;
+template <class F>
+using Bits = typename F::Bits;
 
-#define VM_FP_HOST_BINARY(name, single_insn, double_insn)                              \
-  inline float name##_native(float a, float b) {                                       \
-    asm(single_insn " %[b], %[a]" : [a] "+x"(a) : [b] "x"(b));                          \
-    return a;                                                                          \
-  }                                                                                    \
-  inline double name##_native(double a, double b) {                                    \
-    asm(double_insn " %[b], %[a]" : [a] "+x"(a) : [b] "x"(b));                          \
-    return a;                                                                          \
-  }                                                                                    \
-  template <class F>                                                                   \
-  Bits<F> name(Bits<F> a, Bits<F> b) {                                                 \
-    return std::bit_cast<Bits<F>>(                                                     \
-        name##_native(std::bit_cast<NativeT<F>>(a), std::bit_cast<NativeT<F>>(b)));    \
+#define VM_FP_HOST_BINARY(name, single_insn, double_insn)                                                     \
+  inline float name##_native(float a, float b) {                                                              \
+    asm(single_insn " %[b], %[a]" : [a] "+x"(a) : [b] "x"(b));                                                \
+    return a;                                                                                                 \
+  }                                                                                                           \
+  inline double name##_native(double a, double b) {                                                           \
+    asm(double_insn " %[b], %[a]" : [a] "+x"(a) : [b] "x"(b));                                                \
+    return a;                                                                                                 \
+  }                                                                                                           \
+  template <class F>                                                                                          \
+  Bits<F> name(Bits<F> a, Bits<F> b) {                                                                        \
+    return std::bit_cast<Bits<F>>(name##_native(std::bit_cast<NativeT<F>>(a), std::bit_cast<NativeT<F>>(b))); \
   }
 
 VM_FP_HOST_BINARY(add, "addss", "addsd")
@@ -89,8 +97,8 @@ inline double fma_native(double a, double b, double c) {
 }
 template <class F>
 Bits<F> fma(Bits<F> a, Bits<F> b, Bits<F> c) {
-  return std::bit_cast<Bits<F>>(fma_native(std::bit_cast<NativeT<F>>(a), std::bit_cast<NativeT<F>>(b),
-                                           std::bit_cast<NativeT<F>>(c)));
+  return std::bit_cast<Bits<F>>(
+      fma_native(std::bit_cast<NativeT<F>>(a), std::bit_cast<NativeT<F>>(b), std::bit_cast<NativeT<F>>(c)));
 }
 
 #endif  // VM_FP_HOST_SSE

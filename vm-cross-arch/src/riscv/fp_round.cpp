@@ -51,8 +51,8 @@ namespace {
 template <class F>
 typename F::Bits overflow(bool sign, unsigned rm, std::uint32_t& flags) {
   flags |= kFlagOF | kFlagNX;
-  const bool to_inf = rm == kRoundNearestEven || rm == kRoundNearestMax ||
-                      (rm == kRoundDown && sign) || (rm == kRoundUp && !sign);
+  const bool to_inf =
+      rm == kRoundNearestEven || rm == kRoundNearestMax || (rm == kRoundDown && sign) || (rm == kRoundUp && !sign);
   return with_sign<F>(sign, to_inf ? F::kInf : F::kMaxFinite);
 }
 
@@ -82,8 +82,8 @@ typename F::Bits round_pack(bool sign, int exp, u128 sig, unsigned rm, std::uint
     // Tininess after rounding: tiny unless rounding to p bits with an
     // unbounded exponent would carry the value up to 2^emin.
     const Split wide = split_low_bits(s64, 64 - p);
-    const bool reaches_min_normal = e == F::kEmin - 1 && wide.kept == (1ull << p) - 1 &&
-                                    rounds_away(wide.tail, true, sign, rm);
+    const bool reaches_min_normal =
+        e == F::kEmin - 1 && wide.kept == (1ull << p) - 1 && rounds_away(wide.tail, true, sign, rm);
     tiny = !reaches_min_normal;
   }
   const Split kept = split_low_bits(s64, shift);

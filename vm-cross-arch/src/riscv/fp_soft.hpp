@@ -8,12 +8,17 @@
 
 namespace vm::cross_arch::riscv::fp::soft {
 
-template <class F> using Bits = typename F::Bits;
+template <class F>
+using Bits = typename F::Bits;
 
-template <class F> Bits<F> add(Bits<F> a, Bits<F> b, unsigned rm, std::uint32_t& flags) noexcept;
-template <class F> Bits<F> mul(Bits<F> a, Bits<F> b, unsigned rm, std::uint32_t& flags) noexcept;
-template <class F> Bits<F> div(Bits<F> a, Bits<F> b, unsigned rm, std::uint32_t& flags) noexcept;
-template <class F> Bits<F> sqrt(Bits<F> a, unsigned rm, std::uint32_t& flags) noexcept;
+template <class F>
+Bits<F> add(Bits<F> a, Bits<F> b, unsigned rm, std::uint32_t& flags) noexcept;
+template <class F>
+Bits<F> mul(Bits<F> a, Bits<F> b, unsigned rm, std::uint32_t& flags) noexcept;
+template <class F>
+Bits<F> div(Bits<F> a, Bits<F> b, unsigned rm, std::uint32_t& flags) noexcept;
+template <class F>
+Bits<F> sqrt(Bits<F> a, unsigned rm, std::uint32_t& flags) noexcept;
 // a * b + c with a single rounding; callers fold the fmsub/fnmadd/fnmsub
 // negations into the operands' sign bits (exact, and NaNs give the canonical
 // NaN whatever their sign).
@@ -34,15 +39,21 @@ std::uint64_t single_to_double(std::uint32_t a, std::uint32_t& flags) noexcept;
 
 // IEEE 754-2019 minimumNumber/maximumNumber (RISC-V F 2.2+): a single NaN
 // operand yields the other operand, -0 < +0, sNaN raises NV.
-template <class F> Bits<F> min(Bits<F> a, Bits<F> b, std::uint32_t& flags) noexcept;
-template <class F> Bits<F> max(Bits<F> a, Bits<F> b, std::uint32_t& flags) noexcept;
+template <class F>
+Bits<F> min(Bits<F> a, Bits<F> b, std::uint32_t& flags) noexcept;
+template <class F>
+Bits<F> max(Bits<F> a, Bits<F> b, std::uint32_t& flags) noexcept;
 
 // feq is quiet (NV only for sNaN); flt/fle signal on any NaN. NaN -> false.
-template <class F> bool equal(Bits<F> a, Bits<F> b, std::uint32_t& flags) noexcept;
-template <class F> bool less(Bits<F> a, Bits<F> b, std::uint32_t& flags) noexcept;
-template <class F> bool less_equal(Bits<F> a, Bits<F> b, std::uint32_t& flags) noexcept;
+template <class F>
+bool equal(Bits<F> a, Bits<F> b, std::uint32_t& flags) noexcept;
+template <class F>
+bool less(Bits<F> a, Bits<F> b, std::uint32_t& flags) noexcept;
+template <class F>
+bool less_equal(Bits<F> a, Bits<F> b, std::uint32_t& flags) noexcept;
 
 // fclass: one of the ten class bits.
-template <class F> std::uint64_t classify(Bits<F> a) noexcept;
+template <class F>
+std::uint64_t classify(Bits<F> a) noexcept;
 
 }  // namespace vm::cross_arch::riscv::fp::soft

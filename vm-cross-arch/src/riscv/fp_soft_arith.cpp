@@ -172,8 +172,7 @@ Bits<F> sqrt(Bits<F> a, unsigned rm, std::uint32_t& flags) noexcept {
 
 template <class F>
 Bits<F> fma(Bits<F> a, Bits<F> b, Bits<F> c, unsigned rm, std::uint32_t& flags) noexcept {
-  const bool product_invalid =
-      (is_inf<F>(a) && is_zero<F>(b)) || (is_zero<F>(a) && is_inf<F>(b));
+  const bool product_invalid = (is_inf<F>(a) && is_zero<F>(b)) || (is_zero<F>(a) && is_inf<F>(b));
   // RISC-V: inf * 0 raises NV even when the addend is a quiet NaN.
   if (any_nan<F>({a, b, c}, flags)) {
     if (product_invalid) flags |= kFlagNV;
@@ -197,11 +196,11 @@ Bits<F> fma(Bits<F> a, Bits<F> b, Bits<F> c, unsigned rm, std::uint32_t& flags) 
   return add_finite<F>(product, widen<F>(c), rm, flags);
 }
 
-#define VM_FP_INSTANTIATE(F)                                                               \
-  template Bits<F> add<F>(Bits<F>, Bits<F>, unsigned, std::uint32_t&) noexcept;            \
-  template Bits<F> mul<F>(Bits<F>, Bits<F>, unsigned, std::uint32_t&) noexcept;            \
-  template Bits<F> div<F>(Bits<F>, Bits<F>, unsigned, std::uint32_t&) noexcept;            \
-  template Bits<F> sqrt<F>(Bits<F>, unsigned, std::uint32_t&) noexcept;                    \
+#define VM_FP_INSTANTIATE(F)                                                    \
+  template Bits<F> add<F>(Bits<F>, Bits<F>, unsigned, std::uint32_t&) noexcept; \
+  template Bits<F> mul<F>(Bits<F>, Bits<F>, unsigned, std::uint32_t&) noexcept; \
+  template Bits<F> div<F>(Bits<F>, Bits<F>, unsigned, std::uint32_t&) noexcept; \
+  template Bits<F> sqrt<F>(Bits<F>, unsigned, std::uint32_t&) noexcept;         \
   template Bits<F> fma<F>(Bits<F>, Bits<F>, Bits<F>, unsigned, std::uint32_t&) noexcept;
 VM_FP_INSTANTIATE(Single)
 VM_FP_INSTANTIATE(Double)

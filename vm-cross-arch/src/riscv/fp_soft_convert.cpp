@@ -88,7 +88,7 @@ std::uint64_t single_to_double(std::uint32_t a, std::uint32_t& flags) noexcept {
   return round_pack<Double>(u.sign, u.exp, u.sig, kRoundNearestEven, flags);
 }
 
-#define VM_FP_INSTANTIATE(F)                                                                  \
+#define VM_FP_INSTANTIATE(F)                                                                \
   template Bits<F> from_integer<F>(bool, std::uint64_t, unsigned, std::uint32_t&) noexcept; \
   template std::uint64_t to_integer<F>(Bits<F>, bool, int, unsigned, std::uint32_t&) noexcept;
 VM_FP_INSTANTIATE(Single)

@@ -40,12 +40,18 @@ struct Emitter {
 
 ir::CsrOp csr_op(InsnId id) {
   switch (id) {
-    case InsnId::CSRRW: return ir::CsrOp::kRw;
-    case InsnId::CSRRS: return ir::CsrOp::kRs;
-    case InsnId::CSRRC: return ir::CsrOp::kRc;
-    case InsnId::CSRRWI: return ir::CsrOp::kRwi;
-    case InsnId::CSRRSI: return ir::CsrOp::kRsi;
-    default: return ir::CsrOp::kRci;
+    case InsnId::CSRRW:
+      return ir::CsrOp::kRw;
+    case InsnId::CSRRS:
+      return ir::CsrOp::kRs;
+    case InsnId::CSRRC:
+      return ir::CsrOp::kRc;
+    case InsnId::CSRRWI:
+      return ir::CsrOp::kRwi;
+    case InsnId::CSRRSI:
+      return ir::CsrOp::kRsi;
+    default:
+      return ir::CsrOp::kRci;
   }
 }
 
@@ -76,11 +82,15 @@ bool lift_special(const DecodedInsn& d, std::uint64_t pc, Emitter& e) {
     case InsnId::JALR:
       lift_jalr(d, pc, e);
       return true;
-    case InsnId::CSRRW: case InsnId::CSRRS: case InsnId::CSRRC:
+    case InsnId::CSRRW:
+    case InsnId::CSRRS:
+    case InsnId::CSRRC:
       e.emit(Opcode::Csr, dst_slot(RegClass::kX, d.rd), ir::x_slot(d.rs1), 0, d.csr).aux =
           static_cast<std::uint8_t>(csr_op(d.id));
       return true;
-    case InsnId::CSRRWI: case InsnId::CSRRSI: case InsnId::CSRRCI:
+    case InsnId::CSRRWI:
+    case InsnId::CSRRSI:
+    case InsnId::CSRRCI:
       // The immediate forms carry the 5-bit uimm itself in src2.
       e.emit(Opcode::Csr, dst_slot(RegClass::kX, d.rd), 0, static_cast<Slot>(d.imm), d.csr).aux =
           static_cast<std::uint8_t>(csr_op(d.id));

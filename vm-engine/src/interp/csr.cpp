@@ -13,8 +13,15 @@ using vm::cross_arch::ir::CsrOp;
 // CSR number is an illegal instruction, as on Linux.
 bool is_user_csr(std::uint16_t number) {
   switch (number) {
-    case 0x001: case 0x002: case 0x003: case 0xC00: case 0xC01: case 0xC02: return true;
-    default: return false;
+    case 0x001:
+    case 0x002:
+    case 0x003:
+    case 0xC00:
+    case 0xC01:
+    case 0xC02:
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -30,31 +37,45 @@ std::uint64_t read_time() noexcept {
 
 std::uint64_t read_csr(const CpuState& cpu, std::uint16_t number, std::uint64_t instret_now) noexcept {
   switch (number) {
-    case 0x001: return cpu.fcsr & 0x1f;
-    case 0x002: return (cpu.fcsr >> 5) & 0x7;
-    case 0x003: return cpu.fcsr & 0xff;
+    case 0x001:
+      return cpu.fcsr & 0x1f;
+    case 0x002:
+      return (cpu.fcsr >> 5) & 0x7;
+    case 0x003:
+      return cpu.fcsr & 0xff;
     // User-mode cycle counts retired instructions: deterministic, and no
     // program may rely on a relation between the two.
-    case 0xC00: return instret_now;
-    case 0xC01: return read_time();
-    case 0xC02: return instret_now;
-    default: return 0;
+    case 0xC00:
+      return instret_now;
+    case 0xC01:
+      return read_time();
+    case 0xC02:
+      return instret_now;
+    default:
+      return 0;
   }
 }
 
 void write_csr(CpuState& cpu, std::uint16_t number, std::uint64_t value) noexcept {
   switch (number) {
-    case 0x001: cpu.fcsr = (cpu.fcsr & ~0x1fu) | (value & 0x1f); break;
-    case 0x002: cpu.fcsr = (cpu.fcsr & 0x1f) | ((value & 0x7) << 5); break;
-    case 0x003: cpu.fcsr = value & 0xff; break;
-    default: break;
+    case 0x001:
+      cpu.fcsr = (cpu.fcsr & ~0x1fu) | (value & 0x1f);
+      break;
+    case 0x002:
+      cpu.fcsr = (cpu.fcsr & 0x1f) | ((value & 0x7) << 5);
+      break;
+    case 0x003:
+      cpu.fcsr = value & 0xff;
+      break;
+    default:
+      break;
   }
 }
 
 }  // namespace
 
-bool execute_csr(CpuState& cpu, std::uint8_t op, std::uint16_t csr, std::uint64_t src,
-                 bool source_is_zero, std::uint64_t instret_now, std::uint64_t& old_value) noexcept {
+bool execute_csr(CpuState& cpu, std::uint8_t op, std::uint16_t csr, std::uint64_t src, bool source_is_zero,
+                 std::uint64_t instret_now, std::uint64_t& old_value) noexcept {
   if (!is_user_csr(csr)) return false;
   const auto kind = static_cast<CsrOp>(op);
   const bool is_write_op = kind == CsrOp::kRw || kind == CsrOp::kRwi;

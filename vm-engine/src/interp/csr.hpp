@@ -13,7 +13,7 @@ namespace vm::engine::interp {
 // write). `instret_now` is the count retired before this instruction.
 // Returns false when the access is illegal (unknown CSR, or a write to a
 // read-only one); nothing is modified then.
-bool execute_csr(CpuState& cpu, std::uint8_t op, std::uint16_t csr, std::uint64_t src,
-                 bool source_is_zero, std::uint64_t instret_now, std::uint64_t& old_value) noexcept;
+bool execute_csr(CpuState& cpu, std::uint8_t op, std::uint16_t csr, std::uint64_t src, bool source_is_zero,
+                 std::uint64_t instret_now, std::uint64_t& old_value) noexcept;
 
 }  // namespace vm::engine::interp

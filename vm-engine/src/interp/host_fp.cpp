@@ -12,10 +12,14 @@ const bool kHostHasFma = [] {
 __attribute__((target("fma"))) double fma_double(double a, double b, double c, unsigned kind) noexcept {
   const __m128d va = _mm_set_sd(a), vb = _mm_set_sd(b), vc = _mm_set_sd(c);
   switch (kind) {
-    case 0: return _mm_cvtsd_f64(_mm_fmadd_sd(va, vb, vc));
-    case 1: return _mm_cvtsd_f64(_mm_fmsub_sd(va, vb, vc));
-    case 2: return _mm_cvtsd_f64(_mm_fnmadd_sd(va, vb, vc));
-    default: return _mm_cvtsd_f64(_mm_fnmsub_sd(va, vb, vc));
+    case 0:
+      return _mm_cvtsd_f64(_mm_fmadd_sd(va, vb, vc));
+    case 1:
+      return _mm_cvtsd_f64(_mm_fmsub_sd(va, vb, vc));
+    case 2:
+      return _mm_cvtsd_f64(_mm_fnmadd_sd(va, vb, vc));
+    default:
+      return _mm_cvtsd_f64(_mm_fnmsub_sd(va, vb, vc));
   }
 }
 

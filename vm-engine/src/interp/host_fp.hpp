@@ -118,10 +118,10 @@ double fma_double(double a, double b, double c, unsigned kind) noexcept;
 
 #if VM_HOST_FP_SSE
 // The ops execute_inline() may handle; engines give each its own fast entry.
-#define VM_HOST_FP_INLINE_OPS(X) \
-  X(FaddD) X(FsubD) X(FmulD) X(FdivD) X(FsqrtD) X(FaddS) X(FsubS) X(FmulS) X(FdivS) X(FsqrtS) \
-  X(FmaddD) X(FmsubD) X(FnmsubD) X(FnmaddD) X(FsgnjD) X(FsgnjnD) X(FsgnjxD) X(FmvXD) X(FmvDX) \
-  X(FeqD) X(FltD) X(FleD)
+#define VM_HOST_FP_INLINE_OPS(X)                                                                                    \
+  X(FaddD)                                                                                                          \
+  X(FsubD) X(FmulD) X(FdivD) X(FsqrtD) X(FaddS) X(FsubS) X(FmulS) X(FdivS) X(FsqrtS) X(FmaddD) X(FmsubD) X(FnmsubD) \
+      X(FnmaddD) X(FsgnjD) X(FsgnjnD) X(FsgnjxD) X(FmvXD) X(FmvDX) X(FeqD) X(FltD) X(FleD)
 
 // The one definition of the host fast path, shared by the interpreter (which
 // calls it with a constant op, so it folds to the single host instruction)
@@ -145,36 +145,87 @@ __attribute__((always_inline)) inline bool execute_inline(cross_arch::ir::Opcode
   const auto compare = [&](bool quiet, auto cmp) {
     const double x = as_double(a), y = as_double(b);
     if (x == x && y == y) return cmp(x, y) ? 1ull : 0ull;
-    const auto snan = [](std::uint64_t v) { return (v & 0x7ff8000000000000ull) == 0x7ff0000000000000ull && (v << 12) != 0; };
+    const auto snan = [](std::uint64_t v) {
+      return (v & 0x7ff8000000000000ull) == 0x7ff0000000000000ull && (v << 12) != 0;
+    };
     if (!quiet || snan(a) || snan(b)) fcsr |= 16;  // NV
     return 0ull;
   };
   switch (op) {
-    case Opcode::FaddD: if (!rne) return false; r = from_double(_mm_cvtsd_f64(_mm_add_sd(d(a), d(b)))); return true;
-    case Opcode::FsubD: if (!rne) return false; r = from_double(_mm_cvtsd_f64(_mm_sub_sd(d(a), d(b)))); return true;
-    case Opcode::FmulD: if (!rne) return false; r = from_double(_mm_cvtsd_f64(_mm_mul_sd(d(a), d(b)))); return true;
-    case Opcode::FdivD: if (!rne) return false; r = from_double(_mm_cvtsd_f64(_mm_div_sd(d(a), d(b)))); return true;
-    case Opcode::FsqrtD: if (!rne) return false; r = from_double(_mm_cvtsd_f64(_mm_sqrt_sd(d(a), d(a)))); return true;
-    case Opcode::FaddS: if (!single_ok(false)) return false; r = from_float(_mm_cvtss_f32(_mm_add_ss(s(a), s(b)))); return true;
-    case Opcode::FsubS: if (!single_ok(false)) return false; r = from_float(_mm_cvtss_f32(_mm_sub_ss(s(a), s(b)))); return true;
-    case Opcode::FmulS: if (!single_ok(false)) return false; r = from_float(_mm_cvtss_f32(_mm_mul_ss(s(a), s(b)))); return true;
-    case Opcode::FdivS: if (!single_ok(false)) return false; r = from_float(_mm_cvtss_f32(_mm_div_ss(s(a), s(b)))); return true;
-    case Opcode::FsqrtS: if (!single_ok(true)) return false; r = from_float(_mm_cvtss_f32(_mm_sqrt_ss(s(a)))); return true;
-    case Opcode::FmaddD: case Opcode::FmsubD: case Opcode::FnmsubD: case Opcode::FnmaddD: {
+    case Opcode::FaddD:
+      if (!rne) return false;
+      r = from_double(_mm_cvtsd_f64(_mm_add_sd(d(a), d(b))));
+      return true;
+    case Opcode::FsubD:
+      if (!rne) return false;
+      r = from_double(_mm_cvtsd_f64(_mm_sub_sd(d(a), d(b))));
+      return true;
+    case Opcode::FmulD:
+      if (!rne) return false;
+      r = from_double(_mm_cvtsd_f64(_mm_mul_sd(d(a), d(b))));
+      return true;
+    case Opcode::FdivD:
+      if (!rne) return false;
+      r = from_double(_mm_cvtsd_f64(_mm_div_sd(d(a), d(b))));
+      return true;
+    case Opcode::FsqrtD:
+      if (!rne) return false;
+      r = from_double(_mm_cvtsd_f64(_mm_sqrt_sd(d(a), d(a))));
+      return true;
+    case Opcode::FaddS:
+      if (!single_ok(false)) return false;
+      r = from_float(_mm_cvtss_f32(_mm_add_ss(s(a), s(b))));
+      return true;
+    case Opcode::FsubS:
+      if (!single_ok(false)) return false;
+      r = from_float(_mm_cvtss_f32(_mm_sub_ss(s(a), s(b))));
+      return true;
+    case Opcode::FmulS:
+      if (!single_ok(false)) return false;
+      r = from_float(_mm_cvtss_f32(_mm_mul_ss(s(a), s(b))));
+      return true;
+    case Opcode::FdivS:
+      if (!single_ok(false)) return false;
+      r = from_float(_mm_cvtss_f32(_mm_div_ss(s(a), s(b))));
+      return true;
+    case Opcode::FsqrtS:
+      if (!single_ok(true)) return false;
+      r = from_float(_mm_cvtss_f32(_mm_sqrt_ss(s(a))));
+      return true;
+    case Opcode::FmaddD:
+    case Opcode::FmsubD:
+    case Opcode::FnmsubD:
+    case Opcode::FnmaddD: {
       const double addend = as_double(c);
       if (!rne || addend != addend || !host_has_fma()) return false;
       const unsigned kind = static_cast<unsigned>(op) - static_cast<unsigned>(Opcode::FmaddD);
       r = from_double(fma_double(as_double(a), as_double(b), addend, kind));
       return true;
     }
-    case Opcode::FsgnjD: r = (a & ~kSign) | (b & kSign); return true;
-    case Opcode::FsgnjnD: r = (a & ~kSign) | (~b & kSign); return true;
-    case Opcode::FsgnjxD: r = a ^ (b & kSign); return true;
-    case Opcode::FmvXD: case Opcode::FmvDX: r = a; return true;
-    case Opcode::FeqD: r = compare(true, [](double x, double y) { return x == y; }); return true;
-    case Opcode::FltD: r = compare(false, [](double x, double y) { return x < y; }); return true;
-    case Opcode::FleD: r = compare(false, [](double x, double y) { return x <= y; }); return true;
-    default: return false;
+    case Opcode::FsgnjD:
+      r = (a & ~kSign) | (b & kSign);
+      return true;
+    case Opcode::FsgnjnD:
+      r = (a & ~kSign) | (~b & kSign);
+      return true;
+    case Opcode::FsgnjxD:
+      r = a ^ (b & kSign);
+      return true;
+    case Opcode::FmvXD:
+    case Opcode::FmvDX:
+      r = a;
+      return true;
+    case Opcode::FeqD:
+      r = compare(true, [](double x, double y) { return x == y; });
+      return true;
+    case Opcode::FltD:
+      r = compare(false, [](double x, double y) { return x < y; });
+      return true;
+    case Opcode::FleD:
+      r = compare(false, [](double x, double y) { return x <= y; });
+      return true;
+    default:
+      return false;
   }
 }
 #endif

@@ -8,7 +8,9 @@
 
 namespace vm::engine::interp {
 
-inline std::uint64_t sext32(std::uint64_t v) { return static_cast<std::uint64_t>(static_cast<std::int64_t>(static_cast<std::int32_t>(v))); }
+inline std::uint64_t sext32(std::uint64_t v) {
+  return static_cast<std::uint64_t>(static_cast<std::int64_t>(static_cast<std::int32_t>(v)));
+}
 
 inline std::uint64_t mulh(std::uint64_t a, std::uint64_t b) {
   const __int128 p = static_cast<__int128>(static_cast<std::int64_t>(a)) * static_cast<std::int64_t>(b);

@@ -55,8 +55,7 @@ struct Interpreter::Impl {
 
 Interpreter::Interpreter(mem::UserAddressSpace& memory, InterpreterOptions options)
     : impl_(std::make_unique<Impl>(memory, std::move(options))) {
-  if (impl_->options.max_block_insns == 0 || impl_->options.max_block_insns > 255)
-    impl_->options.max_block_insns = 64;
+  if (impl_->options.max_block_insns == 0 || impl_->options.max_block_insns > 255) impl_->options.max_block_insns = 64;
 }
 
 Interpreter::~Interpreter() = default;
@@ -135,29 +134,29 @@ HaltReason Interpreter::run(CpuState& cpu, std::uint64_t max_insns) {
   std::uint64_t fault_addr = 0;
   TrapCause fault_cause = TrapCause::kLoadPageFault;
 
-#define NEXT()             \
-  do {                     \
-    ++op;                  \
-    goto *op->handler;     \
+#define NEXT()          \
+  do {                  \
+    ++op;               \
+    goto * op->handler; \
   } while (0)
 
   // Fast path: in bounds, every needed permission (an AMO needs read and
   // write), and not crossing a page; otherwise ask
   // the address space (which handles page-crossing accesses exactly).
-#define MEM_PTR(ptr, addr_expr, size, need, cause)                                                 \
-  std::uint8_t* ptr;                                                                               \
-  {                                                                                                \
-    const std::uint64_t a_ = (addr_expr);                                                          \
-    if (VM_LIKELY(a_ < limit && (perms[a_ >> 12] & (need)) == (need) && (a_ & 0xfff) <= 4096 - (size))) {    \
-      ptr = base + a_;                                                                             \
-    } else if (!(ptr = s.memory.host_ptr(a_, (size), (need)))) {                                   \
-      fault_addr = a_;                                                                             \
-      fault_cause = (cause);                                                                       \
-      goto fault;                                                                                  \
-    }                                                                                              \
+#define MEM_PTR(ptr, addr_expr, size, need, cause)                                                        \
+  std::uint8_t* ptr;                                                                                      \
+  {                                                                                                       \
+    const std::uint64_t a_ = (addr_expr);                                                                 \
+    if (VM_LIKELY(a_ < limit && (perms[a_ >> 12] & (need)) == (need) && (a_ & 0xfff) <= 4096 - (size))) { \
+      ptr = base + a_;                                                                                    \
+    } else if (!(ptr = s.memory.host_ptr(a_, (size), (need)))) {                                          \
+      fault_addr = a_;                                                                                    \
+      fault_cause = (cause);                                                                              \
+      goto fault;                                                                                         \
+    }                                                                                                     \
   }
 
-  goto *op->handler;
+  goto * op->handler;
 
 #define RRR(name, expr)                                   \
   L_##name : {                                            \
@@ -165,12 +164,12 @@ HaltReason Interpreter::run(CpuState& cpu, std::uint64_t max_insns) {
     R[op->dst] = (expr);                                  \
     NEXT();                                               \
   }
-#define RRI(name, expr)                   \
-  L_##name : {                            \
-    const std::uint64_t a = R[op->src1];  \
-    const std::int64_t imm = op->imm;     \
-    R[op->dst] = (expr);                  \
-    NEXT();                               \
+#define RRI(name, expr)                  \
+  L_##name : {                           \
+    const std::uint64_t a = R[op->src1]; \
+    const std::int64_t imm = op->imm;    \
+    R[op->dst] = (expr);                 \
+    NEXT();                              \
   }
   RRR(Add, a + b)
   RRR(Sub, a - b)
@@ -220,12 +219,11 @@ L_LoadImm:
   R[op->dst] = static_cast<std::uint64_t>(op->imm);
   NEXT();
 
-#define LOAD(name, T, size, convert)                                                              \
-  L_##name : {                                                                                    \
-    MEM_PTR(p, R[op->src1] + static_cast<std::uint64_t>(op->imm), size, mem::kPermRead,           \
-            TrapCause::kLoadPageFault)                                                            \
-    R[op->dst] = convert(load_host<T>(p));                                                        \
-    NEXT();                                                                                       \
+#define LOAD(name, T, size, convert)                                                                               \
+  L_##name : {                                                                                                     \
+    MEM_PTR(p, R[op->src1] + static_cast<std::uint64_t>(op->imm), size, mem::kPermRead, TrapCause::kLoadPageFault) \
+    R[op->dst] = convert(load_host<T>(p));                                                                         \
+    NEXT();                                                                                                        \
   }
 #define SIGNED(v) static_cast<std::uint64_t>(static_cast<std::int64_t>(v))
 #define UNSIGNED(v) static_cast<std::uint64_t>(v)
@@ -244,12 +242,11 @@ L_LoadImm:
 #undef UNSIGNED
 #undef BOXED
 
-#define STORE(name, T, size)                                                                      \
-  L_##name : {                                                                                    \
-    MEM_PTR(p, R[op->src1] + static_cast<std::uint64_t>(op->imm), size, mem::kPermWrite,          \
-            TrapCause::kStorePageFault)                                                           \
-    store_host<T>(p, static_cast<T>(R[op->src2]));                                                \
-    NEXT();                                                                                       \
+#define STORE(name, T, size)                                                                                         \
+  L_##name : {                                                                                                       \
+    MEM_PTR(p, R[op->src1] + static_cast<std::uint64_t>(op->imm), size, mem::kPermWrite, TrapCause::kStorePageFault) \
+    store_host<T>(p, static_cast<T>(R[op->src2]));                                                                   \
+    NEXT();                                                                                                          \
   }
   STORE(Sb, std::uint8_t, 1)
   STORE(Sh, std::uint16_t, 2)
@@ -295,16 +292,16 @@ L_fp : {
 }
 
 #if VM_HOST_FP_SSE
-  // One handler per op, each an instance of the shared fast path with a
-  // constant op (it folds to the host instruction); the rest go to L_fp.
-#define INLINE_FP(name)                                                                                  \
-  L_##name : {                                                                                           \
-    std::uint64_t result;                                                                                \
+// One handler per op, each an instance of the shared fast path with a
+// constant op (it folds to the host instruction); the rest go to L_fp.
+#define INLINE_FP(name)                                                                                     \
+  L_##name : {                                                                                              \
+    std::uint64_t result;                                                                                   \
     if (VM_UNLIKELY(!host_fp::execute_inline(ir::Opcode::name, op->aux, cpu.fcsr, R[op->src1], R[op->src2], \
-                                             R[op->src3], result)))                                      \
-      goto L_fp;                                                                                         \
-    R[op->dst] = result;                                                                                 \
-    NEXT();                                                                                              \
+                                             R[op->src3], result)))                                         \
+      goto L_fp;                                                                                            \
+    R[op->dst] = result;                                                                                    \
+    NEXT();                                                                                                 \
   }
   VM_HOST_FP_INLINE_OPS(INLINE_FP)
 #undef INLINE_FP
@@ -327,27 +324,27 @@ L_Csr : {
   NEXT();
 }
 
-  // Each terminator ends with its own copy of the chaining code, so every
-  // block exit has its own indirect jump and branch-predictor history.
-#define CHAIN(link_index, target_expr)                   \
-  {                                                      \
-    next_pc = (target_expr);                             \
-    instret += blk->insn_count;                          \
-    if (VM_UNLIKELY(instret >= stop_at)) goto at_limit;  \
-    ExecBlock* nb = blk->next[link_index];               \
-    if (VM_UNLIKELY(!nb)) {                              \
-      link = (link_index);                               \
-      goto link_miss;                                    \
-    }                                                    \
-    blk = nb;                                            \
-    op = nb->ops.data();                                 \
-    goto *op->handler;                                   \
+// Each terminator ends with its own copy of the chaining code, so every
+// block exit has its own indirect jump and branch-predictor history.
+#define CHAIN(link_index, target_expr)                  \
+  {                                                     \
+    next_pc = (target_expr);                            \
+    instret += blk->insn_count;                         \
+    if (VM_UNLIKELY(instret >= stop_at)) goto at_limit; \
+    ExecBlock* nb = blk->next[link_index];              \
+    if (VM_UNLIKELY(!nb)) {                             \
+      link = (link_index);                              \
+      goto link_miss;                                   \
+    }                                                   \
+    blk = nb;                                           \
+    op = nb->ops.data();                                \
+    goto * op->handler;                                 \
   }
-#define BRANCH(name, cond)                                \
-  L_##name : {                                            \
-    const std::uint64_t a = R[op->src1], b = R[op->src2]; \
+#define BRANCH(name, cond)                                  \
+  L_##name : {                                              \
+    const std::uint64_t a = R[op->src1], b = R[op->src2];   \
     if (cond) CHAIN(0, static_cast<std::uint64_t>(op->imm)) \
-    CHAIN(1, blk->end_pc)                                 \
+    CHAIN(1, blk->end_pc)                                   \
   }
   BRANCH(Beq, a == b)
   BRANCH(Bne, a != b)
@@ -368,7 +365,7 @@ L_JumpR : {
   ExecBlock* nb = s.cache.peek(next_pc);
   blk = VM_LIKELY(nb != nullptr) ? nb : s.get_block(next_pc, kLabels);
   op = blk->ops.data();
-  goto *op->handler;
+  goto * op->handler;
 }
 
 L_Ecall:
@@ -404,7 +401,7 @@ link_miss : {
   if (nb != s.fault_block.get()) blk->next[link] = nb;
   blk = nb;
   op = blk->ops.data();
-  goto *op->handler;
+  goto * op->handler;
 }
 
 fault:

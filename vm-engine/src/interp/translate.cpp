@@ -34,17 +34,25 @@ std::unique_ptr<ExecBlock> to_exec_block(const cross_arch::ir::Block& block, con
   exec->insn_offsets = block.insn_offsets;
   exec->ops.reserve(block.ops.size());
   for (const ir::Op& op : block.ops) {
-    exec->ops.push_back(ExecOp{labels[static_cast<std::size_t>(op.opcode)], op.dst, op.src1, op.src2, op.src3,
-                               op.aux, op.insn, op.opcode, op.imm});
+    exec->ops.push_back(ExecOp{labels[static_cast<std::size_t>(op.opcode)], op.dst, op.src1, op.src2, op.src3, op.aux,
+                               op.insn, op.opcode, op.imm});
   }
   return exec;
 }
 
 bool amo_is_64bit(ir::Opcode op) noexcept {
   switch (op) {
-    case ir::Opcode::LrD: case ir::Opcode::ScD: case ir::Opcode::AmoSwapD: case ir::Opcode::AmoAddD:
-    case ir::Opcode::AmoXorD: case ir::Opcode::AmoAndD: case ir::Opcode::AmoOrD: case ir::Opcode::AmoMinD:
-    case ir::Opcode::AmoMaxD: case ir::Opcode::AmoMinuD: case ir::Opcode::AmoMaxuD:
+    case ir::Opcode::LrD:
+    case ir::Opcode::ScD:
+    case ir::Opcode::AmoSwapD:
+    case ir::Opcode::AmoAddD:
+    case ir::Opcode::AmoXorD:
+    case ir::Opcode::AmoAndD:
+    case ir::Opcode::AmoOrD:
+    case ir::Opcode::AmoMinD:
+    case ir::Opcode::AmoMaxD:
+    case ir::Opcode::AmoMinuD:
+    case ir::Opcode::AmoMaxuD:
       return true;
     default:
       return false;
@@ -71,28 +79,44 @@ std::uint64_t amo(ir::Opcode op, std::uint8_t* host, std::uint64_t src_bits, std
   const T src = static_cast<T>(src_bits);
   auto widen = [](T v) { return static_cast<std::uint64_t>(static_cast<std::int64_t>(static_cast<S>(v))); };
   switch (op) {
-    case ir::Opcode::LrW: case ir::Opcode::LrD:
+    case ir::Opcode::LrW:
+    case ir::Opcode::LrD:
       reservation = addr;
       return widen(__atomic_load_n(reinterpret_cast<T*>(host), __ATOMIC_SEQ_CST));
-    case ir::Opcode::ScW: case ir::Opcode::ScD: {
+    case ir::Opcode::ScW:
+    case ir::Opcode::ScD: {
       const bool ok = reservation == addr;
       reservation = vm::engine::kNoReservation;  // any SC ends the reservation
       if (!ok) return 1;
       __atomic_store_n(reinterpret_cast<T*>(host), src, __ATOMIC_SEQ_CST);
       return 0;
     }
-    case ir::Opcode::AmoSwapW: case ir::Opcode::AmoSwapD: return widen(rmw<T>(host, [&](T) { return src; }));
-    case ir::Opcode::AmoAddW: case ir::Opcode::AmoAddD: return widen(rmw<T>(host, [&](T v) { return T(v + src); }));
-    case ir::Opcode::AmoXorW: case ir::Opcode::AmoXorD: return widen(rmw<T>(host, [&](T v) { return T(v ^ src); }));
-    case ir::Opcode::AmoAndW: case ir::Opcode::AmoAndD: return widen(rmw<T>(host, [&](T v) { return T(v & src); }));
-    case ir::Opcode::AmoOrW: case ir::Opcode::AmoOrD: return widen(rmw<T>(host, [&](T v) { return T(v | src); }));
-    case ir::Opcode::AmoMinW: case ir::Opcode::AmoMinD:
+    case ir::Opcode::AmoSwapW:
+    case ir::Opcode::AmoSwapD:
+      return widen(rmw<T>(host, [&](T) { return src; }));
+    case ir::Opcode::AmoAddW:
+    case ir::Opcode::AmoAddD:
+      return widen(rmw<T>(host, [&](T v) { return T(v + src); }));
+    case ir::Opcode::AmoXorW:
+    case ir::Opcode::AmoXorD:
+      return widen(rmw<T>(host, [&](T v) { return T(v ^ src); }));
+    case ir::Opcode::AmoAndW:
+    case ir::Opcode::AmoAndD:
+      return widen(rmw<T>(host, [&](T v) { return T(v & src); }));
+    case ir::Opcode::AmoOrW:
+    case ir::Opcode::AmoOrD:
+      return widen(rmw<T>(host, [&](T v) { return T(v | src); }));
+    case ir::Opcode::AmoMinW:
+    case ir::Opcode::AmoMinD:
       return widen(rmw<T>(host, [&](T v) { return S(v) < S(src) ? v : src; }));
-    case ir::Opcode::AmoMaxW: case ir::Opcode::AmoMaxD:
+    case ir::Opcode::AmoMaxW:
+    case ir::Opcode::AmoMaxD:
       return widen(rmw<T>(host, [&](T v) { return S(v) > S(src) ? v : src; }));
-    case ir::Opcode::AmoMinuW: case ir::Opcode::AmoMinuD:
+    case ir::Opcode::AmoMinuW:
+    case ir::Opcode::AmoMinuD:
       return widen(rmw<T>(host, [&](T v) { return v < src ? v : src; }));
-    case ir::Opcode::AmoMaxuW: case ir::Opcode::AmoMaxuD:
+    case ir::Opcode::AmoMaxuW:
+    case ir::Opcode::AmoMaxuD:
       return widen(rmw<T>(host, [&](T v) { return v > src ? v : src; }));
     default:
       return 0;

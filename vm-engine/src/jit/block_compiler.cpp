@@ -27,7 +27,8 @@ namespace vm::engine::jit {
 namespace {
 
 vm::Unexpected<vm::Error> to_vm_error(llvm::Error error, const char* what) {
-  return vm::make_error(vm::ErrorCode::kInternal, fmt::format("LLVM JIT: {}: {}", what, llvm::toString(std::move(error))));
+  return vm::make_error(vm::ErrorCode::kInternal,
+                        fmt::format("LLVM JIT: {}: {}", what, llvm::toString(std::move(error))));
 }
 
 void initialise_llvm_once() {
@@ -43,9 +44,13 @@ void initialise_llvm_once() {
 // folding that matters for straight-line guest code.
 llvm::CodeGenOpt::Level codegen_level(unsigned opt) {
   switch (opt) {
-    case 0: case 1: return llvm::CodeGenOpt::None;
-    case 2: return llvm::CodeGenOpt::Default;
-    default: return llvm::CodeGenOpt::Aggressive;
+    case 0:
+    case 1:
+      return llvm::CodeGenOpt::None;
+    case 2:
+      return llvm::CodeGenOpt::Default;
+    default:
+      return llvm::CodeGenOpt::Aggressive;
   }
 }
 

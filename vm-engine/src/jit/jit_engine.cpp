@@ -100,7 +100,8 @@ struct JitEngine::Impl {
     stats.compile_seconds_total += seconds;
     for (std::size_t i = 0; i < compiled.size(); ++i) {
       compile_seconds.push_back(seconds / static_cast<double>(compiled.size()));
-      if (perf_map) perf_map->add(reinterpret_cast<const void*>(compiled[i].fn), compiled[i].code_size, batch[i]->block.start_pc);
+      if (perf_map)
+        perf_map->add(reinterpret_cast<const void*>(compiled[i].fn), compiled[i].code_size, batch[i]->block.start_pc);
     }
   }
 
@@ -117,7 +118,8 @@ struct JitEngine::Impl {
       return;
     }
     record_compiles(*compiled, batch, seconds);
-    for (std::size_t i = 0; i < batch.size(); ++i) batch[i]->entry->fn.store((*compiled)[i].fn, std::memory_order_release);
+    for (std::size_t i = 0; i < batch.size(); ++i)
+      batch[i]->entry->fn.store((*compiled)[i].fn, std::memory_order_release);
   }
 
   void worker_loop(jit::BlockCompiler& compiler) {
@@ -230,7 +232,8 @@ HaltReason JitEngine::Impl::interpret_one(CpuState& cpu, Entry* e) {
 
 HaltReason JitEngine::Impl::run(CpuState& cpu, std::uint64_t max_insns) {
   host_fp::GuestFpScope guest_fp;  // the FP thunks keep flags pending in MXCSR like the interpreter
-  const std::uint64_t stop_at = (max_insns > ~std::uint64_t{0} - cpu.instret) ? ~std::uint64_t{0} : cpu.instret + max_insns;
+  const std::uint64_t stop_at =
+      (max_insns > ~std::uint64_t{0} - cpu.instret) ? ~std::uint64_t{0} : cpu.instret + max_insns;
   ctx.base = memory.host_base();
   ctx.perms = memory.perm_table();
   ctx.limit = memory.limit();
@@ -258,12 +261,15 @@ HaltReason JitEngine::Impl::run(CpuState& cpu, std::uint64_t max_insns) {
       const std::uint32_t code = fn(&cpu, &ctx);
       stats.insns_compiled_code += cpu.instret - before;
       if (code != jit::kExitNext) {
-        if (code == jit::kExitEcall) reason = HaltReason::kEcall;
-        else if (code == jit::kExitFenceI) reason = HaltReason::kCodeInvalidated;
+        if (code == jit::kExitEcall)
+          reason = HaltReason::kEcall;
+        else if (code == jit::kExitFenceI)
+          reason = HaltReason::kCodeInvalidated;
         else {
           trap = ctx.trap;
-          reason = trap.cause == static_cast<std::uint64_t>(cross_arch::TrapCause::kBreakpoint) ? HaltReason::kBreakpoint
-                                                                                              : HaltReason::kFault;
+          reason = trap.cause == static_cast<std::uint64_t>(cross_arch::TrapCause::kBreakpoint)
+                       ? HaltReason::kBreakpoint
+                       : HaltReason::kFault;
         }
         break;
       }
@@ -298,8 +304,10 @@ vm::Result<std::unique_ptr<JitEngine>> JitEngine::create(mem::UserAddressSpace& 
   for (unsigned i = 0; i < compilers; ++i) {
     auto compiler = jit::BlockCompiler::create(options.opt_level);
     if (!compiler) return vm::make_error(compiler.error().code(), compiler.error().message());
-    if (options.tiered) impl->worker_compilers.push_back(std::move(*compiler));
-    else impl->sync_compiler = std::move(*compiler);
+    if (options.tiered)
+      impl->worker_compilers.push_back(std::move(*compiler));
+    else
+      impl->sync_compiler = std::move(*compiler);
   }
   Impl* raw = impl.get();
   for (auto& compiler : impl->worker_compilers)
@@ -320,7 +328,8 @@ void JitEngine::flush_code_cache() {
 }
 
 void JitEngine::wait_for_compiles() {
-  while (impl_->in_flight.load(std::memory_order_acquire) != 0) std::this_thread::sleep_for(std::chrono::microseconds(50));
+  while (impl_->in_flight.load(std::memory_order_acquire) != 0)
+    std::this_thread::sleep_for(std::chrono::microseconds(50));
 }
 
 JitStats JitEngine::stats() const {

@@ -51,9 +51,7 @@ class BlockLowering {
 
  private:
   // ---- state ---------------------------------------------------------------
-  llvm::Value* field(llvm::Value* base, std::size_t offset) {
-    return b_.CreateConstInBoundsGEP1_64(i8_, base, offset);
-  }
+  llvm::Value* field(llvm::Value* base, std::size_t offset) { return b_.CreateConstInBoundsGEP1_64(i8_, base, offset); }
   llvm::Value* load64(llvm::Value* p, llvm::Type* t) { return b_.CreateLoad(t, p); }
   llvm::Value* c64(std::uint64_t v) { return b_.getInt64(v); }
 
@@ -110,11 +108,17 @@ class BlockLowering {
     return call;
   }
   template <typename... A>
-  llvm::Type* ret_type_of(std::uint8_t* (*)(A...) noexcept) { return ptr_; }
+  llvm::Type* ret_type_of(std::uint8_t* (*)(A...) noexcept) {
+    return ptr_;
+  }
   template <typename... A>
-  llvm::Type* ret_type_of(std::uint64_t (*)(A...) noexcept) { return i64_; }
+  llvm::Type* ret_type_of(std::uint64_t (*)(A...) noexcept) {
+    return i64_;
+  }
   template <typename... A>
-  llvm::Type* ret_type_of(bool (*)(A...) noexcept) { return b_.getInt1Ty(); }
+  llvm::Type* ret_type_of(bool (*)(A...) noexcept) {
+    return b_.getInt1Ty();
+  }
 
   // ---- memory --------------------------------------------------------------
   llvm::Value* host_ptr(const ir::Op& op, llvm::Value* addr, unsigned size, std::uint8_t need, TrapCause cause) {
@@ -144,7 +148,9 @@ class BlockLowering {
     p->addIncoming(slow_ptr, slow_end);
     return p;
   }
-  llvm::Value* address(const ir::Op& op) { return b_.CreateAdd(read(op.src1), c64(static_cast<std::uint64_t>(op.imm))); }
+  llvm::Value* address(const ir::Op& op) {
+    return b_.CreateAdd(read(op.src1), c64(static_cast<std::uint64_t>(op.imm)));
+  }
 
   void load(const ir::Op& op, llvm::Type* t, bool is_signed, bool nan_box = false) {
     const unsigned size = t->getPrimitiveSizeInBits() / 8;
@@ -181,13 +187,16 @@ class BlockLowering {
     if (is_signed) {
       const unsigned bits = t->getIntegerBitWidth();
       llvm::Value* min = llvm::ConstantInt::get(t, llvm::APInt::getSignedMinValue(bits));
-      llvm::Value* overflow = b_.CreateAnd(b_.CreateICmpEQ(a, min), b_.CreateICmpEQ(b, llvm::ConstantInt::getSigned(t, -1)));
+      llvm::Value* overflow =
+          b_.CreateAnd(b_.CreateICmpEQ(a, min), b_.CreateICmpEQ(b, llvm::ConstantInt::getSigned(t, -1)));
       bad = b_.CreateOr(by_zero, overflow);
     }
     llvm::Value* safe = b_.CreateSelect(bad, one, b);
     llvm::Value* r;
-    if (remainder) r = is_signed ? b_.CreateSRem(a, safe) : b_.CreateURem(a, safe);
-    else r = is_signed ? b_.CreateSDiv(a, safe) : b_.CreateUDiv(a, safe);
+    if (remainder)
+      r = is_signed ? b_.CreateSRem(a, safe) : b_.CreateURem(a, safe);
+    else
+      r = is_signed ? b_.CreateSDiv(a, safe) : b_.CreateUDiv(a, safe);
     return b_.CreateSelect(by_zero, remainder ? a : llvm::ConstantInt::getSigned(t, -1), r);
   }
   llvm::Value* divide32(llvm::Value* a, llvm::Value* b, bool is_signed, bool remainder) {
@@ -219,35 +228,105 @@ void BlockLowering::lower_int(const ir::Op& op) {
   const auto sh32 = [&] { return b_.CreateAnd(lo32(b), 31); };
   llvm::Value* r = nullptr;
   switch (op.opcode) {
-    case Opcode::Add: case Opcode::AddI: r = b_.CreateAdd(a, b); break;
-    case Opcode::Sub: r = b_.CreateSub(a, b); break;
-    case Opcode::Sll: case Opcode::SllI: r = b_.CreateShl(a, sh64()); break;
-    case Opcode::Slt: case Opcode::SltI: r = bool64(b_.CreateICmpSLT(a, b)); break;
-    case Opcode::Sltu: case Opcode::SltuI: r = bool64(b_.CreateICmpULT(a, b)); break;
-    case Opcode::Xor: case Opcode::XorI: r = b_.CreateXor(a, b); break;
-    case Opcode::Srl: case Opcode::SrlI: r = b_.CreateLShr(a, sh64()); break;
-    case Opcode::Sra: case Opcode::SraI: r = b_.CreateAShr(a, sh64()); break;
-    case Opcode::Or: case Opcode::OrI: r = b_.CreateOr(a, b); break;
-    case Opcode::And: case Opcode::AndI: r = b_.CreateAnd(a, b); break;
-    case Opcode::AddW: case Opcode::AddIW: r = sext32(b_.CreateAdd(a, b)); break;
-    case Opcode::SubW: r = sext32(b_.CreateSub(a, b)); break;
-    case Opcode::SllW: case Opcode::SllIW: r = b_.CreateSExt(b_.CreateShl(lo32(a), sh32()), i64_); break;
-    case Opcode::SrlW: case Opcode::SrlIW: r = b_.CreateSExt(b_.CreateLShr(lo32(a), sh32()), i64_); break;
-    case Opcode::SraW: case Opcode::SraIW: r = b_.CreateSExt(b_.CreateAShr(lo32(a), sh32()), i64_); break;
-    case Opcode::Mul: r = b_.CreateMul(a, b); break;
-    case Opcode::Mulh: r = mul_high(a, b, true, true); break;
-    case Opcode::Mulhsu: r = mul_high(a, b, true, false); break;
-    case Opcode::Mulhu: r = mul_high(a, b, false, false); break;
-    case Opcode::Div: r = divide(a, b, true, false); break;
-    case Opcode::Divu: r = divide(a, b, false, false); break;
-    case Opcode::Rem: r = divide(a, b, true, true); break;
-    case Opcode::Remu: r = divide(a, b, false, true); break;
-    case Opcode::MulW: r = sext32(b_.CreateMul(a, b)); break;
-    case Opcode::DivW: r = divide32(a, b, true, false); break;
-    case Opcode::DivuW: r = divide32(a, b, false, false); break;
-    case Opcode::RemW: r = divide32(a, b, true, true); break;
-    case Opcode::RemuW: r = divide32(a, b, false, true); break;
-    default: return;
+    case Opcode::Add:
+    case Opcode::AddI:
+      r = b_.CreateAdd(a, b);
+      break;
+    case Opcode::Sub:
+      r = b_.CreateSub(a, b);
+      break;
+    case Opcode::Sll:
+    case Opcode::SllI:
+      r = b_.CreateShl(a, sh64());
+      break;
+    case Opcode::Slt:
+    case Opcode::SltI:
+      r = bool64(b_.CreateICmpSLT(a, b));
+      break;
+    case Opcode::Sltu:
+    case Opcode::SltuI:
+      r = bool64(b_.CreateICmpULT(a, b));
+      break;
+    case Opcode::Xor:
+    case Opcode::XorI:
+      r = b_.CreateXor(a, b);
+      break;
+    case Opcode::Srl:
+    case Opcode::SrlI:
+      r = b_.CreateLShr(a, sh64());
+      break;
+    case Opcode::Sra:
+    case Opcode::SraI:
+      r = b_.CreateAShr(a, sh64());
+      break;
+    case Opcode::Or:
+    case Opcode::OrI:
+      r = b_.CreateOr(a, b);
+      break;
+    case Opcode::And:
+    case Opcode::AndI:
+      r = b_.CreateAnd(a, b);
+      break;
+    case Opcode::AddW:
+    case Opcode::AddIW:
+      r = sext32(b_.CreateAdd(a, b));
+      break;
+    case Opcode::SubW:
+      r = sext32(b_.CreateSub(a, b));
+      break;
+    case Opcode::SllW:
+    case Opcode::SllIW:
+      r = b_.CreateSExt(b_.CreateShl(lo32(a), sh32()), i64_);
+      break;
+    case Opcode::SrlW:
+    case Opcode::SrlIW:
+      r = b_.CreateSExt(b_.CreateLShr(lo32(a), sh32()), i64_);
+      break;
+    case Opcode::SraW:
+    case Opcode::SraIW:
+      r = b_.CreateSExt(b_.CreateAShr(lo32(a), sh32()), i64_);
+      break;
+    case Opcode::Mul:
+      r = b_.CreateMul(a, b);
+      break;
+    case Opcode::Mulh:
+      r = mul_high(a, b, true, true);
+      break;
+    case Opcode::Mulhsu:
+      r = mul_high(a, b, true, false);
+      break;
+    case Opcode::Mulhu:
+      r = mul_high(a, b, false, false);
+      break;
+    case Opcode::Div:
+      r = divide(a, b, true, false);
+      break;
+    case Opcode::Divu:
+      r = divide(a, b, false, false);
+      break;
+    case Opcode::Rem:
+      r = divide(a, b, true, true);
+      break;
+    case Opcode::Remu:
+      r = divide(a, b, false, true);
+      break;
+    case Opcode::MulW:
+      r = sext32(b_.CreateMul(a, b));
+      break;
+    case Opcode::DivW:
+      r = divide32(a, b, true, false);
+      break;
+    case Opcode::DivuW:
+      r = divide32(a, b, false, false);
+      break;
+    case Opcode::RemW:
+      r = divide32(a, b, true, true);
+      break;
+    case Opcode::RemuW:
+      r = divide32(a, b, false, true);
+      break;
+    default:
+      return;
   }
   write(op.dst, r);
 }
@@ -256,8 +335,8 @@ void BlockLowering::lower_helper(const ir::Op& op) {
   const ir::Format f = ir::format_of(op.opcode);
   llvm::Value* illegal = c64(static_cast<std::uint64_t>(TrapCause::kIllegalInsn));
   if (f == ir::Format::AMO) {
-    llvm::Value* status = call(&vm_jit_amo, {jctx_, cpu_, c64(static_cast<std::uint64_t>(op.opcode)), read(op.src1),
-                                             read(op.src2), out_});
+    llvm::Value* status = call(
+        &vm_jit_amo, {jctx_, cpu_, c64(static_cast<std::uint64_t>(op.opcode)), read(op.src1), read(op.src2), out_});
     llvm::Value* ok = b_.CreateICmpEQ(status, c64(0));
     auto* good = llvm::BasicBlock::Create(ctx_, "ok", fn_);
     auto* bad = llvm::BasicBlock::Create(ctx_, "fault", fn_);
@@ -289,17 +368,34 @@ void BlockLowering::lower_helper(const ir::Op& op) {
 void BlockLowering::lower_terminator(const ir::Op& op) {
   const std::uint64_t n = block_.guest_insn_count();
   switch (op.opcode) {
-    case Opcode::Beq: case Opcode::Bne: case Opcode::Blt: case Opcode::Bge: case Opcode::Bltu: case Opcode::Bgeu: {
+    case Opcode::Beq:
+    case Opcode::Bne:
+    case Opcode::Blt:
+    case Opcode::Bge:
+    case Opcode::Bltu:
+    case Opcode::Bgeu: {
       llvm::Value* a = read(op.src1);
       llvm::Value* b = read(op.src2);
       llvm::Value* c = nullptr;
       switch (op.opcode) {
-        case Opcode::Beq: c = b_.CreateICmpEQ(a, b); break;
-        case Opcode::Bne: c = b_.CreateICmpNE(a, b); break;
-        case Opcode::Blt: c = b_.CreateICmpSLT(a, b); break;
-        case Opcode::Bge: c = b_.CreateICmpSGE(a, b); break;
-        case Opcode::Bltu: c = b_.CreateICmpULT(a, b); break;
-        default: c = b_.CreateICmpUGE(a, b); break;
+        case Opcode::Beq:
+          c = b_.CreateICmpEQ(a, b);
+          break;
+        case Opcode::Bne:
+          c = b_.CreateICmpNE(a, b);
+          break;
+        case Opcode::Blt:
+          c = b_.CreateICmpSLT(a, b);
+          break;
+        case Opcode::Bge:
+          c = b_.CreateICmpSGE(a, b);
+          break;
+        case Opcode::Bltu:
+          c = b_.CreateICmpULT(a, b);
+          break;
+        default:
+          c = b_.CreateICmpUGE(a, b);
+          break;
       }
       // One exit: the successor pc is a select, the write-back is shared.
       leave(b_.CreateSelect(c, c64(static_cast<std::uint64_t>(op.imm)), c64(block_.end_pc)), n, kExitNext);
@@ -330,22 +426,41 @@ void BlockLowering::lower_terminator(const ir::Op& op) {
 void BlockLowering::lower(const ir::Op& op) {
   if (ir::is_terminator(op.opcode)) return lower_terminator(op);
   switch (op.opcode) {
-    case Opcode::LoadImm: write(op.dst, c64(static_cast<std::uint64_t>(op.imm))); return;
-    case Opcode::Lb: return load(op, i8_, true);
-    case Opcode::Lh: return load(op, b_.getInt16Ty(), true);
-    case Opcode::Lw: return load(op, i32_, true);
-    case Opcode::Ld: return load(op, i64_, false);
-    case Opcode::Lbu: return load(op, i8_, false);
-    case Opcode::Lhu: return load(op, b_.getInt16Ty(), false);
-    case Opcode::Lwu: return load(op, i32_, false);
-    case Opcode::Flw: return load(op, i32_, false, true);
-    case Opcode::Fld: return load(op, i64_, false);
-    case Opcode::Sb: return store(op, i8_);
-    case Opcode::Sh: return store(op, b_.getInt16Ty());
-    case Opcode::Sw: case Opcode::Fsw: return store(op, i32_);
-    case Opcode::Sd: case Opcode::Fsd: return store(op, i64_);
-    case Opcode::Fence: return;
-    default: break;
+    case Opcode::LoadImm:
+      write(op.dst, c64(static_cast<std::uint64_t>(op.imm)));
+      return;
+    case Opcode::Lb:
+      return load(op, i8_, true);
+    case Opcode::Lh:
+      return load(op, b_.getInt16Ty(), true);
+    case Opcode::Lw:
+      return load(op, i32_, true);
+    case Opcode::Ld:
+      return load(op, i64_, false);
+    case Opcode::Lbu:
+      return load(op, i8_, false);
+    case Opcode::Lhu:
+      return load(op, b_.getInt16Ty(), false);
+    case Opcode::Lwu:
+      return load(op, i32_, false);
+    case Opcode::Flw:
+      return load(op, i32_, false, true);
+    case Opcode::Fld:
+      return load(op, i64_, false);
+    case Opcode::Sb:
+      return store(op, i8_);
+    case Opcode::Sh:
+      return store(op, b_.getInt16Ty());
+    case Opcode::Sw:
+    case Opcode::Fsw:
+      return store(op, i32_);
+    case Opcode::Sd:
+    case Opcode::Fsd:
+      return store(op, i64_);
+    case Opcode::Fence:
+      return;
+    default:
+      break;
   }
   const ir::Format f = ir::format_of(op.opcode);
   if (f == ir::Format::RRR || f == ir::Format::RRI) return lower_int(op);

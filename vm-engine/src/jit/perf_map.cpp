@@ -11,7 +11,8 @@ namespace vm::engine::jit {
 vm::Result<std::unique_ptr<PerfMap>> PerfMap::open_for_this_process() {
   const std::string path = "/tmp/perf-" + std::to_string(::getpid()) + ".map";
   std::FILE* f = std::fopen(path.c_str(), "a");
-  if (!f) return vm::make_error(vm::ErrorCode::kIoError, "--perf-map: cannot open " + path + ": " + std::strerror(errno));
+  if (!f)
+    return vm::make_error(vm::ErrorCode::kIoError, "--perf-map: cannot open " + path + ": " + std::strerror(errno));
   return std::unique_ptr<PerfMap>(new PerfMap(f));
 }
 

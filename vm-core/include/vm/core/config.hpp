@@ -33,13 +33,13 @@ struct LogConfig {
 // The runtime performance monitor (vm/core/perf/monitor.hpp); `vm run`
 // options of the same names override these.
 struct PerfConfig {
-  std::string stats_file;              // write stats JSON here on exit; empty = no
-  std::string trace_file;              // write Chrome Trace JSON here on exit; empty = no
-  unsigned sample_every = 0;           // sample 1 in N events for the trace; 0 = off
-  unsigned ring_capacity = 65536;      // samples buffered per thread, 2..16 Mi
-  unsigned monitor_interval = 0;       // seconds between live tables on stderr; 0 = off
-  std::string latency_thresholds_ns;   // "syscall=50000,trap=20000"
-  std::string rate_thresholds_per_s;   // "code_cache_flush=10"
+  std::string stats_file;             // write stats JSON here on exit; empty = no
+  std::string trace_file;             // write Chrome Trace JSON here on exit; empty = no
+  unsigned sample_every = 0;          // sample 1 in N events for the trace; 0 = off
+  unsigned ring_capacity = 65536;     // samples buffered per thread, 2..16 Mi
+  unsigned monitor_interval = 0;      // seconds between live tables on stderr; 0 = off
+  std::string latency_thresholds_ns;  // "syscall=50000,trap=20000"
+  std::string rate_thresholds_per_s;  // "code_cache_flush=10"
 };
 
 struct Config {

@@ -68,24 +68,31 @@ class [[nodiscard]] Result {
   using value_type = T;
   using error_type = Error;
 
-  Result()
-    requires std::is_default_constructible_v<T>
-      : storage_(std::in_place_index<0>) {}
-  Result(const T& v) : storage_(std::in_place_index<0>, v) {}            // NOLINT
-  Result(T&& v) : storage_(std::in_place_index<0>, std::move(v)) {}      // NOLINT
+  Result() requires std::is_default_constructible_v<T> : storage_(std::in_place_index<0>) {}
+  Result(const T& v) : storage_(std::in_place_index<0>, v) {}        // NOLINT
+  Result(T&& v) : storage_(std::in_place_index<0>, std::move(v)) {}  // NOLINT
   template <typename U>
-    requires(std::is_constructible_v<T, U&&> && !std::is_same_v<std::decay_t<U>, T> &&
-             !std::is_same_v<std::decay_t<U>, Result> &&
-             !std::is_same_v<std::decay_t<U>, Unexpected<Error>>)
-  Result(U&& v) : storage_(std::in_place_index<0>, std::forward<U>(v)) {}  // NOLINT
+  requires(std::is_constructible_v<T, U&&> && !std::is_same_v<std::decay_t<U>, T> &&
+           !std::is_same_v<std::decay_t<U>, Result> && !std::is_same_v<std::decay_t<U>, Unexpected<Error>>)
+      Result(U&& v)
+      : storage_(std::in_place_index<0>, std::forward<U>(v)) {}                            // NOLINT
   Result(Unexpected<Error> e) : storage_(std::in_place_index<1>, std::move(e).error()) {}  // NOLINT
 
   bool has_value() const noexcept { return storage_.index() == 0; }
   explicit operator bool() const noexcept { return has_value(); }
 
-  T& value() & { assert(has_value()); return std::get<0>(storage_); }
-  const T& value() const& { assert(has_value()); return std::get<0>(storage_); }
-  T&& value() && { assert(has_value()); return std::get<0>(std::move(storage_)); }
+  T& value() & {
+    assert(has_value());
+    return std::get<0>(storage_);
+  }
+  const T& value() const& {
+    assert(has_value());
+    return std::get<0>(storage_);
+  }
+  T&& value() && {
+    assert(has_value());
+    return std::get<0>(std::move(storage_));
+  }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
   T&& operator*() && { return std::move(*this).value(); }
@@ -97,9 +104,18 @@ class [[nodiscard]] Result {
     return has_value() ? value() : static_cast<T>(std::forward<U>(fallback));
   }
 
-  Error& error() & { assert(!has_value()); return std::get<1>(storage_); }
-  const Error& error() const& { assert(!has_value()); return std::get<1>(storage_); }
-  Error&& error() && { assert(!has_value()); return std::get<1>(std::move(storage_)); }
+  Error& error() & {
+    assert(!has_value());
+    return std::get<1>(storage_);
+  }
+  const Error& error() const& {
+    assert(!has_value());
+    return std::get<1>(storage_);
+  }
+  Error&& error() && {
+    assert(!has_value());
+    return std::get<1>(std::move(storage_));
+  }
 
  private:
   std::variant<T, Error> storage_;
@@ -117,9 +133,18 @@ class [[nodiscard]] Result<void> {
   bool has_value() const noexcept { return ok_; }
   explicit operator bool() const noexcept { return ok_; }
   void value() const { assert(ok_); }
-  Error& error() & { assert(!ok_); return error_; }
-  const Error& error() const& { assert(!ok_); return error_; }
-  Error&& error() && { assert(!ok_); return std::move(error_); }
+  Error& error() & {
+    assert(!ok_);
+    return error_;
+  }
+  const Error& error() const& {
+    assert(!ok_);
+    return error_;
+  }
+  Error&& error() && {
+    assert(!ok_);
+    return std::move(error_);
+  }
 
  private:
   Error error_{ErrorCode::kInternal, ""};
@@ -129,11 +154,10 @@ class [[nodiscard]] Result<void> {
 }  // namespace vm
 
 // Propagates an error from an expression returning Result<...>.
-#define VM_TRY_VOID(expr)                                        \
-  do {                                                           \
-    auto vm_try_result_ = (expr);                                \
-    if (!vm_try_result_) return ::vm::Unexpected<::vm::Error>(   \
-        std::move(vm_try_result_).error());                      \
+#define VM_TRY_VOID(expr)                                                                         \
+  do {                                                                                            \
+    auto vm_try_result_ = (expr);                                                                 \
+    if (!vm_try_result_) return ::vm::Unexpected<::vm::Error>(std::move(vm_try_result_).error()); \
   } while (0)
 
 // Evaluates a Result<T> expression; on error returns it from the enclosing
@@ -141,11 +165,10 @@ class [[nodiscard]] Result<void> {
 //   VM_TRY_ASSIGN(auto elf, read_elf_file(path));
 // It expands to several statements, so do not use it as the body of an
 // unbraced if/for.
-#define VM_TRY_ASSIGN(lhs, ...) \
-  VM_TRY_ASSIGN_IMPL_(VM_TRY_CONCAT_(vm_try_value_, __LINE__), lhs, (__VA_ARGS__))
+#define VM_TRY_ASSIGN(lhs, ...) VM_TRY_ASSIGN_IMPL_(VM_TRY_CONCAT_(vm_try_value_, __LINE__), lhs, (__VA_ARGS__))
 #define VM_TRY_CONCAT_INNER_(a, b) a##b
 #define VM_TRY_CONCAT_(a, b) VM_TRY_CONCAT_INNER_(a, b)
-#define VM_TRY_ASSIGN_IMPL_(tmp, lhs, expr)                                          \
-  auto tmp = (expr);                                                                 \
-  if (!tmp) return ::vm::Unexpected<::vm::Error>(std::move(tmp).error());            \
+#define VM_TRY_ASSIGN_IMPL_(tmp, lhs, expr)                               \
+  auto tmp = (expr);                                                      \
+  if (!tmp) return ::vm::Unexpected<::vm::Error>(std::move(tmp).error()); \
   lhs = std::move(tmp).value()

@@ -17,25 +17,25 @@
 namespace vm::engine {
 
 struct JitOptions {
-  bool tiered = true;              // false: compile every block synchronously (--engine jit)
-  unsigned threshold = 50;         // tiered: executions before a block is queued for compilation
-  unsigned opt_level = 1;          // LLVM optimisation level 0..3 (IR passes and codegen)
-  unsigned threads = 1;            // tiered: background compiler threads (>= 1)
-  unsigned max_block_insns = 64;   // 1..255
-  bool perf_map = false;           // write /tmp/perf-PID.map entries for compiled blocks
+  bool tiered = true;             // false: compile every block synchronously (--engine jit)
+  unsigned threshold = 50;        // tiered: executions before a block is queued for compilation
+  unsigned opt_level = 1;         // LLVM optimisation level 0..3 (IR passes and codegen)
+  unsigned threads = 1;           // tiered: background compiler threads (>= 1)
+  unsigned max_block_insns = 64;  // 1..255
+  bool perf_map = false;          // write /tmp/perf-PID.map entries for compiled blocks
   std::function<void(const cross_arch::ir::Block&)> on_translate;
 };
 
 struct JitStats {
-  std::uint64_t blocks_translated = 0;   // lifted by the interpreter and the JIT
+  std::uint64_t blocks_translated = 0;  // lifted by the interpreter and the JIT
   std::uint64_t blocks_compiled = 0;
   std::uint64_t compile_failures = 0;
   std::uint64_t cache_flushes = 0;
-  double compile_seconds_total = 0;      // summed over all compiler threads
+  double compile_seconds_total = 0;  // summed over all compiler threads
   double compile_seconds_median = 0;
   double compile_seconds_p99 = 0;
-  std::uint64_t insns_compiled_code = 0; // retired inside compiled code
-  std::uint64_t insns_interpreted = 0;   // retired by the interpreter (tiered)
+  std::uint64_t insns_compiled_code = 0;  // retired inside compiled code
+  std::uint64_t insns_interpreted = 0;    // retired by the interpreter (tiered)
 };
 
 class VM_ENGINE_API JitEngine {

@@ -38,8 +38,8 @@ struct UserRunResult {
   std::uint64_t blocks_translated = 0;
   std::uint64_t syscalls = 0;
   std::uint64_t cache_flushes = 0;
-  double seconds = 0;              // wall time of the run loop
-  bool has_jit_stats = false;      // jit / tiered engines only
+  double seconds = 0;          // wall time of the run loop
+  bool has_jit_stats = false;  // jit / tiered engines only
   JitStats jit;
 };
 

@@ -20,17 +20,13 @@ class BasicAddress {
   constexpr std::uint64_t page_offset() const noexcept { return value_ & kPageOffsetMask; }
   constexpr std::uint64_t page_number() const noexcept { return value_ >> kPageShift; }
 
-  constexpr BasicAddress operator+(std::uint64_t offset) const noexcept {
-    return BasicAddress(value_ + offset);
-  }
+  constexpr BasicAddress operator+(std::uint64_t offset) const noexcept { return BasicAddress(value_ + offset); }
   constexpr BasicAddress& operator+=(std::uint64_t offset) noexcept {
     value_ += offset;
     return *this;
   }
   // Distance between two addresses of the same kind.
-  constexpr std::uint64_t operator-(BasicAddress other) const noexcept {
-    return value_ - other.value_;
-  }
+  constexpr std::uint64_t operator-(BasicAddress other) const noexcept { return value_ - other.value_; }
   constexpr auto operator<=>(const BasicAddress&) const = default;
 
  private:

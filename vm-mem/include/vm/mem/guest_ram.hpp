@@ -17,7 +17,7 @@
 namespace vm::mem {
 
 struct GuestRamConfig {
-  GuestPhysAddr base{0x8000'0000};  // where QEMU's virt board puts RAM
+  GuestPhysAddr base{0x8000'0000};    // where QEMU's virt board puts RAM
   std::uint64_t size = 128ull << 20;  // bytes, a multiple of 4 KiB
   bool huge_pages = false;            // madvise(MADV_HUGEPAGE); advisory
   bool track_dirty = false;           // keep a dirty bit per 4 KiB page

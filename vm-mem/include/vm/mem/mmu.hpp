@@ -41,9 +41,7 @@ class VM_MEM_API Mmu {
   void set_context(const MmuContext& ctx) noexcept;
   const MmuContext& context() const noexcept { return ctx_; }
   // The tag bits of the current mode for an access type (see tlb.hpp).
-  std::uint64_t mode_key(AccessType access) const noexcept {
-    return keys_[static_cast<unsigned>(access)];
-  }
+  std::uint64_t mode_key(AccessType access) const noexcept { return keys_[static_cast<unsigned>(access)]; }
 
   Translation translate(GuestVirtAddr va, AccessType access) {
     const std::uint64_t v = va.value();
@@ -54,8 +52,7 @@ class VM_MEM_API Mmu {
     return translate_slow(va, access);
   }
   // Translates many addresses; out.size() must be >= vas.size().
-  void translate_batch(std::span<const GuestVirtAddr> vas, AccessType access,
-                       std::span<Translation> out);
+  void translate_batch(std::span<const GuestVirtAddr> vas, AccessType access, std::span<Translation> out);
 
   // Guest virtual accesses of 1, 2, 4 or 8 bytes (any alignment). On false,
   // last_fault() holds the trap to raise.
@@ -91,8 +88,10 @@ class VM_MEM_API Mmu {
       if (e != nullptr) [[likely]] {
         tlb_.count_hit();
         auto* host = reinterpret_cast<std::byte*>(static_cast<std::intptr_t>(v) + e->addend);
-        if (access == AccessType::kStore) std::memcpy(host, value, sizeof(T));
-        else std::memcpy(value, host, sizeof(T));
+        if (access == AccessType::kStore)
+          std::memcpy(host, value, sizeof(T));
+        else
+          std::memcpy(value, host, sizeof(T));
         return true;
       }
     }
@@ -105,8 +104,8 @@ class VM_MEM_API Mmu {
   // with last_fault_ set.
   const TlbEntry* entry_for(GuestVirtAddr va, AccessType access);
   const TlbEntry* refill(GuestVirtAddr va, AccessType access);
-  TlbEntry make_entry(std::uint64_t va_page, std::uint64_t pa_page, std::uint64_t page_mask,
-                      std::uint64_t leaf, bool translated, AccessType filled_by) const;
+  TlbEntry make_entry(std::uint64_t va_page, std::uint64_t pa_page, std::uint64_t page_mask, std::uint64_t leaf,
+                      bool translated, AccessType filled_by) const;
 
   PhysicalBus* bus_;
   PageWalker walker_;

@@ -18,10 +18,14 @@ enum class SatpMode : std::uint8_t { kBare = 0, kSv39 = 8, kSv48 = 9, kSv57 = 10
 // Page-table levels of a mode (0 for Bare).
 constexpr unsigned levels_of(SatpMode mode) noexcept {
   switch (mode) {
-    case SatpMode::kSv39: return 3;
-    case SatpMode::kSv48: return 4;
-    case SatpMode::kSv57: return 5;
-    case SatpMode::kBare: return 0;
+    case SatpMode::kSv39:
+      return 3;
+    case SatpMode::kSv48:
+      return 4;
+    case SatpMode::kSv57:
+      return 5;
+    case SatpMode::kBare:
+      return 0;
   }
   return 0;
 }
@@ -40,8 +44,7 @@ struct Satp {
                 raw & ((std::uint64_t{1} << 44) - 1)};
   }
   constexpr std::uint64_t encode() const noexcept {
-    return (std::uint64_t{static_cast<std::uint8_t>(mode)} << 60) |
-           (std::uint64_t{asid} << 44) | root_ppn;
+    return (std::uint64_t{static_cast<std::uint8_t>(mode)} << 60) | (std::uint64_t{asid} << 44) | root_ppn;
   }
 };
 
@@ -123,17 +126,23 @@ VM_MEM_API const char* explain(FaultReason reason) noexcept;
 
 constexpr ExceptionCause page_fault_cause(AccessType access) noexcept {
   switch (access) {
-    case AccessType::kFetch: return ExceptionCause::kInstructionPageFault;
-    case AccessType::kLoad: return ExceptionCause::kLoadPageFault;
-    case AccessType::kStore: return ExceptionCause::kStorePageFault;
+    case AccessType::kFetch:
+      return ExceptionCause::kInstructionPageFault;
+    case AccessType::kLoad:
+      return ExceptionCause::kLoadPageFault;
+    case AccessType::kStore:
+      return ExceptionCause::kStorePageFault;
   }
   return ExceptionCause::kLoadPageFault;
 }
 constexpr ExceptionCause access_fault_cause(AccessType access) noexcept {
   switch (access) {
-    case AccessType::kFetch: return ExceptionCause::kInstructionAccessFault;
-    case AccessType::kLoad: return ExceptionCause::kLoadAccessFault;
-    case AccessType::kStore: return ExceptionCause::kStoreAccessFault;
+    case AccessType::kFetch:
+      return ExceptionCause::kInstructionAccessFault;
+    case AccessType::kLoad:
+      return ExceptionCause::kLoadAccessFault;
+    case AccessType::kStore:
+      return ExceptionCause::kStoreAccessFault;
   }
   return ExceptionCause::kLoadAccessFault;
 }

@@ -31,12 +31,12 @@ struct WalkStep {
 
 struct WalkResult {
   bool ok = false;
-  GuestPhysAddr pa;          // when ok
+  GuestPhysAddr pa;            // when ok
   std::uint64_t leaf_pte = 0;  // the leaf as used (after any A/D update)
-  GuestPhysAddr leaf_addr;   // where the leaf PTE lives
-  unsigned level = 0;        // 0 = 4 KiB page, 1 = 2 MiB, 2 = 1 GiB, ...
-  MemFault fault;            // when !ok
-  unsigned pte_reads = 0;    // memory reads the walk did (for counters)
+  GuestPhysAddr leaf_addr;     // where the leaf PTE lives
+  unsigned level = 0;          // 0 = 4 KiB page, 1 = 2 MiB, 2 = 1 GiB, ...
+  MemFault fault;              // when !ok
+  unsigned pte_reads = 0;      // memory reads the walk did (for counters)
 };
 
 class VM_MEM_API PageWalker {

@@ -21,8 +21,8 @@ struct BusRegion {
   std::string name;
   GuestPhysAddr base;
   std::uint64_t size = 0;
-  GuestRam* ram = nullptr;         // set for RAM regions
-  MmioHandler* mmio = nullptr;     // set for MMIO regions
+  GuestRam* ram = nullptr;      // set for RAM regions
+  MmioHandler* mmio = nullptr;  // set for MMIO regions
   GuestPhysAddr end() const noexcept { return base + size; }
   bool is_ram() const noexcept { return ram != nullptr; }
 };
@@ -35,8 +35,7 @@ class VM_MEM_API PhysicalBus final : public GuestMemory {
   // Base and size must be 4 KiB aligned and non-zero; an overlap with an
   // existing region is refused naming both regions.
   Result<void> map_ram(std::string name, GuestRam& ram);
-  Result<void> map_mmio(std::string name, GuestPhysAddr base, std::uint64_t size,
-                        MmioHandler& handler);
+  Result<void> map_mmio(std::string name, GuestPhysAddr base, std::uint64_t size, MmioHandler& handler);
 
   // The region covering addr, or nullptr.
   const BusRegion* find(GuestPhysAddr addr) const noexcept;

@@ -17,10 +17,10 @@
 namespace vm::mem {
 
 struct PoolConfig {
-  std::size_t block_size = 64;        // bytes per block, rounded up to alignment
+  std::size_t block_size = 64;                        // bytes per block, rounded up to alignment
   std::size_t alignment = alignof(std::max_align_t);  // power of two
-  std::size_t blocks_per_chunk = 256;  // blocks allocated from the host at a time
-  std::size_t max_blocks = 0;          // 0: unbounded (BlockPool only)
+  std::size_t blocks_per_chunk = 256;                 // blocks allocated from the host at a time
+  std::size_t max_blocks = 0;                         // 0: unbounded (BlockPool only)
 };
 
 // Single-threaded: acquire/release are a vector pop/push. Blocks come from
@@ -31,7 +31,8 @@ class VM_MEM_API BlockPool {
 
   // A block, or nullptr when max_blocks are in use or the host is out of memory.
   std::byte* acquire() {
-    if (free_.empty() && !grow()) [[unlikely]] return nullptr;
+    if (free_.empty() && !grow()) [[unlikely]]
+      return nullptr;
     std::byte* block = free_.back();
     free_.pop_back();
     return block;

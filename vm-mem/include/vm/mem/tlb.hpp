@@ -32,10 +32,10 @@ inline constexpr std::uint64_t kTlbKeyMask = 0x3e;  // bits 5:1 hold the mode ke
 
 struct alignas(64) TlbEntry {
   std::uint64_t tag[3] = {kTlbInvalidTag, kTlbInvalidTag, kTlbInvalidTag};
-  std::intptr_t addend = 0;        // host address - guest VA, RAM pages only
-  std::uint64_t va_page = 0;       // the 4 KiB (or superpage) VA base
-  std::uint64_t pa_page = 0;       // guest physical base of the same page
-  std::uint64_t page_mask = 0xfff; // size - 1 of the translation it came from
+  std::intptr_t addend = 0;         // host address - guest VA, RAM pages only
+  std::uint64_t va_page = 0;        // the 4 KiB (or superpage) VA base
+  std::uint64_t pa_page = 0;        // guest physical base of the same page
+  std::uint64_t page_mask = 0xfff;  // size - 1 of the translation it came from
   std::uint16_t asid = 0;
   bool global = false;
 };
@@ -44,14 +44,14 @@ static_assert(offsetof(TlbEntry, tag) == 0);
 static_assert(offsetof(TlbEntry, addend) == 24);
 
 struct TlbConfig {
-  unsigned sets = 64;              // power of two
-  unsigned ways = 4;               // 1..16
-  unsigned superpage_entries = 32; // fully associative, 2 MiB and larger
+  unsigned sets = 64;               // power of two
+  unsigned ways = 4;                // 1..16
+  unsigned superpage_entries = 32;  // fully associative, 2 MiB and larger
 };
 
 struct TlbCounters {
   std::uint64_t hits = 0;
-  std::uint64_t misses = 0;          // lookups that found no usable entry
+  std::uint64_t misses = 0;             // lookups that found no usable entry
   std::uint64_t superpage_refills = 0;  // misses served from the superpage array
   std::uint64_t walks = 0;
   std::uint64_t flushes = 0;
@@ -67,10 +67,12 @@ class VM_MEM_API Tlb {
 
   // The entry serving `want` (page | key) for access, ignoring the slow-path
   // bit, or nullptr. Counts a hit or a miss.
-  TlbEntry* lookup(std::uint64_t va, AccessType access, std::uint64_t key,
-                   std::uint16_t asid) noexcept {
+  TlbEntry* lookup(std::uint64_t va, AccessType access, std::uint64_t key, std::uint16_t asid) noexcept {
     TlbEntry* e = probe(va, access, key, asid, ~kTlbSlowPath);
-    if (e != nullptr) ++counters_.hits; else ++counters_.misses;
+    if (e != nullptr)
+      ++counters_.hits;
+    else
+      ++counters_.misses;
     return e;
   }
   // The fast-path probe: exact tag compare (slow-path entries do not match).
@@ -97,8 +99,8 @@ class VM_MEM_API Tlb {
 
   // The four sfence.vma forms.
   void flush_all() noexcept;
-  void flush_asid(std::uint16_t asid) noexcept;              // non-global entries of asid
-  void flush_page(GuestVirtAddr va) noexcept;                 // every entry mapping va
+  void flush_asid(std::uint16_t asid) noexcept;                         // non-global entries of asid
+  void flush_page(GuestVirtAddr va) noexcept;                           // every entry mapping va
   void flush_page_asid(GuestVirtAddr va, std::uint16_t asid) noexcept;  // non-global, asid
 
   const TlbCounters& counters() const noexcept { return counters_; }

@@ -37,7 +37,6 @@
 
 namespace vm::mem {
 
-
 // Guest page permissions (bit set in the side table).
 enum PagePerm : std::uint8_t {
   kPermNone = 0,

@@ -15,10 +15,10 @@ namespace vm::cross_arch::riscv {
 // (0..31) in the file format_info(id) names.
 struct DecodedInsn {
   InsnId id = InsnId::kIllegal;
-  std::uint32_t raw = 0;     // the encoding (16-bit parcels in the low half)
-  std::uint8_t length = 4;   // 2 or 4 bytes
+  std::uint32_t raw = 0;    // the encoding (16-bit parcels in the low half)
+  std::uint8_t length = 4;  // 2 or 4 bytes
   std::uint8_t rd = 0, rs1 = 0, rs2 = 0, rs3 = 0;
-  std::uint8_t rm = 0;       // rounding mode, for formats that have one
+  std::uint8_t rm = 0;  // rounding mode, for formats that have one
   bool aq = false, rl = false;
   // Sign-extended immediate: I/S value, branch/jump offset relative to the
   // instruction, lui/auipc value (already shifted left by 12), shift amount,

@@ -44,16 +44,14 @@ inline constexpr std::uint64_t kCanonicalNaN64 = 0x7ff8000000000000ull;
 // MXCSR status flags. Special operands, results near underflow/overflow and
 // other hosts use the software implementation; both give identical bits and
 // flags.
-VM_CROSS_ARCH_API std::uint64_t execute(ir::Opcode op, std::uint64_t a, std::uint64_t b,
-                                        std::uint64_t c, unsigned rm,
+VM_CROSS_ARCH_API std::uint64_t execute(ir::Opcode op, std::uint64_t a, std::uint64_t b, std::uint64_t c, unsigned rm,
                                         std::uint32_t& flags) noexcept;
 
 // Same contract as execute(), computed entirely in software (host independent,
 // never touches the host FPU state): the reference the host path is tested
 // against, and usable where the host FPU must not be used.
-VM_CROSS_ARCH_API std::uint64_t execute_soft(ir::Opcode op, std::uint64_t a, std::uint64_t b,
-                                             std::uint64_t c, unsigned rm,
-                                             std::uint32_t& flags) noexcept;
+VM_CROSS_ARCH_API std::uint64_t execute_soft(ir::Opcode op, std::uint64_t a, std::uint64_t b, std::uint64_t c,
+                                             unsigned rm, std::uint32_t& flags) noexcept;
 
 // True for every opcode execute() handles: all FP1/FP2/FP3-format ops.
 VM_CROSS_ARCH_API bool handles(ir::Opcode op) noexcept;

@@ -55,8 +55,7 @@ inline constexpr std::array kFormats = {
 
 inline constexpr std::array<InsnInfo, kInsnCount> kInsns = {{
     {"illegal", 0, 0, OperandFormat::System, ir::Opcode::Trap},
-#define INSN(id, mnemonic, match, mask, format, op) \
-  {mnemonic, match, mask, OperandFormat::format, ir::Opcode::op},
+#define INSN(id, mnemonic, match, mask, format, op) {mnemonic, match, mask, OperandFormat::format, ir::Opcode::op},
 #include "vm/cross_arch/riscv/instructions.inc"
 }};
 }  // namespace table_detail

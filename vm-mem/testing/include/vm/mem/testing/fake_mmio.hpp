@@ -38,9 +38,18 @@ class FakeMmioDevice final : public MmioHandler {
     return BusStatus::kOk;
   }
 
-  void set_failing(bool fail) { std::lock_guard lock(mutex_); fail_ = fail; }
-  std::vector<Access> accesses() const { std::lock_guard lock(mutex_); return log_; }
-  void clear_log() { std::lock_guard lock(mutex_); log_.clear(); }
+  void set_failing(bool fail) {
+    std::lock_guard lock(mutex_);
+    fail_ = fail;
+  }
+  std::vector<Access> accesses() const {
+    std::lock_guard lock(mutex_);
+    return log_;
+  }
+  void clear_log() {
+    std::lock_guard lock(mutex_);
+    log_.clear();
+  }
 
  private:
   mutable std::mutex mutex_;

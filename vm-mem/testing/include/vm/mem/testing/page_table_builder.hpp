@@ -31,8 +31,7 @@ class PageTableBuilder {
 
   // Maps va -> pa with a leaf at `level` (0: 4 KiB, 1: 2 MiB, 2: 1 GiB ...).
   // flags are PTE bits (R/W/X/U/G/A/D); V is added. Returns the leaf's address.
-  Result<GuestPhysAddr> map(GuestVirtAddr va, GuestPhysAddr pa, std::uint64_t flags,
-                            unsigned level = 0) {
+  Result<GuestPhysAddr> map(GuestVirtAddr va, GuestPhysAddr pa, std::uint64_t flags, unsigned level = 0) {
     return map_raw(va, level, pte::make(pa.value() >> kPageShift, flags | pte::kV));
   }
 
@@ -73,9 +72,7 @@ class PageTableBuilder {
     std::memcpy(&v, ram_->host_span(addr, 8).data(), 8);
     return v;
   }
-  void write_pte(GuestPhysAddr addr, std::uint64_t value) {
-    std::memcpy(ram_->host_span(addr, 8).data(), &value, 8);
-  }
+  void write_pte(GuestPhysAddr addr, std::uint64_t value) { std::memcpy(ram_->host_span(addr, 8).data(), &value, 8); }
 
   // A zeroed 4 KiB table page from the pool.
   Result<GuestPhysAddr> alloc_table() {
