@@ -17,7 +17,11 @@ start=$(date +%s)
 cmake --preset ci
 cmake --build --preset ci -j "$jobs"
 echo "run-tests.sh: build took $(( $(date +%s) - start )) s"
-ctest --preset ci -j "$jobs"
+# Label "bench" holds timing-based checks of the benchmark tooling (the
+# regression gate's deliberate 15% slow-down); on a shared 2-core machine
+# their verdict depends on the neighbours, so CI leaves them to
+# `ctest -L bench` (speed is checked by benchmarks, never by timed tests).
+ctest --preset ci -j "$jobs" -LE bench
 if [ "$sanitizers" = 1 ]; then
   for preset in asan ubsan; do
     cmake --preset "$preset"
