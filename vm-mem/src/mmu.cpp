@@ -27,6 +27,7 @@ Mmu::Mmu(PhysicalBus& bus, const MmuConfig& config, Tlb tlb)
 
 void Mmu::set_context(const MmuContext& ctx) noexcept {
   ctx_ = ctx;
+  tlb_.set_asid(ctx.satp.asid);
   for (AccessType a : {AccessType::kFetch, AccessType::kLoad, AccessType::kStore}) {
     keys_[static_cast<unsigned>(a)] = key_of(ctx, a);
   }
@@ -66,8 +67,8 @@ const TlbEntry* Mmu::refill(GuestVirtAddr va, AccessType access) {
   const std::uint64_t v = va.value();
   const std::uint64_t page = v & ~kPageOffsetMask;
   const std::uint64_t key = mode_key(access);
-  if (const TlbEntry* sp = tlb_.find_superpage(v, access, key, ctx_.satp.asid)) {
-    ++tlb_.counters().superpage_refills;
+  if (const TlbEntry* sp = tlb_.find_superpage(v, access, key)) {
+    tlb_.count_superpage_refill();
     TlbEntry e = *sp;
     const std::uint64_t pa_page = sp->pa_page + (page - sp->va_page);
     // Recompute the host addend for this 4 KiB piece (RAM may not cover the
@@ -82,7 +83,7 @@ const TlbEntry* Mmu::refill(GuestVirtAddr va, AccessType access) {
     e.pa_page = pa_page;
     return &tlb_.insert(e);
   }
-  ++tlb_.counters().walks;
+  tlb_.count_walk();
   WalkResult w = walker_.walk(va, access, ctx_);
   if (!w.ok) {
     last_fault_ = w.fault;
@@ -105,14 +106,13 @@ const TlbEntry* Mmu::refill(GuestVirtAddr va, AccessType access) {
 }
 
 const TlbEntry* Mmu::entry_for(GuestVirtAddr va, AccessType access) {
-  if (TlbEntry* e = tlb_.lookup(va.value(), access, mode_key(access), ctx_.satp.asid)) return e;
+  if (const TlbEntry* e = tlb_.lookup(va.value(), access, mode_key(access))) return e;
   return refill(va, access);
 }
 
 Translation Mmu::translate_slow(GuestVirtAddr va, AccessType access) {
   Translation t;
-  const TlbEntry* e = refill(va, access);
-  ++tlb_.counters().misses;
+  const TlbEntry* e = entry_for(va, access);
   if (e == nullptr) {
     t.fault = last_fault_;
     return t;

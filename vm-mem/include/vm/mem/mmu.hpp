@@ -43,11 +43,15 @@ class VM_MEM_API Mmu {
   // The tag bits of the current mode for an access type (see tlb.hpp).
   std::uint64_t mode_key(AccessType access) const noexcept { return keys_[static_cast<unsigned>(access)]; }
 
+  // Level-0 hit: one index, one compare (the slow-path bit ignored: MMIO
+  // pages translate too), one or.
   Translation translate(GuestVirtAddr va, AccessType access) {
     const std::uint64_t v = va.value();
-    if (const TlbEntry* e = tlb_.probe(v, access, mode_key(access), ctx_.satp.asid, ~kTlbSlowPath)) {
-      tlb_.count_hit();
-      return Translation{true, GuestPhysAddr(e->pa_page | va.page_offset()), {}};
+    const auto a = static_cast<unsigned>(access);
+    TlbFastEntry& e = tlb_.fast_entry(v);
+    if ((e.tag[a] & ~kTlbSlowPath) == ((v & ~kPageOffsetMask) | keys_[a])) [[likely]] {
+      ++e.hits;
+      return Translation{true, GuestPhysAddr(e.pa_page | (v & kPageOffsetMask)), {}};
     }
     return translate_slow(va, access);
   }
@@ -80,20 +84,21 @@ class VM_MEM_API Mmu {
  private:
   Mmu(PhysicalBus& bus, const MmuConfig& config, Tlb tlb);
 
+  // Level-0 hit: the tag compare covers permission, mode, slow-path pages
+  // and page crossing (the last byte's page is compared).
   template <typename T>
   bool access_fast(GuestVirtAddr va, AccessType access, void* value) {
     const std::uint64_t v = va.value();
-    if ((v & kPageOffsetMask) <= kPageSize - sizeof(T)) [[likely]] {
-      const TlbEntry* e = tlb_.probe(v, access, mode_key(access), ctx_.satp.asid);
-      if (e != nullptr) [[likely]] {
-        tlb_.count_hit();
-        auto* host = reinterpret_cast<std::byte*>(static_cast<std::intptr_t>(v) + e->addend);
-        if (access == AccessType::kStore)
-          std::memcpy(host, value, sizeof(T));
-        else
-          std::memcpy(value, host, sizeof(T));
-        return true;
-      }
+    const auto a = static_cast<unsigned>(access);
+    TlbFastEntry& e = tlb_.fast_entry(v);
+    if (e.tag[a] == (((v + sizeof(T) - 1) & ~kPageOffsetMask) | keys_[a])) [[likely]] {
+      ++e.hits;
+      auto* host = reinterpret_cast<std::byte*>(static_cast<std::intptr_t>(v) + e.addend);
+      if (access == AccessType::kStore)
+        std::memcpy(host, value, sizeof(T));
+      else
+        std::memcpy(value, host, sizeof(T));
+      return true;
     }
     return access_slow(va, access, sizeof(T), value);
   }
