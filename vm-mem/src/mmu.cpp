@@ -44,11 +44,12 @@ TlbEntry Mmu::make_entry(std::uint64_t va_page, std::uint64_t pa_page, std::uint
   e.page_mask = page_mask;
   e.asid = ctx_.satp.asid;
   e.global = !translated || (leaf & pte::kG) != 0;
-  std::span<std::byte> host = bus_->host_span(GuestPhysAddr(pa_page & ~kPageOffsetMask), kPageSize);
+  const GuestPhysAddr frame(pa_page & ~kPageOffsetMask);
+  std::byte* host = bus_->ram_pointer(frame, kPageSize);
   bool dirty_tracked = false;
-  if (!host.empty()) {
-    e.addend = reinterpret_cast<std::intptr_t>(host.data()) - static_cast<std::intptr_t>(va_page & ~kPageOffsetMask);
-    dirty_tracked = bus_->find(GuestPhysAddr(pa_page))->ram->tracks_dirty();
+  if (host != nullptr) {
+    e.addend = reinterpret_cast<std::intptr_t>(host) - static_cast<std::intptr_t>(va_page & ~kPageOffsetMask);
+    dirty_tracked = bus_->tracks_dirty() && bus_->find(frame)->ram->tracks_dirty();
   }
   const std::uint64_t key = mode_key(filled_by);
   for (AccessType a : {AccessType::kFetch, AccessType::kLoad, AccessType::kStore}) {
@@ -57,7 +58,7 @@ TlbEntry Mmu::make_entry(std::uint64_t va_page, std::uint64_t pa_page, std::uint
                        (a == AccessType::kStore && (leaf & pte::kD) == 0))) {
       continue;
     }
-    const bool slow = host.empty() || (a == AccessType::kStore && dirty_tracked);
+    const bool slow = host == nullptr || (a == AccessType::kStore && dirty_tracked);
     e.tag[static_cast<unsigned>(a)] = va_page | key | (slow ? kTlbSlowPath : 0);
   }
   return e;
@@ -73,11 +74,11 @@ const TlbEntry* Mmu::refill(GuestVirtAddr va, AccessType access) {
     const std::uint64_t pa_page = sp->pa_page + (page - sp->va_page);
     // Recompute the host addend for this 4 KiB piece (RAM may not cover the
     // whole superpage) and keep each access type's permission.
-    std::span<std::byte> host = bus_->host_span(GuestPhysAddr(pa_page), kPageSize);
-    e.addend = host.empty() ? 0 : reinterpret_cast<std::intptr_t>(host.data()) - static_cast<std::intptr_t>(page);
+    std::byte* host = bus_->ram_pointer(GuestPhysAddr(pa_page), kPageSize);
+    e.addend = host == nullptr ? 0 : reinterpret_cast<std::intptr_t>(host) - static_cast<std::intptr_t>(page);
     for (unsigned i = 0; i < 3; ++i) {
       if ((e.tag[i] & kTlbInvalidTag) != 0) continue;
-      e.tag[i] = page | (e.tag[i] & kPageOffsetMask) | (host.empty() ? kTlbSlowPath : 0);
+      e.tag[i] = page | (e.tag[i] & kPageOffsetMask) | (host == nullptr ? kTlbSlowPath : 0);
     }
     e.va_page = page;
     e.pa_page = pa_page;

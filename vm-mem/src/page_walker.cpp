@@ -9,6 +9,8 @@ namespace vm::mem {
 namespace {
 
 constexpr std::uint64_t kVpnMask = 511;
+constexpr std::uint64_t kPointerCheckMask = pte::kV | pte::kR | pte::kW | pte::kX | pte::kU | pte::kA | pte::kD |
+                                            pte::kN | pte::kPbmtMask | pte::kReservedMask;
 
 const char* const kReasonNames[] = {
 #define VM_FAULT_REASON(id, name, text) name,
@@ -29,9 +31,8 @@ struct PteSlot {
 };
 
 bool read_pte(PhysicalBus& bus, PteSlot& slot, std::uint64_t& value) {
-  std::span<std::byte> span = bus.host_span(slot.addr, 8);
-  if (!span.empty()) {
-    slot.host = reinterpret_cast<std::uint64_t*>(span.data());
+  if (std::byte* host = bus.ram_pointer(slot.addr, 8)) [[likely]] {
+    slot.host = reinterpret_cast<std::uint64_t*>(host);
     value = std::atomic_ref<std::uint64_t>(*slot.host).load(std::memory_order_acquire);
     return true;
   }
@@ -64,25 +65,6 @@ WalkResult fail(GuestVirtAddr va, AccessType access, FaultReason reason, unsigne
 const char* to_string(FaultReason reason) noexcept { return kReasonNames[static_cast<unsigned>(reason)]; }
 const char* explain(FaultReason reason) noexcept { return kReasonTexts[static_cast<unsigned>(reason)]; }
 
-FaultReason PageWalker::check_leaf(std::uint64_t leaf, AccessType access, const MmuContext& ctx) noexcept {
-  const Privilege eff = ctx.effective_privilege(access);
-  if (eff == Privilege::kUser && (leaf & pte::kU) == 0) return FaultReason::kSupervisorPageInUser;
-  if (eff == Privilege::kSupervisor && (leaf & pte::kU) != 0 && (access == AccessType::kFetch || !ctx.sum)) {
-    return FaultReason::kUserPageInSupervisor;
-  }
-  switch (access) {
-    case AccessType::kFetch:
-      return (leaf & pte::kX) != 0 ? FaultReason::kNone : FaultReason::kNotExecutable;
-    case AccessType::kLoad: {
-      const bool readable = (leaf & pte::kR) != 0 || (ctx.mxr && (leaf & pte::kX) != 0);
-      return readable ? FaultReason::kNone : FaultReason::kNotReadable;
-    }
-    case AccessType::kStore:
-      return (leaf & pte::kW) != 0 ? FaultReason::kNone : FaultReason::kNotWritable;
-  }
-  return FaultReason::kNone;
-}
-
 WalkResult PageWalker::walk(GuestVirtAddr va, AccessType access, const MmuContext& ctx,
                             std::vector<WalkStep>* trace) const {
   if (!ctx.translates(access)) {
@@ -104,6 +86,12 @@ restart:  // step 7: a failed A/D compare-and-swap walks again from the root
     ++reads;
     if (!read_pte(*bus_, slot, entry)) return fail(va, access, FaultReason::kPteAccess, reads);  // step 2
     if (trace != nullptr) trace->push_back({static_cast<unsigned>(i), slot.addr, entry});
+    // The common non-leaf (V set; R, W, X, A, D, U, N, PBMT and reserved
+    // bits clear) passes every rule of steps 3 and 4 with one test.
+    if ((entry & kPointerCheckMask) == pte::kV && i > 0) [[likely]] {
+      table = pte::ppn(entry) << kPageShift;
+      continue;
+    }
     if (FaultReason bad = check_encoding(entry, config_); bad != FaultReason::kNone) {
       return fail(va, access, bad, reads);  // step 3
     }

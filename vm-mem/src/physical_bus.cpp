@@ -47,8 +47,22 @@ Result<void> PhysicalBus::insert(BusRegion region) {
   }
   auto pos = std::upper_bound(regions_.begin(), regions_.end(), region.base,
                               [](GuestPhysAddr a, const BusRegion& r) { return a < r.base; });
+  if (region.is_ram()) {
+    tracks_dirty_ = tracks_dirty_ || region.ram->tracks_dirty();
+    if (region.size > main_ram_size_) {
+      main_ram_base_ = base;
+      main_ram_size_ = region.size;
+      main_ram_host_ = region.ram->host_base();
+    }
+  }
   regions_.insert(pos, std::move(region));
   return {};
+}
+
+std::byte* PhysicalBus::ram_pointer_slow(GuestPhysAddr addr, std::uint64_t len) noexcept {
+  const BusRegion* r = find_range(addr, len);
+  if (r == nullptr || !r->is_ram()) return nullptr;
+  return r->ram->host_base() + (addr - r->base);
 }
 
 const BusRegion* PhysicalBus::find(GuestPhysAddr addr) const noexcept {

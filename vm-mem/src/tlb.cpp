@@ -109,8 +109,9 @@ const TlbEntry& Tlb::insert(const TlbEntry& entry) noexcept {
     }
   }
   if (target == nullptr) {
-    target = &slots[next_victim_[set]];
-    next_victim_[set] = static_cast<std::uint8_t>((next_victim_[set] + 1) % ways_);
+    std::uint8_t& victim = next_victim_[set];
+    target = &slots[victim];
+    victim = static_cast<std::uint8_t>(victim + 1 == ways_ ? 0 : victim + 1);  // no divide on the miss path
   }
   *target = entry;
   if (entry.page_mask != kPageOffsetMask) has_superpage_children_ = true;

@@ -327,3 +327,48 @@ TEST_CASE("page tables outside memory raise access faults", "[mmu]") {
   CHECK(static_cast<int>(access_fault_cause(AccessType::kStore)) == 7);
   CHECK(std::string(to_string(FaultReason::kMisalignedSuperpage)) == "misaligned-superpage");
 }
+
+TEST_CASE("non-leaf PTEs with any reserved or leaf-only bit fault like leaves do", "[mmu]") {
+  // The walker's one-test pointer check must send all of these to the full rules.
+  const GuestVirtAddr va{0x1000};
+  struct Row {
+    std::uint64_t bits;
+    FaultReason reason;
+  };
+  const Row rows[] = {
+      {1ull << 54, FaultReason::kReservedBits}, {1ull << 60, FaultReason::kReservedBits},
+      {pte::kN, FaultReason::kReservedBits},    {1ull << 61, FaultReason::kReservedBits},  // PBMT on a pointer
+      {W, FaultReason::kWriteWithoutRead},
+  };
+  for (const Row& row : rows) {
+    for (unsigned level : {2u, 1u}) {
+      CAPTURE(row.bits, level);
+      Machine m;
+      REQUIRE(m.tables.map(va, kData, R | A));
+      auto slot = m.tables.pte_address(va, level);
+      REQUIRE(slot);
+      m.tables.write_pte(*slot, m.tables.read_pte(*slot) | row.bits);
+      auto r = m.walker.walk(va, AccessType::kLoad, m.ctx());
+      REQUIRE_FALSE(r.ok);
+      CHECK(r.fault.reason == row.reason);
+      CHECK(r.fault.cause == ExceptionCause::kLoadPageFault);
+    }
+  }
+}
+
+TEST_CASE("page tables in a second, smaller RAM region walk like those in the main one", "[mmu]") {
+  Machine m;
+  GuestRam small = std::move(GuestRam::create({.base = GuestPhysAddr{0x4000'0000}, .size = 1ull << 20}).value());
+  REQUIRE(m.bus.map_ram("small", small));
+  PageTableBuilder tables(small, SatpMode::kSv39, GuestPhysAddr{0x4000'0000}, 1ull << 20);
+  REQUIRE(tables.map(GuestVirtAddr{0x7000}, kData, R | W));
+  MmuContext c = m.ctx();
+  c.satp = Satp::decode(tables.satp()).value();
+  std::vector<WalkStep> trace;
+  auto r = m.walker.walk(GuestVirtAddr{0x7abc}, AccessType::kStore, c, &trace);
+  REQUIRE(r.ok);
+  CHECK(r.pa == kData + 0xabc);
+  CHECK(trace.size() == 3);
+  // A and D were set in the small region's RAM, atomically, by the walk.
+  CHECK((tables.read_pte(r.leaf_addr) & (A | D)) == (A | D));
+}

@@ -95,3 +95,27 @@ TEST_CASE("PhysicalBus refuses overlapping and misaligned regions naming them", 
   CHECK(bus.find(GuestPhysAddr{0x0c00'4000})->name == "next");
   CHECK(bus.find(GuestPhysAddr{0x0c00'5000}) == nullptr);
 }
+
+TEST_CASE("PhysicalBus::ram_pointer serves every RAM region and nothing else", "[bus]") {
+  GuestRam big = make_ram(0x8000'0000, 0x20000);
+  GuestRam small = make_ram(0x4000'0000, 0x2000);
+  FakeMmioDevice dev;
+  PhysicalBus bus;
+  CHECK(bus.ram_pointer(GuestPhysAddr{0x8000'0000}, 8) == nullptr);  // nothing mapped yet
+  REQUIRE(bus.map_ram("small", small));
+  REQUIRE(bus.map_ram("big", big));
+  REQUIRE(bus.map_mmio("dev", GuestPhysAddr{0x1000'0000}, 0x1000, dev));
+  CHECK(bus.ram_pointer(GuestPhysAddr{0x8000'0000}, 8) == big.host_base());
+  CHECK(bus.ram_pointer(GuestPhysAddr{0x8001'fff8}, 8) == big.host_base() + 0x1fff8);
+  CHECK(bus.ram_pointer(GuestPhysAddr{0x8001'fffc}, 8) == nullptr);  // runs past the end
+  CHECK(bus.ram_pointer(GuestPhysAddr{0x7fff'fffc}, 8) == nullptr);  // starts before it
+  CHECK(bus.ram_pointer(GuestPhysAddr{0x4000'1000}, 0x1000) == small.host_base() + 0x1000);
+  CHECK(bus.ram_pointer(GuestPhysAddr{0x4000'1000}, 0x1001) == nullptr);
+  CHECK(bus.ram_pointer(GuestPhysAddr{0x1000'0000}, 4) == nullptr);  // MMIO
+  CHECK(bus.ram_pointer(GuestPhysAddr{0x2000'0000}, 4) == nullptr);  // hole
+  CHECK_FALSE(bus.tracks_dirty());
+  GuestRam tracked = std::move(
+      GuestRam::create({.base = GuestPhysAddr{0x9000'0000}, .size = 0x1000, .track_dirty = true}).value());
+  REQUIRE(bus.map_ram("tracked", tracked));
+  CHECK(bus.tracks_dirty());
+}

@@ -50,7 +50,25 @@ class VM_MEM_API PageWalker {
 
   // The permission rules for a leaf PTE (spec step 5), without A/D. Used by
   // the TLB to decide which access types an entry may serve.
-  static FaultReason check_leaf(std::uint64_t leaf, AccessType access, const MmuContext& ctx) noexcept;
+  // Inline: the TLB fill runs it for each access type on every miss.
+  static FaultReason check_leaf(std::uint64_t leaf, AccessType access, const MmuContext& ctx) noexcept {
+    const Privilege eff = ctx.effective_privilege(access);
+    if (eff == Privilege::kUser && (leaf & pte::kU) == 0) return FaultReason::kSupervisorPageInUser;
+    if (eff == Privilege::kSupervisor && (leaf & pte::kU) != 0 && (access == AccessType::kFetch || !ctx.sum)) {
+      return FaultReason::kUserPageInSupervisor;
+    }
+    switch (access) {
+      case AccessType::kFetch:
+        return (leaf & pte::kX) != 0 ? FaultReason::kNone : FaultReason::kNotExecutable;
+      case AccessType::kLoad: {
+        const bool readable = (leaf & pte::kR) != 0 || (ctx.mxr && (leaf & pte::kX) != 0);
+        return readable ? FaultReason::kNone : FaultReason::kNotReadable;
+      }
+      case AccessType::kStore:
+        return (leaf & pte::kW) != 0 ? FaultReason::kNone : FaultReason::kNotWritable;
+    }
+    return FaultReason::kNone;
+  }
 
   const WalkerConfig& config() const noexcept { return config_; }
   PhysicalBus& bus() const noexcept { return *bus_; }

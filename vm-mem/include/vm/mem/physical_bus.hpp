@@ -37,6 +37,18 @@ class VM_MEM_API PhysicalBus final : public GuestMemory {
   Result<void> map_ram(std::string name, GuestRam& ram);
   Result<void> map_mmio(std::string name, GuestPhysAddr base, std::uint64_t size, MmioHandler& handler);
 
+  // The host address of [addr, addr + len) when all of it is RAM, else
+  // nullptr. Inline for the largest RAM region (page tables and most data
+  // live there), a region search otherwise.
+  std::byte* ram_pointer(GuestPhysAddr addr, std::uint64_t len) noexcept {
+    const std::uint64_t off = addr.value() - main_ram_base_;
+    if (off < main_ram_size_ && len <= main_ram_size_ - off) [[likely]]
+      return main_ram_host_ + off;
+    return ram_pointer_slow(addr, len);
+  }
+  // True when some RAM region keeps dirty bits.
+  bool tracks_dirty() const noexcept { return tracks_dirty_; }
+
   // The region covering addr, or nullptr.
   const BusRegion* find(GuestPhysAddr addr) const noexcept;
   const std::vector<BusRegion>& regions() const noexcept { return regions_; }
@@ -49,10 +61,15 @@ class VM_MEM_API PhysicalBus final : public GuestMemory {
 
  private:
   Result<void> insert(BusRegion region);
+  std::byte* ram_pointer_slow(GuestPhysAddr addr, std::uint64_t len) noexcept;
   // The region holding all of [addr, addr+len), or nullptr.
   const BusRegion* find_range(GuestPhysAddr addr, std::uint64_t len) const noexcept;
 
   std::vector<BusRegion> regions_;  // sorted by base, disjoint
+  std::uint64_t main_ram_base_ = 0;
+  std::uint64_t main_ram_size_ = 0;  // 0: no RAM mapped yet
+  std::byte* main_ram_host_ = nullptr;
+  bool tracks_dirty_ = false;
 };
 
 }  // namespace vm::mem
