@@ -1,4 +1,5 @@
-// BlockPool growth and ConcurrentBlockPool's up-front allocation.
+// BlockPool growth and ConcurrentBlockPool's up-front allocation (its
+// thread caches are in pool_thread_cache.cpp).
 #include "vm/mem/pool.hpp"
 
 #include <bit>
@@ -55,6 +56,10 @@ Result<std::unique_ptr<ConcurrentBlockPool>> ConcurrentBlockPool::create(const P
     return make_error(ErrorCode::kInvalidArgument,
                       fmt::format("concurrent pool: max_blocks {} must be 1..65535", config.max_blocks));
   }
+  if (config.thread_cache > 32) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      fmt::format("concurrent pool: thread_cache {} must be at most 32", config.thread_cache));
+  }
   auto pool = std::unique_ptr<ConcurrentBlockPool>(new (std::nothrow) ConcurrentBlockPool(config));
   if (pool == nullptr || pool->storage_ == nullptr) {
     return make_error(ErrorCode::kResourceExhausted, "concurrent pool: out of host memory");
@@ -63,9 +68,11 @@ Result<std::unique_ptr<ConcurrentBlockPool>> ConcurrentBlockPool::create(const P
 }
 
 ConcurrentBlockPool::ConcurrentBlockPool(const PoolConfig& config)
-    : block_size_(round_up(config.block_size, config.alignment)),
+    : id_(register_pool(this)),
+      block_size_(round_up(config.block_size, config.alignment)),
       alignment_(config.alignment),
       capacity_(config.max_blocks),
+      thread_cache_(config.thread_cache),
       free_(config.max_blocks) {
   storage_ =
       static_cast<std::byte*>(::operator new[](capacity_* block_size_, std::align_val_t(alignment_), std::nothrow));
@@ -74,6 +81,7 @@ ConcurrentBlockPool::ConcurrentBlockPool(const PoolConfig& config)
 }
 
 ConcurrentBlockPool::~ConcurrentBlockPool() {
+  unregister_pool(id_);
   if (storage_ != nullptr) ::operator delete[](storage_, std::align_val_t(alignment_));
 }
 

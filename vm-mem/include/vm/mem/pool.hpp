@@ -21,6 +21,8 @@ struct PoolConfig {
   std::size_t alignment = alignof(std::max_align_t);  // power of two
   std::size_t blocks_per_chunk = 256;                 // blocks allocated from the host at a time
   std::size_t max_blocks = 0;                         // 0: unbounded (BlockPool only)
+  // ConcurrentBlockPool: blocks each thread keeps for itself (0..32; 0: none).
+  std::size_t thread_cache = 16;
 };
 
 // Single-threaded: acquire/release are a vector pop/push. Blocks come from
@@ -63,30 +65,54 @@ class VM_MEM_API BlockPool {
 
 // Thread-safe: all max_blocks blocks are allocated up front and kept on a
 // Boost.Lockfree stack, so acquire/release never lock and never allocate.
+// In front of the stack each thread keeps a small cache (a magazine of up
+// to thread_cache blocks per pool, for up to four pools at a time), so the
+// common acquire/release is a thread-local pop/push with no atomic
+// read-modify-write; the shared stack is touched in batches of half a
+// magazine. Blocks sitting in one thread's cache are not available to
+// other threads until it releases past its limit, switches pools or exits
+// (its cache goes back to the pool then): with a cache, acquire can return
+// nullptr while other threads cache free blocks. thread_cache = 0 gives the
+// exact "nullptr only when all are in use" behaviour.
 class VM_MEM_API ConcurrentBlockPool {
  public:
-  // max_blocks must be non-zero.
+  // max_blocks must be 1..65535, thread_cache at most 32.
   static Result<std::unique_ptr<ConcurrentBlockPool>> create(const PoolConfig& config);
+  // Blocks still cached by other threads are dropped with the storage;
+  // destroy a pool only when no thread uses it any more.
   ~ConcurrentBlockPool();
   ConcurrentBlockPool(const ConcurrentBlockPool&) = delete;
   ConcurrentBlockPool& operator=(const ConcurrentBlockPool&) = delete;
 
-  // A block, or nullptr when all are in use.
-  std::byte* acquire() noexcept {
-    std::byte* block = nullptr;
-    return free_.pop(block) ? block : nullptr;
-  }
-  void release(std::byte* block) noexcept { (void)free_.bounded_push(block); }
+  // A block, or nullptr when neither this thread's cache nor the shared
+  // stack has one.
+  std::byte* acquire() noexcept;
+  // Returns a block from this pool's acquire() (any thread's).
+  void release(std::byte* block) noexcept;
 
   std::size_t block_size() const noexcept { return block_size_; }
   std::size_t capacity() const noexcept { return capacity_; }
+  std::size_t thread_cache() const noexcept { return thread_cache_; }
+
+  // The shared stack, for the thread caches' batch refills and flushes.
+  std::byte* pop_shared() noexcept {
+    std::byte* block = nullptr;
+    return free_.pop(block) ? block : nullptr;
+  }
+  void push_shared(std::byte* block) noexcept { (void)free_.bounded_push(block); }
 
  private:
   explicit ConcurrentBlockPool(const PoolConfig& config);
+  static std::uint64_t register_pool(ConcurrentBlockPool* pool);
+  static void unregister_pool(std::uint64_t id) noexcept;
+  std::byte* acquire_slow() noexcept;
+  void release_slow(std::byte* block) noexcept;
 
+  std::uint64_t id_;  // unique for the process's lifetime: caches key on it, never on the address
   std::size_t block_size_;
   std::size_t alignment_;
   std::size_t capacity_;
+  std::size_t thread_cache_;
   std::byte* storage_ = nullptr;
   boost::lockfree::stack<std::byte*, boost::lockfree::fixed_sized<true>> free_;
 };
