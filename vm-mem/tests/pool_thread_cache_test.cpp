@@ -102,7 +102,7 @@ TEST_CASE("blocks released by another thread are reused and never duplicated", "
   std::condition_variable cv;
   std::deque<std::byte*> queue;
   bool finished = false;
-  int corrupt = 0;
+  int corrupt = 0, consumer_corrupt = 0;
   std::thread consumer([&] {
     for (;;) {
       std::byte* b = nullptr;
@@ -113,7 +113,7 @@ TEST_CASE("blocks released by another thread are reused and never duplicated", "
         b = queue.front();
         queue.pop_front();
       }
-      for (int k = 0; k < 64; ++k) corrupt += b[k] != std::byte{0x5a};
+      for (int k = 0; k < 64; ++k) consumer_corrupt += b[k] != std::byte{0x5a};
       std::fill(b, b + 64, std::byte{0});
       pool->release(b);
     }
@@ -142,6 +142,7 @@ TEST_CASE("blocks released by another thread are reused and never duplicated", "
   consumer.join();
   CHECK(produced > 0);
   CHECK(corrupt == 0);
+  CHECK(consumer_corrupt == 0);
   CHECK(drain(*pool).size() == kBlocks);  // the consumer's cache came back at its exit
 }
 
