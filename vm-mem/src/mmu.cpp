@@ -2,6 +2,8 @@
 // for MMIO pages, dirty-tracked stores and page-crossing accesses.
 #include "vm/mem/mmu.hpp"
 
+#include "vm/core/perf/recorder.hpp"
+
 namespace vm::mem {
 namespace {
 
@@ -68,6 +70,7 @@ const TlbEntry* Mmu::refill(GuestVirtAddr va, AccessType access) {
   const std::uint64_t v = va.value();
   const std::uint64_t page = v & ~kPageOffsetMask;
   const std::uint64_t key = mode_key(access);
+  if (perf_ != nullptr) perf_->count(core::perf::Event::kTlbMiss, v, static_cast<std::uint64_t>(access));
   if (const TlbEntry* sp = tlb_.find_superpage(v, access, key)) {
     tlb_.count_superpage_refill();
     TlbEntry e = *sp;
@@ -85,7 +88,14 @@ const TlbEntry* Mmu::refill(GuestVirtAddr va, AccessType access) {
     return &tlb_.insert(e);
   }
   tlb_.count_walk();
-  WalkResult w = walker_.walk(va, access, ctx_);
+  WalkResult w;
+  if (perf_ != nullptr) {
+    const core::perf::Ticks start = core::perf::read_ticks();
+    w = walker_.walk(va, access, ctx_);
+    perf_->record(core::perf::Event::kPageWalk, start, core::perf::read_ticks() - start, v, w.pte_reads);
+  } else {
+    w = walker_.walk(va, access, ctx_);
+  }
   if (!w.ok) {
     last_fault_ = w.fault;
     return nullptr;

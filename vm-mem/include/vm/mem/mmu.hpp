@@ -14,6 +14,10 @@
 #include "vm/mem/physical_bus.hpp"
 #include "vm/mem/tlb.hpp"
 
+namespace vm::core::perf {
+class Recorder;
+}
+
 namespace vm::mem {
 
 struct MmuConfig {
@@ -77,6 +81,13 @@ class VM_MEM_API Mmu {
   // sfence.vma rs1, rs2: nullopt stands for x0.
   void sfence_vma(std::optional<GuestVirtAddr> va, std::optional<std::uint16_t> asid) noexcept;
 
+  // Performance events (vm/core/perf): tlb_miss for every lookup level 1
+  // cannot serve, page_walk (timed; payload VA and PTE reads) for every
+  // walk. Recorded on the miss path only: hits never look at it. The
+  // recorder belongs to the hart's thread (Monitor::thread_recorder());
+  // nullptr switches recording off.
+  void set_perf_recorder(core::perf::Recorder* recorder) noexcept { perf_ = recorder; }
+
   Tlb& tlb() noexcept { return tlb_; }
   const Tlb& tlb() const noexcept { return tlb_; }
   const PageWalker& walker() const noexcept { return walker_; }
@@ -118,6 +129,7 @@ class VM_MEM_API Mmu {
   MmuContext ctx_;
   std::uint64_t keys_[3] = {};
   MemFault last_fault_;
+  core::perf::Recorder* perf_ = nullptr;
 };
 
 }  // namespace vm::mem
