@@ -2,11 +2,12 @@
 # Stand-in for the `vm` launcher built on qemu-riscv64, used to test the test
 # runners themselves (run_guest_test.sh, ci/run-guest-bench.sh) while vm cannot
 # run programs yet, or to compare against qemu. It accepts
-#   qemu_as_vm.sh run [--stats] [--engine E|--engine=E] [--] PROGRAM [ARGS...]
-# runs PROGRAM under qemu-riscv64 ($QEMU_RISCV64 overrides which one) and, like
-# vm, exits with the guest's status and names a fatal guest signal on stderr as
-# "vm: guest SIG<NAME> ...". It cannot count guest instructions, so --stats
-# prints only the wall time and never an `instructions:` line.
+#   qemu_as_vm.sh run [--stats] [--engine E|--engine=E] [--seed N] [--] PROGRAM [ARGS...]
+# runs PROGRAM under qemu-riscv64 ($QEMU_RISCV64 overrides which one; --seed
+# becomes its -seed) and, like vm, exits with the guest's status and names a
+# fatal guest signal on stderr as "vm: guest SIG<NAME> ...". It cannot count
+# guest instructions, so --stats prints only the wall time and never an
+# `instructions:` line.
 set -uo pipefail
 
 if (($# == 0)) || [[ $1 != run ]]; then
@@ -15,12 +16,13 @@ if (($# == 0)) || [[ $1 != run ]]; then
 fi
 shift
 
-stats=0
+stats=0 qemu_options=()
 while (($# > 0)); do
     case $1 in
         --stats) stats=1; shift ;;
         --engine) shift 2 ;;
         --engine=*) shift ;;
+        --seed) qemu_options+=(-seed "${2?}"); shift 2 ;;
         --) shift; break ;;
         -*) echo "qemu_as_vm: option '$1' is not supported by this stand-in" >&2; exit 2 ;;
         *) break ;;
@@ -33,7 +35,7 @@ start_ns=$(date +%s%N)
 # The outer 2>/dev/null only swallows bash's own "Segmentation fault" notice;
 # qemu's stderr still reaches ours through fd 3.
 exec 3>&2
-{ "$qemu" "$@" 2>&3; } 2>/dev/null
+{ "$qemu" ${qemu_options[@]+"${qemu_options[@]}"} "$@" 2>&3; } 2>/dev/null
 status=$?
 exec 3>&-
 end_ns=$(date +%s%N)

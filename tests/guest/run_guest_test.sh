@@ -9,15 +9,16 @@
 #            [--expected-status N] [--stdin FILE] [--env NAME=VALUE]...
 #            [--vm-stderr-contains TEXT] [--qemu PATH] [--no-qemu-stdout]
 #            [--timeout SECONDS] [--vm-option OPT]... [--compare-instret]
-#            [--] [GUEST_ARGS...]
+#            [--seed N] [--] [GUEST_ARGS...]
 # --vm-option passes OPT to `vm run` (e.g. --engine jit); --compare-instret
 # also runs `vm run --engine interp` and requires the same stdout, exit status
 # and retired-instruction count (--stats) as the run with the options.
+# --seed N passes `--seed N` to every vm run (repeatable guest randomness).
 # Exit status 0 when every check passes, 1 when one fails, 2 on bad usage.
 set -uo pipefail
 
 usage() {
-    sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
@@ -28,7 +29,7 @@ die_usage() {
 
 vm="" program="" expected_out="" expected_status=0 stdin_file=/dev/null
 stderr_text="" qemu="" compare_qemu_stdout=1 timeout_s=120
-env_vars=() guest_args=() vm_options=() compare_instret=0
+env_vars=() guest_args=() vm_options=() compare_instret=0 seed_options=()
 
 while (($# > 0)); do
     case $1 in
@@ -44,6 +45,7 @@ while (($# > 0)); do
         --timeout) timeout_s=${2?}; shift 2 ;;
         --vm-option) vm_options+=("${2?}"); shift 2 ;;
         --compare-instret) compare_instret=1; shift ;;
+        --seed) seed_options=(--seed "${2?}"); shift 2 ;;
         --) shift; guest_args=("$@"); break ;;
         -h|--help) usage ;;
         *) die_usage "unknown option '$1'" ;;
@@ -111,7 +113,8 @@ echo "guest program: $(printf '%q ' "$program" ${guest_args[@]+"${guest_args[@]}
 
 stats_option=()
 ((compare_instret)) && stats_option=(--stats)
-run_one vm "$vm" run ${stats_option[@]+"${stats_option[@]}"} ${vm_options[@]+"${vm_options[@]}"} \
+run_one vm "$vm" run ${stats_option[@]+"${stats_option[@]}"} ${seed_options[@]+"${seed_options[@]}"} \
+    ${vm_options[@]+"${vm_options[@]}"} \
     "$program" ${guest_args[@]+"${guest_args[@]}"}
 vm_status=$status
 echo "vm exit status: $vm_status (expected $expected_status)"
@@ -137,7 +140,8 @@ fi
 if ((compare_instret)); then
     # Label "rf": its working directory path has the same length as "vm"'s,
     # so programs that look at their cwd retire the same instructions.
-    run_one rf "$vm" run --stats --engine interp "$program" ${guest_args[@]+"${guest_args[@]}"}
+    run_one rf "$vm" run --stats --engine interp ${seed_options[@]+"${seed_options[@]}"} \
+        "$program" ${guest_args[@]+"${guest_args[@]}"}
     ((status == vm_status)) || fail "interpreter exit status $status differs from $vm_status"
     diff -q "$work/rf.out" "$work/vm.out" >/dev/null || fail "interpreter stdout differs from this engine's"
     ref_insns=$(grep -m1 '^  instructions:' "$work/rf.err")

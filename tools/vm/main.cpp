@@ -32,6 +32,9 @@ int main(int argc, char** argv) {
   run->add_option("--jit-opt", run_args.jit_opt, "LLVM optimisation level 0..3")->check(CLI::Range(0, 3));
   run->add_option("--jit-threads", run_args.jit_threads, "tiered: background compiler threads")
       ->check(CLI::Range(1, 64));
+  run->add_option("--seed", run_args.seed,
+                  "Seed the guest's randomness (getrandom, AT_RANDOM) so runs repeat exactly; N is 0..2^64-1")
+      ->type_name("N");
   run->add_flag("--perf-map", run_args.perf_map, "Write /tmp/perf-PID.map naming compiled blocks by guest pc");
   vm::tools::add_perf_run_options(*run, run_args.perf);
   run->add_option("--config", run_args.config_path, "TOML configuration file")->type_name("FILE");

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <fmt/core.h>
+#include <charconv>
 #include <cstdio>
 #include <map>
 
@@ -34,6 +35,22 @@ std::vector<std::string> guest_environment(const RunArgs& args) {
   out.reserve(env.size());
   for (const auto& [name, value] : env) out.push_back(name + "=" + value);
   return out;
+}
+
+// --seed wins over [user] seed; neither means the host's entropy. Both are
+// strings parsed here, so both accept exactly 0..2^64-1 in decimal.
+vm::Result<std::optional<std::uint64_t>> guest_random_seed(const RunArgs& args, const core::Config& config) {
+  const bool from_flag = !args.seed.empty();
+  const std::string& text = from_flag ? args.seed : config.user.seed;
+  if (text.empty()) return std::optional<std::uint64_t>{};
+  std::uint64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size()) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      fmt::format("{}: \"{}\" is not a decimal number in 0..18446744073709551615",
+                                  from_flag ? "--seed" : args.config_path + ": user.seed", text));
+  }
+  return std::optional<std::uint64_t>{value};
 }
 
 int exit_code_for(const vm::Error& error) { return error.code() == vm::ErrorCode::kNotFound ? 127 : 1; }
@@ -91,6 +108,12 @@ int run_command(const RunArgs& args) {
     }
   }
 
+  auto seed = guest_random_seed(args, config);
+  if (!seed) {
+    fmt::print(stderr, "vm: {}\n", seed.error().message());
+    return 1;
+  }
+
   engine::linux_user::ProcessOptions options;
   options.exe_path = args.guest.front();
   options.argv = args.guest;
@@ -98,6 +121,7 @@ int run_command(const RunArgs& args) {
   options.stack_size = config.user.stack_size;
   options.va_bits = config.user.va_bits;
   options.strace = args.strace ? stderr : nullptr;
+  options.random_seed = *seed;
   auto process = engine::linux_user::Process::create(options);
   if (!process) {
     fmt::print(stderr, "vm: {}\n", process.error().message());

@@ -25,6 +25,7 @@ struct RunArgs {
   int jit_opt = -1;
   int jit_threads = -1;
   bool perf_map = false;
+  std::string seed;  // --seed N (decimal): repeatable guest randomness; empty: [user] seed
 };
 
 // Returns the process exit status (the guest's, or 1/127 on load errors).

@@ -55,6 +55,11 @@ const ConfigKey kKeys[] = {
      .min = 32,
      .max = 47,
      .doc = "Width of the guest virtual address space in bits (user mode)."},
+    {.table = "user",
+     .name = "seed",
+     .field = [](Config& c) -> ConfigField { return &c.user.seed; },
+     .doc = "Seed (a decimal number, as a string) for the guest's getrandom and AT_RANDOM bytes, making runs "
+            "repeatable; empty: the host's entropy (vm run --seed overrides it)."},
     {.table = "log",
      .name = "level",
      .field = [](Config& c) -> ConfigField { return &c.log.level; },

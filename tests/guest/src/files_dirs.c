@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -179,6 +180,28 @@ static void descriptors(void) {
     printf("pipe: \"%s\" then EOF\n", buf);
 }
 
+/* mkdtemp's twin, named from getrandom alone: glibc's mkdtemp mixes
+ * CLOCK_MONOTONIC into its first name (and sometimes rejects it and asks
+ * getrandom), so its retired instructions vary between runs even under
+ * `vm run --seed`; this one retires the same count for a given seed. */
+static int make_scratch_dir(const char *base, char *path, size_t size) {
+    static const char hex[] = "0123456789abcdef";
+    for (int attempt = 0; attempt < 100; ++attempt) {
+        unsigned char bytes[6];
+        if (getrandom(bytes, sizeof bytes, 0) != (ssize_t)sizeof bytes) return -1;
+        char name[2 * sizeof bytes + 1];
+        for (size_t i = 0; i < sizeof bytes; ++i) {
+            name[2 * i] = hex[bytes[i] >> 4];
+            name[2 * i + 1] = hex[bytes[i] & 15];
+        }
+        name[sizeof name - 1] = '\0';
+        snprintf(path, size, "%s/vm-files-%s", base, name);
+        if (mkdir(path, 0700) == 0) return 0;
+        if (errno != EEXIST) return -1;
+    }
+    return -1;
+}
+
 int main(int argc, char **argv) {
     const char *base = argc > 1 ? argv[1] : getenv("TMPDIR");
     if (base == NULL || *base == '\0') base = ".";
@@ -191,9 +214,8 @@ int main(int argc, char **argv) {
     printf("readlink(/proc/self/exe) basename: %s\n", basename_of(exe));
 
     char scratch[4096];
-    snprintf(scratch, sizeof scratch, "%s/vm-files-XXXXXX", base);
-    if (mkdtemp(scratch) == NULL) {
-        printf("mkdtemp under %s failed: %s\n", base, strerror(errno));
+    if (make_scratch_dir(base, scratch, sizeof scratch) != 0) {
+        printf("making a scratch directory under %s failed: %s\n", base, strerror(errno));
         return 1;
     }
     char start[4096], here[4096];

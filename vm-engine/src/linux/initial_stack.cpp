@@ -1,6 +1,5 @@
 #include "initial_stack.hpp"
 
-#include <sys/random.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -70,11 +69,11 @@ class StringArea {
   bool failed_ = false;
 };
 
-std::array<std::uint8_t, 16> random_bytes() {
+std::array<std::uint8_t, 16> random_bytes(GuestRandom& random) {
   std::array<std::uint8_t, 16> bytes{};
   std::size_t got = 0;
   while (got < bytes.size()) {
-    const ssize_t n = ::getrandom(bytes.data() + got, bytes.size() - got, 0);
+    const std::int64_t n = random.fill(bytes.data() + got, bytes.size() - got, 0);
     if (n <= 0) break;  // cannot happen for 16 bytes after boot; bytes stay zero
     got += static_cast<std::size_t>(n);
   }
@@ -98,7 +97,7 @@ vm::Result<std::uint64_t> build_initial_stack(ProcessState& ps, const LoadedImag
   for (std::size_t i = argv.size(); i-- > 0;) argv[i] = strings.push(ps.options.argv[i]);
 
   strings.align_down(16);  // as arch_align_stack does
-  const std::array<std::uint8_t, 16> random = random_bytes();
+  const std::array<std::uint8_t, 16> random = random_bytes(ps.random);
   const std::uint64_t random_addr = strings.push_bytes(random.data(), random.size());
   if (strings.failed()) {
     return make_error(ErrorCode::kInvalidArgument,

@@ -153,6 +153,7 @@ vm::Result<std::unique_ptr<Process>> Process::create(const ProcessOptions& optio
   auto state = std::make_unique<ProcessState>();
   ProcessState& ps = *state;
   ps.options = options;
+  ps.random = GuestRandom(options.random_seed);
   ps.exe_host_path = absolute_host_path(options.exe_path);
   ps.memory = std::move(memory);
   ps.layout = layout;

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "fd_table.hpp"
+#include "guest_random.hpp"
 #include "signal_state.hpp"
 #include "vm/engine/cpu_state.hpp"
 #include "vm/engine/linux/process.hpp"
@@ -49,6 +50,7 @@ struct ProcessState {
   FdTable fds;
   HostFd cwd;  // the guest's working directory (an O_PATH descriptor)
   SignalState signals;
+  GuestRandom random;
   std::array<ResourceLimit, kNumResourceLimits> rlimits{};
   int pid = 0;
   std::uint32_t umask = 022;

@@ -1,6 +1,6 @@
 // What the guest learns about its system: uname, sysinfo, resource limits
-// and usage, umask, getrandom, and riscv_hwprobe (the ISA this VM runs).
-#include <sys/random.h>
+// and usage, umask, getrandom (host entropy or a seeded stream), and
+// riscv_hwprobe (the ISA this VM runs).
 #include <sys/resource.h>
 #include <sys/sysinfo.h>
 #include <sys/utsname.h>
@@ -135,7 +135,7 @@ std::int64_t sys_getrandom(SyscallContext& ctx) {
   len = accessible_prefix(*ctx.ps.memory, ctx.arg[0], len, mem::kPermWrite);
   std::uint8_t* buf = ctx.ps.memory->host_ptr(ctx.arg[0], len, mem::kPermWrite);
   if (len == 0 || buf == nullptr) return -EFAULT;
-  return host_result(::getrandom(buf, len, static_cast<unsigned>(ctx.arg[2] & 3)));
+  return ctx.ps.random.fill(buf, len, static_cast<unsigned>(ctx.arg[2] & 3));
 }
 
 std::int64_t sys_riscv_hwprobe(SyscallContext& ctx) {

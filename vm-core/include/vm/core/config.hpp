@@ -24,6 +24,7 @@ struct EngineConfig {
 struct UserConfig {
   std::uint64_t stack_size = 8u << 20;  // bytes, 64 KiB .. 1 GiB
   unsigned va_bits = 38;                // 32..47
+  std::string seed;                     // decimal seed for the guest's randomness; empty = host entropy
 };
 
 struct LogConfig {

@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,9 @@ struct ProcessOptions {
   std::uint64_t stack_size = 8u << 20;  // bytes reserved for the main stack (RLIMIT_STACK)
   unsigned va_bits = 38;                // guest address-space width (Sv39 user half)
   std::FILE* strace = nullptr;          // decoded syscall log (like qemu -strace); nullptr = off
+  // Seeds the guest's randomness (getrandom, AT_RANDOM) so that runs repeat
+  // exactly, like qemu-riscv64 -seed; nullopt = the host's entropy.
+  std::optional<std::uint64_t> random_seed;
 };
 
 enum class SyscallOutcome {
