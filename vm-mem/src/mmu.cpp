@@ -66,6 +66,13 @@ TlbEntry Mmu::make_entry(std::uint64_t va_page, std::uint64_t pa_page, std::uint
   return e;
 }
 
+WalkResult Mmu::timed_walk(GuestVirtAddr va, AccessType access) {
+  const core::perf::Ticks start = core::perf::read_ticks();
+  WalkResult w = walker_.walk(va, access, ctx_);
+  perf_->record(core::perf::Event::kPageWalk, start, core::perf::read_ticks() - start, va.value(), w.pte_reads);
+  return w;
+}
+
 const TlbEntry* Mmu::refill(GuestVirtAddr va, AccessType access) {
   const std::uint64_t v = va.value();
   const std::uint64_t page = v & ~kPageOffsetMask;
@@ -88,14 +95,7 @@ const TlbEntry* Mmu::refill(GuestVirtAddr va, AccessType access) {
     return &tlb_.insert(e);
   }
   tlb_.count_walk();
-  WalkResult w;
-  if (perf_ != nullptr) {
-    const core::perf::Ticks start = core::perf::read_ticks();
-    w = walker_.walk(va, access, ctx_);
-    perf_->record(core::perf::Event::kPageWalk, start, core::perf::read_ticks() - start, v, w.pte_reads);
-  } else {
-    w = walker_.walk(va, access, ctx_);
-  }
+  WalkResult w = perf_ == nullptr ? walker_.walk(va, access, ctx_) : timed_walk(va, access);
   if (!w.ok) {
     last_fault_ = w.fault;
     return nullptr;

@@ -104,7 +104,7 @@ const TlbEntry& Tlb::insert(const TlbEntry& entry) noexcept {
   TlbEntry* target = nullptr;
   for (unsigned w = 0; w < ways_ && target == nullptr; ++w) {
     const TlbEntry& e = slots[w];
-    if (valid(e) && e.va_page == entry.va_page && e.global == entry.global && (entry.global || e.asid == entry.asid)) {
+    if (e.va_page == entry.va_page && valid(e) && e.global == entry.global && (entry.global || e.asid == entry.asid)) {
       target = &slots[w];
     }
   }

@@ -120,6 +120,7 @@ class VM_MEM_API Mmu {
   // with last_fault_ set.
   const TlbEntry* entry_for(GuestVirtAddr va, AccessType access);
   const TlbEntry* refill(GuestVirtAddr va, AccessType access);
+  WalkResult timed_walk(GuestVirtAddr va, AccessType access);
   TlbEntry make_entry(std::uint64_t va_page, std::uint64_t pa_page, std::uint64_t page_mask, std::uint64_t leaf,
                       bool translated, AccessType filled_by) const;
 
