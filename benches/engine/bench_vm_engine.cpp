@@ -1,11 +1,13 @@
-// bench_vm_engine: guest-instruction throughput of vm-engine's interpreter
-// on small in-memory RISC-V loops (engine/interp/<case>). The JIT and tiered
-// engine add engine/jit/... cases when they land.
+// bench_vm_engine: vm-engine's execution engines on in-memory RISC-V code:
+// interpreter throughput on small loops (engine/interp/<case>, this file),
+// JIT compile latency (engine/jit_compile/...) and each engine's speed on the
+// same loops (engine/jit_vs_interp/...). See benches/README.md.
 #include <benchmark/benchmark.h>
 
-#include <cstring>
 #include <memory>
 
+#include "bench_registry.hpp"
+#include "guest_machine.hpp"
 #include "interp_programs.hpp"
 #include "vm/engine/interpreter.hpp"
 
@@ -14,8 +16,8 @@ namespace {
 using namespace vm;
 using bench_engine::Program;
 
-constexpr std::uint64_t kCode = 0x10000;
-constexpr std::uint64_t kData = 0x20000;
+using bench_engine::kCode;
+using bench_engine::kData;
 constexpr std::uint64_t kLoopIterations = 10000;
 
 struct Machine {
@@ -26,17 +28,10 @@ struct Machine {
 };
 
 Machine build_machine(const Program& program) {
+  bench_engine::GuestMemory g = bench_engine::load_program(program.code);
+  if (!g.error.empty()) return {.error = g.error};
   Machine m;
-  auto as = mem::UserAddressSpace::create({.va_bits = 32});
-  if (!as) return {.error = as.error().message()};
-  m.memory = std::move(*as);
-  if (auto r = m.memory->map_fixed(kCode, 0x1000, mem::kPermRead | mem::kPermExec); !r)
-    return {.error = r.error().message()};
-  if (auto r = m.memory->map_fixed(kData, 0x1000, mem::kPermRead | mem::kPermWrite); !r)
-    return {.error = r.error().message()};
-  std::vector<std::uint8_t> bytes(program.code.size() * 4);
-  std::memcpy(bytes.data(), program.code.data(), bytes.size());
-  if (m.memory->write(kCode, bytes, /*force=*/true) != mem::AccessFault::kNone) return {.error = "code write failed"};
+  m.memory = std::move(g.memory);
   m.interp = std::make_unique<engine::Interpreter>(*m.memory);
   return m;
 }
@@ -92,6 +87,8 @@ int main(int argc, char** argv) {
     benchmark::RegisterBenchmark(("engine/interp/" + p.name).c_str(), interp_throughput, &p);
   }
   benchmark::RegisterBenchmark("engine/interp/cold_alu_loop", interp_cold, &programs.front());
+  bench_engine::register_jit_compile_benchmarks();
+  bench_engine::register_jit_vs_interp_benchmarks();
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();

@@ -1,0 +1,150 @@
+// engine/jit_compile/...: how long the LLVM tier takes to make code.
+// {small,medium,large}: the jit engine (every block compiled before it first
+// runs) on straight-line programs of 30, 200 and 1000 guest instructions; each
+// iteration drops the code cache and runs the program once, so the time is the
+// latency from "never seen" to "compiled and run". parallel/threads:N: the
+// tiered engine (threshold 1) with N compiler threads on 96 independent
+// blocks, timed until wait_for_compiles() returns.
+#include <unistd.h>
+
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "bench_registry.hpp"
+#include "guest_machine.hpp"
+#include "jit_programs.hpp"
+
+namespace vm::bench_engine {
+namespace {
+
+struct CompileCase {
+  std::string name;
+  unsigned guest_insns;
+};
+
+const std::vector<CompileCase>& compile_cases() {
+  static const std::vector<CompileCase> cases = {{"small", 30}, {"medium", 200}, {"large", 1000}};
+  return cases;
+}
+
+// Blocks are capped at 255 instructions, so "large" is several blocks
+// (which the JIT may join into regions).
+constexpr unsigned kMaxBlockInsns = 255;
+
+std::string perf_map_path() { return "/tmp/perf-" + std::to_string(::getpid()) + ".map"; }
+
+// Host code bytes the JIT emits for one run of `code`. The public API has no
+// code-size counter, but --perf-map lists every compiled region with its
+// size, so one probe run with the perf map on measures it (the size is the
+// same on every run: same input, same compiler). 0 when it cannot be read.
+std::uint64_t probe_code_bytes(const std::vector<std::uint32_t>& code) {
+  const std::string path = perf_map_path();
+  const bool existed = std::filesystem::exists(path);
+  const std::uintmax_t start = existed ? std::filesystem::file_size(path) : 0;
+  {
+    GuestMemory g = load_program(code);
+    if (!g.error.empty()) return 0;
+    BenchEngine e =
+        BenchEngine::create(*g.memory, EngineChoice::kJit, {.max_block_insns = kMaxBlockInsns, .perf_map = true});
+    if (!e.error().empty()) return 0;
+    engine::CpuState cpu;
+    cpu.pc = kCode;
+    cpu.x(10) = kData;
+    if (e.run(cpu, ~0ull) != engine::HaltReason::kEcall) return 0;
+  }  // the engine closes the map
+  std::ifstream in(path);
+  in.seekg(static_cast<std::streamoff>(start));
+  std::uint64_t bytes = 0;
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::string address, size;
+    if (fields >> address >> size) bytes += std::stoull(size, nullptr, 16);
+  }
+  if (!existed) std::filesystem::remove(path);
+  return bytes;
+}
+
+void jit_compile_latency(benchmark::State& state, const CompileCase* c) {
+  const std::vector<std::uint32_t> code = straight_line(c->guest_insns);
+  GuestMemory g = load_program(code);
+  if (!g.error.empty()) return state.SkipWithError(g.error.c_str());
+  BenchEngine e = BenchEngine::create(*g.memory, EngineChoice::kJit, {.max_block_insns = kMaxBlockInsns});
+  if (!e.error().empty()) return state.SkipWithError(e.error().c_str());
+  const engine::JitStats before = e.jit()->stats();
+  std::uint64_t runs = 0;
+  for (auto _ : state) {
+    e.flush_code_cache();
+    engine::CpuState cpu;
+    cpu.pc = kCode;
+    cpu.x(10) = kData;
+    if (e.run(cpu, ~0ull) != engine::HaltReason::kEcall) return state.SkipWithError("program did not reach its ecall");
+    ++runs;
+  }
+  const engine::JitStats after = e.jit()->stats();
+  const auto compiles = static_cast<double>(after.blocks_compiled - before.blocks_compiled);
+  if (after.compile_failures != before.compile_failures) return state.SkipWithError("a compilation failed");
+  if (runs == 0 || compiles == 0) return;
+  const double compile_s = after.compile_seconds_total - before.compile_seconds_total;
+  const double n = static_cast<double>(runs);
+  using benchmark::Counter;
+  state.counters["compile_ms"] = Counter(compile_s * 1e3 / n);  // LLVM time per program
+  state.counters["compile_ms/block"] = Counter(compile_s * 1e3 / compiles);
+  state.counters["blocks/program"] = Counter(compiles / n);
+  state.counters["blocks/s"] = Counter(compiles, Counter::kIsRate);
+  state.counters["guest_insns/s"] = Counter(n * c->guest_insns, Counter::kIsRate);
+  if (const std::uint64_t bytes = probe_code_bytes(code)) {
+    state.counters["code_bytes/program"] = Counter(static_cast<double>(bytes));
+    state.counters["code_bytes/s"] = Counter(n * static_cast<double>(bytes), Counter::kIsRate);
+  }
+}
+
+constexpr unsigned kParallelBlocks = 96;
+constexpr unsigned kParallelBlockInsns = 40;
+
+void jit_compile_parallel(benchmark::State& state) {
+  const auto threads = static_cast<unsigned>(state.range(0));
+  GuestMemory g = load_program(block_chain(kParallelBlocks, kParallelBlockInsns, /*indirect=*/true));
+  if (!g.error.empty()) return state.SkipWithError(g.error.c_str());
+  BenchEngine e = BenchEngine::create(*g.memory, EngineChoice::kTiered, {.threshold = 1, .threads = threads});
+  if (!e.error().empty()) return state.SkipWithError(e.error().c_str());
+  const engine::JitStats before = e.jit()->stats();
+  for (auto _ : state) {
+    e.flush_code_cache();
+    engine::CpuState cpu;
+    cpu.pc = kCode;
+    cpu.x(10) = kData;
+    if (e.run(cpu, ~0ull) != engine::HaltReason::kEcall) return state.SkipWithError("program did not reach its ecall");
+    e.wait_for_compiles();
+  }
+  const engine::JitStats after = e.jit()->stats();
+  if (after.compile_failures != before.compile_failures) return state.SkipWithError("a compilation failed");
+  const auto compiles = static_cast<double>(after.blocks_compiled - before.blocks_compiled);
+  using benchmark::Counter;
+  state.counters["blocks/s"] = Counter(compiles, Counter::kIsRate);
+  state.counters["blocks/iteration"] = Counter(compiles, Counter::kAvgIterations);
+  state.counters["compile_cpu_ms/iteration"] =
+      Counter((after.compile_seconds_total - before.compile_seconds_total) * 1e3, Counter::kAvgIterations);
+}
+
+}  // namespace
+
+void register_jit_compile_benchmarks() {
+  for (const CompileCase& c : compile_cases()) {
+    benchmark::RegisterBenchmark(("engine/jit_compile/" + c.name).c_str(), jit_compile_latency, &c)
+        ->Unit(benchmark::kMillisecond);
+  }
+  // Wall time: the work happens on the compiler threads, not this one.
+  benchmark::RegisterBenchmark("engine/jit_compile/parallel", jit_compile_parallel)
+      ->ArgName("threads")
+      ->Arg(1)
+      ->Arg(2)
+      ->Unit(benchmark::kMillisecond)
+      ->UseRealTime();
+}
+
+}  // namespace vm::bench_engine
