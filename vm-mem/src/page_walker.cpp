@@ -9,8 +9,8 @@ namespace vm::mem {
 namespace {
 
 constexpr std::uint64_t kVpnMask = 511;
-constexpr std::uint64_t kPointerCheckMask = pte::kV | pte::kR | pte::kW | pte::kX | pte::kU | pte::kA | pte::kD |
-                                            pte::kN | pte::kPbmtMask | pte::kReservedMask;
+constexpr std::uint64_t kPointerCheckMask =
+    pte::kV | pte::kR | pte::kW | pte::kX | pte::kU | pte::kA | pte::kD | pte::kN | pte::kPbmtMask | pte::kReservedMask;
 
 const char* const kReasonNames[] = {
 #define VM_FAULT_REASON(id, name, text) name,

@@ -10,7 +10,7 @@
 namespace vm::mem {
 namespace {
 
-constexpr unsigned kSlots = 4;          // pools one thread caches for at once
+constexpr unsigned kSlots = 4;         // pools one thread caches for at once
 constexpr unsigned kMagazineMax = 32;  // PoolConfig::thread_cache limit
 
 struct Magazine {

@@ -28,8 +28,9 @@ Result<Tlb> Tlb::create(const TlbConfig& config) {
     return make_error(ErrorCode::kInvalidArgument, fmt::format("TLB ways {} must be between 1 and 16", config.ways));
   }
   if (config.fast_entries < 2 || !std::has_single_bit(config.fast_entries) || config.fast_entries > (1u << 16)) {
-    return make_error(ErrorCode::kInvalidArgument,
-                      fmt::format("TLB level-0 entries {} must be a power of two from 2 to 65536", config.fast_entries));
+    return make_error(
+        ErrorCode::kInvalidArgument,
+        fmt::format("TLB level-0 entries {} must be a power of two from 2 to 65536", config.fast_entries));
   }
   if (config.superpage_entries > 256) {
     return make_error(ErrorCode::kInvalidArgument,

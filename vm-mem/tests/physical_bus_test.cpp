@@ -114,8 +114,8 @@ TEST_CASE("PhysicalBus::ram_pointer serves every RAM region and nothing else", "
   CHECK(bus.ram_pointer(GuestPhysAddr{0x1000'0000}, 4) == nullptr);  // MMIO
   CHECK(bus.ram_pointer(GuestPhysAddr{0x2000'0000}, 4) == nullptr);  // hole
   CHECK_FALSE(bus.tracks_dirty());
-  GuestRam tracked = std::move(
-      GuestRam::create({.base = GuestPhysAddr{0x9000'0000}, .size = 0x1000, .track_dirty = true}).value());
+  GuestRam tracked =
+      std::move(GuestRam::create({.base = GuestPhysAddr{0x9000'0000}, .size = 0x1000, .track_dirty = true}).value());
   REQUIRE(bus.map_ram("tracked", tracked));
   CHECK(bus.tracks_dirty());
 }
