@@ -1,11 +1,12 @@
 // engine/jit_vs_interp/<program>/<engine>: the same guest loop run by the
 // interpreter, the jit engine and the tiered engine (default options), in
-// guest MIPS, with the speed-up over the interpreter measured alongside.
+// guest MIPS, with the speed-up over the interpreter (sampled just before
+// and after the timed loop, on this thread's CPU time).
 // Steady-state programs are warmed up first (and, tiered, their compiles
 // waited for); cold_start flushes the code cache before every run.
 #include <benchmark/benchmark.h>
 
-#include <chrono>
+#include <time.h>
 
 #include "bench_registry.hpp"
 #include "guest_machine.hpp"
@@ -54,20 +55,36 @@ struct LoopRunner {
   }
 };
 
-// The interpreter's guest MIPS on `program`, measured for ~0.1 s, so that
-// every engine's row carries its own speed-up figure.
-double interpreter_mips(const LoopProgram& program) {
-  LoopRunner ref(program, EngineChoice::kInterp);
-  if (!ref.error.empty() || !ref.warm_up()) return 0;
-  std::uint64_t insns = 0;
-  const auto start = std::chrono::steady_clock::now();
-  double seconds = 0;
-  while (seconds < 0.1) {
-    insns += ref.run_once().first;
-    seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  }
-  return static_cast<double>(insns) / seconds / 1e6;
+// This thread's CPU time: a busy neighbour on the machine slows both sides
+// of a speed-up less than it slows the wall clock.
+double thread_cpu_seconds() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
 }
+
+// The interpreter's speed on a program, sampled in slices of ~0.1 s CPU time
+// before and after an engine's timed loop, so that every engine's row
+// carries a speed-up measured under the same conditions.
+struct InterpreterReference {
+  LoopRunner& runner;  // an interpreter on the program, warmed up
+  std::uint64_t insns = 0;
+  double seconds = 0;
+
+  bool sample() {
+    const double start = thread_cpu_seconds();
+    double elapsed = 0;
+    while (elapsed < 0.1) {
+      const std::uint64_t n = runner.run_once().first;
+      if (n == 0) return false;
+      insns += n;
+      elapsed = thread_cpu_seconds() - start;
+    }
+    seconds += elapsed;
+    return true;
+  }
+  double insns_per_second() const { return seconds > 0 ? static_cast<double>(insns) / seconds : 0; }
+};
 
 struct Case {
   const LoopProgram* program;
@@ -84,20 +101,21 @@ void jit_vs_interp(benchmark::State& state, Case c) {
   if (!runner.warm_up() || !ref.warm_up()) return state.SkipWithError("program did not reach its ecall");
   if (ref.run_once() != runner.run_once()) return state.SkipWithError("result differs from the interpreter's");
 
+  InterpreterReference reference{ref};
+  const bool with_speedup = c.engine != EngineChoice::kInterp && reference.sample();
+
   std::uint64_t insns = 0;
-  const auto start = std::chrono::steady_clock::now();
+  const double start = thread_cpu_seconds();
   for (auto _ : state) {
     const std::uint64_t n = runner.run_once().first;
     if (n == 0) return state.SkipWithError("program did not reach its ecall");
     insns += n;
   }
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double seconds = thread_cpu_seconds() - start;
   using benchmark::Counter;
   state.counters["guest_insns/s"] = Counter(static_cast<double>(insns), Counter::kIsRate);
-  if (c.engine != EngineChoice::kInterp && seconds > 0) {
-    const double ref_mips = interpreter_mips(*c.program);
-    if (ref_mips > 0) state.counters["speedup_vs_interp"] = static_cast<double>(insns) / seconds / 1e6 / ref_mips;
-  }
+  if (with_speedup && reference.sample() && seconds > 0 && reference.insns_per_second() > 0)
+    state.counters["speedup_vs_interp"] = static_cast<double>(insns) / seconds / reference.insns_per_second();
 }
 
 }  // namespace
