@@ -112,7 +112,7 @@ const TlbEntry& Tlb::insert(const TlbEntry& entry) noexcept {
   if (target == nullptr) {
     std::uint8_t& victim = next_victim_[set];
     target = &slots[victim];
-    victim = static_cast<std::uint8_t>(victim + 1 == ways_ ? 0 : victim + 1);  // no divide on the miss path
+    victim = static_cast<std::uint8_t>(victim + 1u == ways_ ? 0u : victim + 1u);  // no divide on the miss path
   }
   *target = entry;
   if (entry.page_mask != kPageOffsetMask) has_superpage_children_ = true;
