@@ -31,7 +31,7 @@ MmuContext BenchSystem::context() const {
 }
 
 std::unique_ptr<Mmu> BenchSystem::make_mmu(const TlbConfig& tlb) const {
-  auto mmu = std::make_unique<Mmu>(std::move(Mmu::create(*bus, {.tlb = tlb}).value()));
+  auto mmu = std::make_unique<Mmu>(std::move(Mmu::create(*bus, {.tlb = tlb, .walker = {}}).value()));
   mmu->set_context(context());
   return mmu;
 }

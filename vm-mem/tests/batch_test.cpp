@@ -33,7 +33,7 @@ TEST_CASE("translate_batch translates many addresses and reports faults", "[mmu]
 // and D bits in them: every result must be right and every bit set.
 TEST_CASE("concurrent translate_batch on two harts", "[mmu][tlb]") {
   constexpr std::uint64_t kPages = 2048;
-  System s(false, MmuConfig{.tlb = {.sets = 16, .ways = 2}});  // small TLB: many walks
+  System s(false, MmuConfig{.tlb = {.sets = 16, .ways = 2}, .walker = {}});  // small TLB: many walks
   std::vector<GuestPhysAddr> leaves;
   for (std::uint64_t i = 0; i < kPages; ++i) {
     leaves.push_back(s.tables.map(GuestVirtAddr{0x4000'0000 + i * 0x1000}, phys(0x100000 + i * 0x1000), R | W).value());

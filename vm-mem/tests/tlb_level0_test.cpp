@@ -36,7 +36,7 @@ TEST_CASE("Tlb::create validates the level-0 size", "[tlb]") {
 }
 
 TEST_CASE("pages sharing a level-0 slot each keep their own translation", "[tlb][mmu]") {
-  System s(false, MmuConfig{.tlb = {.fast_entries = 2}});
+  System s(false, MmuConfig{.tlb = {.fast_entries = 2}, .walker = {}});
   // 0x1000 and 0x3000 both land in slot 1 of a two-entry level 0.
   REQUIRE(s.tables.map(GuestVirtAddr{0x1000}, phys(0x10000), R | W | A | D));
   REQUIRE(s.tables.map(GuestVirtAddr{0x3000}, phys(0x30000), R | W | A | D));
