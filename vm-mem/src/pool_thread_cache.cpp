@@ -10,14 +10,10 @@
 namespace vm::mem {
 namespace {
 
-constexpr unsigned kSlots = 4;         // pools one thread caches for at once
-constexpr unsigned kMagazineMax = 32;  // PoolConfig::thread_cache limit
-
-struct Magazine {
-  std::uint64_t pool_id = 0;  // 0: free slot
-  unsigned count = 0;
-  std::byte* blocks[kMagazineMax];
-};
+using pool_detail::kSlots;
+using pool_detail::Magazine;
+using pool_detail::ThreadCache;
+using pool_detail::tls_cache;
 
 // Live pools by id. Only the rare paths (pool creation and destruction, a
 // thread flushing a cache it is giving up) take the lock.
@@ -45,16 +41,6 @@ void give_back(Magazine& m) {
   m.count = 0;
 }
 
-struct ThreadCache {
-  std::uint64_t last_id = 0;  // the pool used last and its magazine: the one-compare hit
-  Magazine* last = nullptr;
-  Magazine slots[kSlots];
-  unsigned next_victim = 0;
-};
-
-// The hot path reads one initial-exec TLS pointer; the cache itself is on
-// the heap so the library needs only a few bytes of static TLS.
-__attribute__((tls_model("initial-exec"))) thread_local ThreadCache* tls_cache = nullptr;
 __attribute__((tls_model("initial-exec"))) thread_local bool tls_cache_gone = false;
 
 struct ThreadCacheOwner {
@@ -137,31 +123,6 @@ void ConcurrentBlockPool::unregister_pool(std::uint64_t id) noexcept {
     }
     if (c->last_id == id) c->last_id = 0;
   }
-}
-
-// The common case is a thread-local pop or push; everything else (no cache
-// yet, another pool's magazine, empty or full magazine, caching off) is in
-// the out-of-line slow halves so the fast half needs no stack frame.
-std::byte* ConcurrentBlockPool::acquire() noexcept {
-  ThreadCache* c = tls_cache;
-  if (c != nullptr && c->last_id == id_) [[likely]] {
-    Magazine* m = c->last;
-    if (m->count != 0) [[likely]]
-      return m->blocks[--m->count];
-  }
-  return acquire_slow();
-}
-
-void ConcurrentBlockPool::release(std::byte* block) noexcept {
-  ThreadCache* c = tls_cache;
-  if (c != nullptr && c->last_id == id_) [[likely]] {
-    Magazine* m = c->last;
-    if (m->count < thread_cache_) [[likely]] {
-      m->blocks[m->count++] = block;
-      return;
-    }
-  }
-  release_slow(block);
 }
 
 // Empty magazine: refill half of it from the shared stack in one go.

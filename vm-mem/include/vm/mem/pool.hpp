@@ -63,6 +63,26 @@ class VM_MEM_API BlockPool {
   boost::container::vector<std::byte*> free_;  // reserved to capacity: push never allocates
 };
 
+// ConcurrentBlockPool's per-thread cache, declared here only so acquire()
+// and release() can be inline: the layout is vm-mem's own, not an API.
+namespace pool_detail {
+inline constexpr unsigned kSlots = 4;         // pools one thread caches for at once
+inline constexpr unsigned kMagazineMax = 32;  // PoolConfig::thread_cache limit
+struct Magazine {
+  std::uint64_t pool_id = 0;  // 0: free slot
+  unsigned count = 0;
+  std::byte* blocks[kMagazineMax];
+};
+struct ThreadCache {
+  std::uint64_t last_id = 0;  // the pool used last and its magazine: the one-compare hit
+  Magazine* last = nullptr;
+  Magazine slots[kSlots];
+  unsigned next_victim = 0;
+};
+// This thread's cache (created on first use, handed back at thread exit).
+extern VM_MEM_API thread_local ThreadCache* tls_cache;
+}  // namespace pool_detail
+
 // Thread-safe: all max_blocks blocks are allocated up front and kept on a
 // Boost.Lockfree stack, so acquire/release never lock and never allocate.
 // In front of the stack each thread keeps a small cache (a magazine of up
@@ -85,10 +105,30 @@ class VM_MEM_API ConcurrentBlockPool {
   ConcurrentBlockPool& operator=(const ConcurrentBlockPool&) = delete;
 
   // A block, or nullptr when neither this thread's cache nor the shared
-  // stack has one.
-  std::byte* acquire() noexcept;
+  // stack has one. The common case is a thread-local pop; the rest (no
+  // cache yet, another pool's magazine, an empty magazine, caching off) is
+  // out of line.
+  std::byte* acquire() noexcept {
+    pool_detail::ThreadCache* c = pool_detail::tls_cache;
+    if (c != nullptr && c->last_id == id_) [[likely]] {
+      pool_detail::Magazine* m = c->last;
+      if (m->count != 0) [[likely]]
+        return m->blocks[--m->count];
+    }
+    return acquire_slow();
+  }
   // Returns a block from this pool's acquire() (any thread's).
-  void release(std::byte* block) noexcept;
+  void release(std::byte* block) noexcept {
+    pool_detail::ThreadCache* c = pool_detail::tls_cache;
+    if (c != nullptr && c->last_id == id_) [[likely]] {
+      pool_detail::Magazine* m = c->last;
+      if (m->count < thread_cache_) [[likely]] {
+        m->blocks[m->count++] = block;
+        return;
+      }
+    }
+    release_slow(block);
+  }
 
   std::size_t block_size() const noexcept { return block_size_; }
   std::size_t capacity() const noexcept { return capacity_; }
