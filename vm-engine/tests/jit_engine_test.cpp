@@ -7,6 +7,7 @@
 #include <memory>
 #include <vector>
 
+#include "vm/engine/interpreter.hpp"
 #include "vm/engine/jit_engine.hpp"
 #include "vm/mem/user_address_space.hpp"
 
@@ -109,5 +110,93 @@ TEST_CASE("flushing the code cache makes rewritten code visible", "[jit]") {
     const std::uint32_t original = addi(10, 0, 1);
     std::memcpy(bytes, &original, 4);
     memory->write(kCode, bytes, /*force=*/true);
+  }
+}
+
+namespace {
+
+std::uint32_t blt(unsigned rs1, unsigned rs2, int offset) {
+  const auto o = static_cast<std::uint32_t>(offset);
+  return (((o >> 12) & 1u) << 31) | (((o >> 5) & 0x3fu) << 25) | (rs2 << 20) | (rs1 << 15) | (4u << 12) |
+         (((o >> 1) & 0xfu) << 8) | (((o >> 11) & 1u) << 7) | 0x63u;
+}
+std::uint32_t jal(unsigned rd, int offset) {
+  const auto o = static_cast<std::uint32_t>(offset);
+  return (((o >> 20) & 1u) << 31) | (((o >> 1) & 0x3ffu) << 21) | (((o >> 11) & 1u) << 20) |
+         (((o >> 12) & 0xffu) << 12) | (rd << 7) | 0x6fu;
+}
+
+// x10 counts to x11 in a two-block loop (the body jumps back to the test):
+//   0: addi x10, x10, 1
+//   4: addi x12, x12, 3
+//   8: jal  x0, 12        -> 20
+//  12: ecall
+//  16: (unused)
+//  20: blt  x10, x11, -20 -> 0
+//  24: jal  x0, -12       -> 12
+std::vector<std::uint32_t> counting_loop() {
+  return {addi(10, 10, 1), addi(12, 12, 3), jal(0, 12), kEcall, kEcall, blt(10, 11, -20), jal(0, -12)};
+}
+
+}  // namespace
+
+TEST_CASE("a loop of several blocks runs inside one compiled region", "[jit][region]") {
+  auto memory = memory_with(counting_loop());
+  for (unsigned opt : {0u, 1u, 2u}) {
+    auto engine = make_engine(*memory, false, opt);
+    CpuState cpu;
+    cpu.pc = kCode;
+    cpu.x(11) = 100000;
+    REQUIRE(engine->run(cpu, ~std::uint64_t{0}) == HaltReason::kEcall);
+    CHECK(cpu.x(10) == 100000);
+    CHECK(cpu.x(12) == 300000);
+    CHECK(cpu.instret == 100000 * 4 + 2);  // four per iteration, then jal + ecall
+    CHECK(cpu.pc == kCode + 12);
+    // The loop and its exit path compiled as one region: it never went back
+    // to the dispatcher, which would have compiled more.
+    CHECK(engine->stats().blocks_compiled == 1);
+  }
+}
+
+TEST_CASE("compiled loops stop at the same block boundary as the interpreter", "[jit][region]") {
+  auto memory = memory_with(counting_loop());
+  for (std::uint64_t budget : {1u, 2u, 3u, 5u, 8u, 13u, 1001u}) {
+    CpuState expected;
+    expected.pc = kCode;
+    expected.x(11) = 1000;
+    Interpreter interpreter(*memory);
+    const HaltReason want = interpreter.run(expected, budget);
+    auto engine = make_engine(*memory, false, 1);
+    CpuState cpu;
+    cpu.pc = kCode;
+    cpu.x(11) = 1000;
+    CHECK(engine->run(cpu, budget) == want);
+    CHECK(cpu.instret == expected.instret);
+    CHECK(cpu.pc == expected.pc);
+    CHECK(cpu.x(10) == expected.x(10));
+    CHECK(cpu.x(12) == expected.x(12));
+  }
+}
+
+TEST_CASE("compiled FP honours a dynamic rounding mode other than nearest", "[jit][fp]") {
+  // fdiv.d f2, f0, f1 (rm = dynamic); fsd-free: the result stays in f2.
+  const std::uint32_t fdiv_d = (0x0du << 25) | (1u << 20) | (0u << 15) | (7u << 12) | (2u << 7) | 0x53u;
+  auto memory = memory_with({fdiv_d, kEcall});
+  const double one = 1.0, three = 3.0;
+  for (std::uint32_t frm : {0u, 1u, 2u, 3u}) {  // RNE, RTZ, RDN, RUP
+    auto engine = make_engine(*memory, false, 1);
+    Interpreter interpreter(*memory);
+    CpuState cpu, expected;
+    for (CpuState* c : {&cpu, &expected}) {
+      c->pc = kCode;
+      c->fcsr = frm << 5;
+      std::memcpy(&c->f(0), &one, 8);
+      std::memcpy(&c->f(1), &three, 8);
+    }
+    REQUIRE(interpreter.run(expected, 100) == HaltReason::kEcall);
+    REQUIRE(engine->run(cpu, 100) == HaltReason::kEcall);
+    CHECK(cpu.f(2) == expected.f(2));
+    CHECK(cpu.fcsr == expected.fcsr);  // NX set, mode kept
+    CHECK(cpu.instret == expected.instret);
   }
 }

@@ -2,6 +2,7 @@
 // boundary.
 #include "jit/block_compiler.hpp"
 
+#include <cstdlib>
 #include <mutex>
 #include <unordered_map>
 
@@ -15,10 +16,13 @@
 #include <llvm/Object/ELFObjectFile.h>
 #include <llvm/Object/ObjectFile.h>
 #include <llvm/Passes/PassBuilder.h>
+#include <llvm/Support/CommandLine.h>
 #include <llvm/Support/TargetSelect.h>
+#include <llvm/Support/raw_ostream.h>
 #include <llvm/Transforms/InstCombine/InstCombine.h>
 #include <llvm/Transforms/Scalar/EarlyCSE.h>
 #include <llvm/Transforms/Scalar/SimplifyCFG.h>
+#include <llvm/Transforms/Utils/Mem2Reg.h>
 
 #include "jit/lower.hpp"
 
@@ -36,6 +40,8 @@ void initialise_llvm_once() {
   std::call_once(once, [] {
     llvm::InitializeNativeTarget();
     llvm::InitializeNativeTargetAsmPrinter();
+    const char* args[] = {"vm", "-fast-isel"};
+    llvm::cl::ParseCommandLineOptions(2, args);
   });
 }
 
@@ -45,8 +51,9 @@ void initialise_llvm_once() {
 llvm::CodeGenOpt::Level codegen_level(unsigned opt) {
   switch (opt) {
     case 0:
-    case 1:
       return llvm::CodeGenOpt::None;
+    case 1:
+      return llvm::CodeGenOpt::Less;
     case 2:
       return llvm::CodeGenOpt::Default;
     default:
@@ -54,8 +61,9 @@ llvm::CodeGenOpt::Level codegen_level(unsigned opt) {
   }
 }
 
-// Level 1: a few cheap passes that clean up the lowering (common
-// sub-expressions, folded checks); 2 and 3: LLVM's standard pipelines.
+// Level 1: a few cheap passes that clean up the lowering (registers from
+// allocas to SSA, common sub-expressions, folded checks); 2 and 3: LLVM's
+// standard pipelines.
 void optimise(llvm::Module& module, unsigned opt) {
   if (opt == 0) return;
   llvm::LoopAnalysisManager lam;
@@ -70,6 +78,7 @@ void optimise(llvm::Module& module, unsigned opt) {
   pb.crossRegisterProxies(lam, fam, cgam, mam);
   if (opt == 1) {
     llvm::FunctionPassManager fpm;
+    fpm.addPass(llvm::PromotePass());
     fpm.addPass(llvm::EarlyCSEPass());
     fpm.addPass(llvm::InstCombinePass());
     fpm.addPass(llvm::SimplifyCFGPass());
@@ -127,22 +136,25 @@ vm::Result<std::unique_ptr<BlockCompiler>> BlockCompiler::create(unsigned opt_le
   return std::unique_ptr<BlockCompiler>(new BlockCompiler(std::move(impl)));
 }
 
-vm::Result<std::vector<CompiledBlock>> BlockCompiler::compile(const std::vector<const cross_arch::ir::Block*>& blocks) {
+vm::Result<std::vector<CompiledBlock>> BlockCompiler::compile(const std::vector<const Region*>& regions) {
   auto context = std::make_unique<llvm::LLVMContext>();
   auto module = std::make_unique<llvm::Module>("vm_blocks", *context);
   module->setDataLayout(impl_->jit->getDataLayout());
   module->setTargetTriple(impl_->jit->getTargetTriple().str());
   std::vector<std::string> names;
-  names.reserve(blocks.size());
-  for (const cross_arch::ir::Block* block : blocks) {
-    names.push_back(fmt::format("vm_block_{:x}_{}", block->start_pc, impl_->next_id++));
-    lower_block(*block, *module, names.back());
+  names.reserve(regions.size());
+  for (const Region* region : regions) {
+    names.push_back(fmt::format("vm_region_{:x}_{}", region->entry_pc(), impl_->next_id++));
+    lower_region(*region, *module, names.back());
   }
   std::string problems;
   llvm::raw_string_ostream problem_stream(problems);
   if (llvm::verifyModule(*module, &problem_stream))
     return vm::make_error(vm::ErrorCode::kInternal, "LLVM JIT: lowering produced invalid IR: " + problem_stream.str());
   optimise(*module, impl_->opt_level);
+  // For engine developers: the optimised IR of every module on stderr.
+  static const bool dump_ir = std::getenv("VM_JIT_DUMP_IR") != nullptr;
+  if (dump_ir) module->print(llvm::errs(), nullptr);
   if (llvm::Error e = impl_->jit->addIRModule(llvm::orc::ThreadSafeModule(std::move(module), std::move(context))))
     return (to_vm_error(std::move(e), "adding a module"));
   std::vector<CompiledBlock> out;

@@ -1,4 +1,5 @@
-// One LLVM ORC LLJIT instance that turns IR blocks into callable host code.
+// One LLVM ORC LLJIT instance that turns regions of IR blocks into callable
+// host code.
 // Not thread-safe: each compiler thread owns its own BlockCompiler, and the
 // code it produced lives as long as it does. No LLVM types in this header.
 #pragma once
@@ -7,9 +8,9 @@
 #include <memory>
 #include <vector>
 
+#include "jit/region.hpp"
 #include "jit/runtime.hpp"
 #include "vm/core/result.hpp"
-#include "vm/cross_arch/ir/block.hpp"
 
 namespace vm::engine::jit {
 
@@ -26,8 +27,9 @@ class BlockCompiler {
   BlockCompiler(const BlockCompiler&) = delete;
   BlockCompiler& operator=(const BlockCompiler&) = delete;
 
-  // Compiles the blocks as one LLVM module (amortises per-module cost).
-  vm::Result<std::vector<CompiledBlock>> compile(const std::vector<const cross_arch::ir::Block*>& blocks);
+  // Compiles the regions as one LLVM module (amortises per-module cost),
+  // one function each.
+  vm::Result<std::vector<CompiledBlock>> compile(const std::vector<const Region*>& regions);
 
  private:
   struct Impl;

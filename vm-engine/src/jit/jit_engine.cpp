@@ -20,6 +20,7 @@
 #include "interp/translate.hpp"
 #include "jit/block_compiler.hpp"
 #include "jit/perf_map.hpp"
+#include "jit/region.hpp"
 #include "jit/runtime.hpp"
 #include "vm/cross_arch/frontend.hpp"
 #include "vm/engine/interpreter.hpp"
@@ -32,22 +33,20 @@ namespace host_fp = interp::host_fp;
 
 namespace {
 
-// One guest block's translation slot. Never freed before the engine, so a
-// compiler thread may publish into it even after a flush unhooked it.
-struct Entry {
-  std::uint64_t pc = 0;
-  std::atomic<BlockFn> fn{nullptr};
-  std::uint32_t count = 0;
-  bool queued = false;
-};
+using jit::CodeEntry;
 
 struct Request {
-  Entry* entry;
-  cross_arch::ir::Block block;
+  CodeEntry* entry;
+  jit::Region region;
 };
 
-constexpr std::size_t kJumpCacheSize = 4096;
 constexpr std::size_t kMaxBatch = 32;
+
+// Tiered regions follow the interpreter's profile and may be larger; jit
+// mode has no profile, so it keeps regions small to bound compile time.
+constexpr jit::RegionLimits kTieredRegionLimits{16, 512};
+constexpr jit::RegionLimits kJitRegionLimits{4, 192};
+constexpr unsigned kCoveredThresholdFactor = 16;
 
 }  // namespace
 
@@ -68,9 +67,12 @@ struct JitEngine::Impl {
   std::atomic<std::uint64_t> in_flight{0};
   std::unique_ptr<jit::PerfMap> perf_map;
 
-  std::deque<std::unique_ptr<Entry>> entries;
-  std::unordered_map<std::uint64_t, Entry*> map;
-  std::array<Entry*, kJumpCacheSize> jump_cache{};
+  // Slots are never freed before the engine: compiled code holds their
+  // addresses, and a compiler thread may publish into one after a flush
+  // unhooked it.
+  std::deque<std::unique_ptr<CodeEntry>> entries;
+  std::unordered_map<std::uint64_t, CodeEntry*> map;
+  std::array<CodeEntry*, jit::kJumpCacheSize> jump_cache{};
   jit::JitContext ctx;
   Trap trap;
 
@@ -78,19 +80,21 @@ struct JitEngine::Impl {
   JitStats stats;
   std::vector<double> compile_seconds;  // per block
 
-  static std::size_t slot(std::uint64_t pc) { return (pc >> 1) & (kJumpCacheSize - 1); }
-
-  Entry* lookup(std::uint64_t pc) {
-    Entry*& cached = jump_cache[slot(pc)];
-    if (cached && cached->pc == pc) return cached;
-    Entry*& e = map[pc];
+  CodeEntry* slot_for(std::uint64_t pc) {
+    CodeEntry*& e = map[pc];
     if (!e) {
-      entries.push_back(std::make_unique<Entry>());
+      entries.push_back(std::make_unique<CodeEntry>());
       e = entries.back().get();
       e->pc = pc;
     }
-    cached = e;
     return e;
+  }
+
+  CodeEntry* lookup(std::uint64_t pc) {
+    CodeEntry*& cached = jump_cache[jit::jump_cache_slot(pc)];
+    if (cached && cached->pc == pc) return cached;
+    cached = slot_for(pc);
+    return cached;
   }
 
   void record_compiles(const std::vector<jit::CompiledBlock>& compiled, const std::vector<Request*>& batch,
@@ -101,16 +105,17 @@ struct JitEngine::Impl {
     for (std::size_t i = 0; i < compiled.size(); ++i) {
       compile_seconds.push_back(seconds / static_cast<double>(compiled.size()));
       if (perf_map)
-        perf_map->add(reinterpret_cast<const void*>(compiled[i].fn), compiled[i].code_size, batch[i]->block.start_pc);
+        perf_map->add(reinterpret_cast<const void*>(compiled[i].fn), compiled[i].code_size,
+                      batch[i]->region.entry_pc());
     }
   }
 
   // Compiles a batch and publishes each block with a release store.
   void compile_batch(jit::BlockCompiler& compiler, const std::vector<Request*>& batch) {
-    std::vector<const cross_arch::ir::Block*> blocks;
-    for (Request* r : batch) blocks.push_back(&r->block);
+    std::vector<const jit::Region*> regions;
+    for (Request* r : batch) regions.push_back(&r->region);
     const auto start = std::chrono::steady_clock::now();
-    auto compiled = compiler.compile(blocks);
+    auto compiled = compiler.compile(regions);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (!compiled) {
       std::lock_guard lock(stats_mutex);
@@ -159,12 +164,44 @@ struct JitEngine::Impl {
     return block;
   }
 
-  void enqueue(Entry* e) {
+  // The region growing from an entry block whose first instruction could be
+  // fetched; in jit mode every lifted block is reported (-d in_asm).
+  jit::Region form_region(cross_arch::ir::Block entry) {
+    const bool report = !options.tiered && options.on_translate;
+    if (report) options.on_translate(entry);
+    auto lift_more = [&](std::uint64_t pc) -> std::optional<cross_arch::ir::Block> {
+      cross_arch::ir::Block block = lift(pc);
+      if (interp::Translator::is_fetch_fault(block)) return std::nullopt;
+      if (report) options.on_translate(block);
+      return block;
+    };
+    auto slot_of = [&](std::uint64_t pc) -> const CodeEntry* { return slot_for(pc); };
+    auto include = [&](std::uint64_t pc) {
+      if (!options.tiered) return true;
+      auto it = map.find(pc);
+      return it != map.end() && it->second->count > 0;
+    };
+    return jit::form_region(std::move(entry), lift_more, slot_of, include,
+                            options.tiered ? kTieredRegionLimits : kJitRegionLimits);
+  }
+
+  // A block that a queued region already contains keeps running in the
+  // interpreter until that region is published (compiles take milliseconds)
+  // and would otherwise start a near-copy of the same region. It only
+  // becomes an entry of its own if it stays hot from elsewhere.
+  unsigned threshold_of(const CodeEntry* e) const {
+    return e->covered ? options.threshold * kCoveredThresholdFactor : options.threshold;
+  }
+
+  void enqueue(CodeEntry* e) {
     e->queued = true;
-    auto* request = new Request{e, lift(e->pc)};
-    if (interp::Translator::is_fetch_fault(request->block)) {
-      delete request;
-      return;
+    cross_arch::ir::Block entry = lift(e->pc);
+    if (interp::Translator::is_fetch_fault(entry)) return;
+    auto* request = new Request{e, form_region(std::move(entry))};
+    for (std::size_t i = 1; i < request->region.blocks.size(); ++i) {
+      CodeEntry* covered = slot_for(request->region.blocks[i].start_pc);
+      covered->covered = true;
+      covered->count = 0;
     }
     in_flight.fetch_add(1, std::memory_order_acq_rel);
     if (!queue.push(request)) {
@@ -176,53 +213,33 @@ struct JitEngine::Impl {
   }
 
   HaltReason run(CpuState& cpu, std::uint64_t max_insns);
-  HaltReason interpret_one(CpuState& cpu, Entry* e);
-  BlockFn compile_now(Entry* e, CpuState& cpu, HaltReason& fetch_fault);
+  HaltReason interpret_one(CpuState& cpu, CodeEntry* e);
+  BlockFn compile_now(CodeEntry* e, CpuState& cpu, HaltReason& fetch_fault);
+
 };
 
-// Jit mode: compile before the first run, together with the blocks its
-// direct branches lead to (one module for the lot amortises LLVM's
-// per-module cost). Fetch faults are not cached (the page may be mapped
-// later) and are reported directly.
-BlockFn JitEngine::Impl::compile_now(Entry* e, CpuState& cpu, HaltReason& fetch_fault) {
-  std::vector<std::unique_ptr<Request>> owned;
-  owned.push_back(std::make_unique<Request>(Request{e, lift(e->pc)}));
-  if (options.on_translate) options.on_translate(owned[0]->block);
-  if (interp::Translator::is_fetch_fault(owned[0]->block)) {
-    const cross_arch::ir::Op& op = owned[0]->block.ops[0];
+// Jit mode: compile the region starting here before it first runs. Fetch
+// faults are not cached (the page may be mapped later) and are reported
+// directly.
+BlockFn JitEngine::Impl::compile_now(CodeEntry* e, CpuState& cpu, HaltReason& fetch_fault) {
+  cross_arch::ir::Block entry = lift(e->pc);
+  if (interp::Translator::is_fetch_fault(entry)) {
+    if (options.on_translate) options.on_translate(entry);
+    const cross_arch::ir::Op& op = entry.ops[0];
     trap = Trap{op.aux, static_cast<std::uint64_t>(op.imm), cpu.pc};
     fetch_fault = HaltReason::kFault;
     return nullptr;
   }
   e->queued = true;
-  for (std::size_t i = 0; i < owned.size() && owned.size() < kMaxBatch; ++i) {
-    const cross_arch::ir::Block& b = owned[i]->block;
-    const cross_arch::ir::Op& t = b.terminator();
-    std::uint64_t next[2] = {0, 0};
-    const ir::Format f = ir::format_of(t.opcode);
-    if (f == ir::Format::BRANCH) next[0] = static_cast<std::uint64_t>(t.imm), next[1] = b.end_pc;
-    if (f == ir::Format::JUMP) next[0] = static_cast<std::uint64_t>(t.imm);
-    for (std::uint64_t pc : next) {
-      if (!pc || owned.size() >= kMaxBatch) continue;
-      Entry* s = lookup(pc);
-      if (s->queued || s->fn.load(std::memory_order_relaxed)) continue;
-      cross_arch::ir::Block block = lift(pc);
-      if (interp::Translator::is_fetch_fault(block)) continue;
-      if (options.on_translate) options.on_translate(block);
-      s->queued = true;
-      owned.push_back(std::make_unique<Request>(Request{s, std::move(block)}));
-    }
-  }
+  Request request{e, form_region(std::move(entry))};
   host_fp::HostFpPause keep_guest_fp_flags;
-  std::vector<Request*> batch;
-  for (auto& r : owned) batch.push_back(r.get());
-  compile_batch(*sync_compiler, batch);
+  compile_batch(*sync_compiler, {&request});
   return e->fn.load(std::memory_order_acquire);
 }
 
 // Tiered mode (and the jit mode's fallback): one block in the interpreter.
-HaltReason JitEngine::Impl::interpret_one(CpuState& cpu, Entry* e) {
-  if (options.tiered && !e->queued && ++e->count >= options.threshold) enqueue(e);
+HaltReason JitEngine::Impl::interpret_one(CpuState& cpu, CodeEntry* e) {
+  if (options.tiered && !e->queued && ++e->count >= threshold_of(e)) enqueue(e);
   const std::uint64_t before = cpu.instret;
   const HaltReason r = interpreter->run(cpu, 1);
   stats.insns_interpreted += cpu.instret - before;
@@ -238,9 +255,11 @@ HaltReason JitEngine::Impl::run(CpuState& cpu, std::uint64_t max_insns) {
   ctx.perms = memory.perm_table();
   ctx.limit = memory.limit();
   ctx.memory = &memory;
+  ctx.stop_at = stop_at;
+  ctx.jump_cache = jump_cache.data();
   HaltReason reason = HaltReason::kNone;
   for (;;) {
-    Entry* e = lookup(cpu.pc);
+    CodeEntry* e = lookup(cpu.pc);
     BlockFn fn = e->fn.load(std::memory_order_acquire);
     if (!fn && !options.tiered) {
       HaltReason fault = HaltReason::kNone;
@@ -260,7 +279,13 @@ HaltReason JitEngine::Impl::run(CpuState& cpu, std::uint64_t max_insns) {
       const std::uint64_t before = cpu.instret;
       const std::uint32_t code = fn(&cpu, &ctx);
       stats.insns_compiled_code += cpu.instret - before;
-      if (code != jit::kExitNext) {
+      if (code == jit::kExitInterpret) {
+        const HaltReason r = interpret_one(cpu, e);
+        if (r != HaltReason::kInstructionLimit) {
+          reason = r;
+          break;
+        }
+      } else if (code != jit::kExitNext) {
         if (code == jit::kExitEcall)
           reason = HaltReason::kEcall;
         else if (code == jit::kExitFenceI)
@@ -320,6 +345,7 @@ HaltReason JitEngine::run(CpuState& cpu, std::uint64_t max_insns) { return impl_
 const Trap& JitEngine::last_trap() const noexcept { return impl_->trap; }
 
 void JitEngine::flush_code_cache() {
+  impl_->ctx.stop_at = 0;  // code still running (if any) returns at its next exit
   impl_->map.clear();
   impl_->jump_cache.fill(nullptr);
   impl_->interpreter->flush_code_cache();

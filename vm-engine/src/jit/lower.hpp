@@ -1,7 +1,7 @@
-// ir::Block -> one LLVM function `uint32_t f(CpuState*, JitContext*)` with
-// the BlockFn contract (jit/runtime.hpp). Guest registers live in SSA values
-// inside the block and are written back at each exit, so a trap in the middle
-// leaves exactly the state the interpreter would.
+// Region -> one LLVM function `uint32_t f(CpuState*, JitContext*)` with the
+// BlockFn contract (jit/runtime.hpp). Guest registers live in SSA values
+// inside the region and are written back at each exit, so a trap in the
+// middle leaves exactly the state the interpreter would.
 #pragma once
 
 #include <string>
@@ -9,10 +9,10 @@
 #include <llvm/IR/Function.h>
 #include <llvm/IR/Module.h>
 
-#include "vm/cross_arch/ir/block.hpp"
+#include "jit/region.hpp"
 
 namespace vm::engine::jit {
 
-llvm::Function* lower_block(const cross_arch::ir::Block& block, llvm::Module& module, const std::string& name);
+llvm::Function* lower_region(const Region& region, llvm::Module& module, const std::string& name);
 
 }  // namespace vm::engine::jit

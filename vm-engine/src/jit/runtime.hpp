@@ -3,6 +3,7 @@
 // calls for slow memory paths, AMOs, FP and CSRs. No LLVM here.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 
@@ -11,19 +12,47 @@
 
 namespace vm::engine::jit {
 
-// What generated code reads on entry (guest memory fast path) and writes on a
-// fault exit. Field offsets are taken with offsetof by the lowering.
+struct JitContext;
+struct CodeEntry;
+
+// A compiled region: runs guest code from the region's entry pc and leaves
+// cpu.pc / cpu.instret / registers exactly as the interpreter would. It may
+// pass control straight on to other compiled regions (tail calls) before it
+// returns.
+using BlockFn = std::uint32_t (*)(CpuState* cpu, JitContext* ctx);
+
+// The translation slot of one guest pc. Generated code chains to a region
+// by loading `fn` from the slot of its target, whose address is a constant
+// in the code, so publishing a region (one release store) links every
+// region that jumps to it without patching code. Slots are never freed
+// while the engine lives. Offsets are read by the lowering with offsetof.
+struct CodeEntry {
+  std::uint64_t pc = 0;
+  std::atomic<BlockFn> fn{nullptr};
+  std::uint32_t count = 0;  // dispatcher thread only
+  bool queued = false;      // dispatcher thread only
+  bool covered = false;     // part of a queued region (dispatcher thread only)
+};
+
+// The dispatcher's direct-mapped pc -> CodeEntry cache, also probed by
+// generated code for indirect jumps and returns.
+inline constexpr std::size_t kJumpCacheSize = 4096;
+inline constexpr std::size_t jump_cache_slot(std::uint64_t pc) { return (pc >> 1) & (kJumpCacheSize - 1); }
+
+// What generated code reads (guest memory fast path, chaining limits) and
+// writes on a fault exit. Field offsets are taken with offsetof by the
+// lowering.
 struct JitContext {
   std::uint8_t* base = nullptr;
   const std::uint8_t* perms = nullptr;
   std::uint64_t limit = 0;
   mem::UserAddressSpace* memory = nullptr;
+  // Chaining and loop back-edges stop once cpu.instret reaches this; the
+  // engine lowers it to 0 to make running code return (code invalidated).
+  std::uint64_t stop_at = 0;
+  CodeEntry* const* jump_cache = nullptr;
   Trap trap;  // filled on kExitFault / kExitBreakpoint
 };
-
-// A compiled block: runs one guest block from its first instruction and
-// leaves cpu.pc / cpu.instret / registers exactly as the interpreter would.
-using BlockFn = std::uint32_t (*)(CpuState* cpu, JitContext* ctx);
 
 enum ExitCode : std::uint32_t {
   kExitNext = 0,        // block ended normally, cpu.pc is the successor
@@ -31,6 +60,7 @@ enum ExitCode : std::uint32_t {
   kExitFenceI = 2,      // fence.i retired, cpu.pc after it
   kExitFault = 3,       // ctx.trap filled, cpu.pc at the faulting instruction
   kExitBreakpoint = 4,  // as kExitFault, cause breakpoint
+  kExitInterpret = 5,   // nothing ran: the interpreter must run this block (frm not nearest)
 };
 
 extern "C" {

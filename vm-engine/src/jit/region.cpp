@@ -1,0 +1,54 @@
+#include "jit/region.hpp"
+
+#include <deque>
+#include <unordered_set>
+
+#include "vm/cross_arch/ir/op.hpp"
+
+namespace vm::engine::jit {
+
+namespace ir = cross_arch::ir;
+
+std::size_t Region::guest_insn_count() const {
+  std::size_t n = 0;
+  for (const ir::Block& b : blocks) n += b.guest_insn_count();
+  return n;
+}
+
+std::vector<std::uint64_t> direct_successors(const ir::Block& block) {
+  const ir::Op& t = block.terminator();
+  switch (ir::format_of(t.opcode)) {
+    case ir::Format::BRANCH:
+      return {static_cast<std::uint64_t>(t.imm), block.end_pc};
+    case ir::Format::JUMP:
+      return {static_cast<std::uint64_t>(t.imm)};
+    default:
+      return {};
+  }
+}
+
+Region form_region(ir::Block entry, const LiftFn& lift, const SlotFn& slot_of, const IncludeFn& include,
+                   RegionLimits limits) {
+  Region region;
+  std::unordered_set<std::uint64_t> inside{entry.start_pc};
+  std::size_t insns = entry.guest_insn_count();
+  region.blocks.push_back(std::move(entry));
+  // Breadth-first, so the blocks nearest the entry (a loop's body before
+  // what follows the loop) are taken first when the limits cut the region.
+  for (std::size_t i = 0; i < region.blocks.size(); ++i) {
+    for (std::uint64_t pc : direct_successors(region.blocks[i])) {
+      if (inside.count(pc) || region.blocks.size() >= limits.max_blocks || !include(pc)) continue;
+      std::optional<ir::Block> next = lift(pc);
+      if (!next || insns + next->guest_insn_count() > limits.max_insns) continue;
+      insns += next->guest_insn_count();
+      inside.insert(pc);
+      region.blocks.push_back(std::move(*next));
+    }
+  }
+  for (const ir::Block& b : region.blocks)
+    for (std::uint64_t pc : direct_successors(b))
+      if (!inside.count(pc)) region.exits.emplace(pc, slot_of(pc));
+  return region;
+}
+
+}  // namespace vm::engine::jit

@@ -1,0 +1,52 @@
+// A region: the blocks of a hot path or loop, reached from one entry pc by
+// direct branches and jumps, that the JIT compiles into one host function so
+// hot loops run without leaving compiled code. Forming a region needs the
+// lifter and the engine's translation slots, both owned by the dispatcher
+// thread, so it happens there; compiling it may happen on any thread.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+#include "jit/runtime.hpp"
+#include "vm/cross_arch/ir/block.hpp"
+
+namespace vm::engine::jit {
+
+struct Region {
+  std::vector<cross_arch::ir::Block> blocks;  // blocks[0] starts at the entry pc
+  // The translation slot of every pc a direct branch leaves the region to,
+  // so the compiled code can chain to whatever is published there later.
+  std::unordered_map<std::uint64_t, const CodeEntry*> exits;
+
+  std::uint64_t entry_pc() const { return blocks.front().start_pc; }
+  std::size_t guest_insn_count() const;
+};
+
+struct RegionLimits {
+  unsigned max_blocks = 16;
+  unsigned max_insns = 512;  // guest instructions over all blocks
+};
+
+// Lifts a block; nullopt when its first instruction cannot be fetched.
+using LiftFn = std::function<std::optional<cross_arch::ir::Block>(std::uint64_t pc)>;
+using SlotFn = std::function<const CodeEntry*(std::uint64_t pc)>;
+// Whether a successor is worth compiling into the region (tiered mode: only
+// blocks the interpreter has run; cold paths stay exits).
+using IncludeFn = std::function<bool(std::uint64_t pc)>;
+
+// Grows a region breadth-first from `entry` along direct successors (both
+// sides of a conditional branch, jump targets) that `include` accepts,
+// within the limits; every successor left outside becomes an exit with its
+// slot.
+Region form_region(cross_arch::ir::Block entry, const LiftFn& lift, const SlotFn& slot_of, const IncludeFn& include,
+                   RegionLimits limits);
+
+// The direct successors of a block's terminator (0, 1 or 2 pcs).
+std::vector<std::uint64_t> direct_successors(const cross_arch::ir::Block& block);
+
+}  // namespace vm::engine::jit

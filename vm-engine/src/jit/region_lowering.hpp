@@ -1,0 +1,431 @@
+// The lowering of one region to LLVM IR, shared by lower.cpp (integer,
+// memory, control flow) and lower_fp.cpp (floating point). Private to the
+// JIT; see lower.hpp for the contract.
+#pragma once
+
+#include <array>
+#include <bitset>
+#include <cstddef>
+#include <unordered_map>
+#include <vector>
+
+#include <llvm/IR/IRBuilder.h>
+#include <llvm/IR/MDBuilder.h>
+
+#include "jit/region.hpp"
+#include "jit/runtime.hpp"
+#include "vm/cross_arch/frontend.hpp"
+
+namespace vm::engine::jit {
+
+namespace ir = cross_arch::ir;
+using cross_arch::TrapCause;
+using ir::Opcode;
+
+class RegionLowering {
+ public:
+  RegionLowering(const Region& region, llvm::Module& module)
+      : region_(region), module_(module), ctx_(module.getContext()), b_(ctx_), entry_b_(ctx_) {
+    i8_ = b_.getInt8Ty();
+    i32_ = b_.getInt32Ty();
+    i64_ = b_.getInt64Ty();
+    ptr_ = b_.getPtrTy();
+    // Guest FP ops become constrained intrinsics: LLVM must neither drop,
+    // fold nor move them, because the host's sticky MXCSR flags are the
+    // guest's fflags (see interp/host_fp.hpp).
+    b_.setIsFPConstrained(true);
+    b_.setDefaultConstrainedExcept(llvm::fp::ebStrict);
+    b_.setDefaultConstrainedRounding(llvm::RoundingMode::NearestTiesToEven);
+  }
+
+  llvm::Function* run(const std::string& name) {
+    auto* type = llvm::FunctionType::get(i32_, {ptr_, ptr_}, false);
+    fn_ = llvm::Function::Create(type, llvm::Function::ExternalLinkage, name, module_);
+    fn_->addFnAttr(llvm::Attribute::NoUnwind);
+    fn_->addFnAttr(llvm::Attribute::StrictFP);
+    fn_->addParamAttr(0, llvm::Attribute::NoAlias);
+    fn_->addParamAttr(1, llvm::Attribute::NoAlias);
+    cpu_ = fn_->getArg(0);
+    jctx_ = fn_->getArg(1);
+    auto* entry = llvm::BasicBlock::Create(ctx_, "entry", fn_);
+    b_.SetInsertPoint(entry);
+    out_ = b_.CreateAlloca(i64_, nullptr, "out");
+    icount_ = b_.CreateAlloca(i64_, nullptr, "instret");
+    base_ = load64(field(jctx_, offsetof(JitContext, base)), ptr_);
+    perms_ = load64(field(jctx_, offsetof(JitContext, perms)), ptr_);
+    limit_ = load64(field(jctx_, offsetof(JitContext, limit)), i64_);
+    b_.CreateStore(load64(field(cpu_, offsetof(CpuState, instret)), i64_), icount_);
+    for (std::size_t i = 0; i < region_.blocks.size(); ++i) {
+      labels_.push_back(llvm::BasicBlock::Create(ctx_, "guest", fn_));
+      index_of_.emplace(region_.blocks[i].start_pc, i);
+    }
+    compute_dirty_on_entry();
+    // Register slots are created on first use, in the entry block, before
+    // its terminator.
+    entry_b_.SetInsertPoint(enter_if_rounding_is_nearest());
+    for (std::size_t i = 0; i < region_.blocks.size(); ++i) {
+      block_ = &region_.blocks[i];
+      block_index_ = i;
+      b_.SetInsertPoint(labels_[i]);
+      block_instret_ = b_.CreateLoad(i64_, icount_);
+      dirty_ = dirty_on_entry_[i];
+      if (has_internal_predecessor_[i]) check_budget_on_entry();
+      for (const ir::Op& op : block_->ops) lower(op);
+    }
+    return fn_;
+  }
+
+ private:
+  // ---- state ---------------------------------------------------------------
+  llvm::Value* field(llvm::Value* base, std::size_t offset) { return b_.CreateConstInBoundsGEP1_64(i8_, base, offset); }
+  llvm::Value* load64(llvm::Value* p, llvm::Type* t) { return b_.CreateLoad(t, p); }
+  llvm::Value* c64(std::uint64_t v) { return b_.getInt64(v); }
+
+  llvm::Value* reg_ptr(unsigned s) { return field(cpu_, offsetof(CpuState, regs) + 8u * s); }
+  // The alloca holding slot `s`; a guest register's is loaded from the
+  // CpuState on entry. Temporaries are written before they are read.
+  llvm::Value* slot(ir::Slot s) {
+    if (!slots_[s]) {
+      slots_[s] = entry_b_.CreateAlloca(i64_);
+      if (s < ir::kFirstTemp) {
+        llvm::Value* p = entry_b_.CreateConstInBoundsGEP1_64(i8_, cpu_, offsetof(CpuState, regs) + 8u * s);
+        entry_b_.CreateStore(entry_b_.CreateLoad(i64_, p), slots_[s]);
+      }
+    }
+    return slots_[s];
+  }
+  llvm::Value* read(ir::Slot s) {
+    if (s == 0) return c64(0);
+    return b_.CreateLoad(i64_, slot(s));
+  }
+  void write(ir::Slot s, llvm::Value* v) {
+    if (s == 0) return;
+    b_.CreateStore(v, slot(s));
+    dirty_.set(s);
+  }
+  // Which registers may differ from the CpuState when each region block
+  // starts (a forward data-flow over the region's internal edges), so an
+  // exit writes back only those: exits are many (every memory access has
+  // one) and their stores are most of a region's code.
+  void compute_dirty_on_entry() {
+    const std::size_t n = region_.blocks.size();
+    std::vector<std::bitset<ir::kNumSlots>> written(n);
+    std::vector<std::vector<std::size_t>> successors(n);
+    has_internal_predecessor_.assign(n, false);
+    for (std::size_t i = 0; i < n; ++i) {
+      for (const ir::Op& op : region_.blocks[i].ops)
+        if (op.dst != 0 && op.dst < ir::kFirstTemp) written[i].set(op.dst);
+      for (std::uint64_t pc : direct_successors(region_.blocks[i])) {
+        auto it = index_of_.find(pc);
+        if (it == index_of_.end()) continue;
+        successors[i].push_back(it->second);
+        has_internal_predecessor_[it->second] = true;
+      }
+    }
+    dirty_on_entry_.assign(n, {});
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::bitset<ir::kNumSlots> out = dirty_on_entry_[i] | written[i];
+        for (std::size_t j : successors[i]) {
+          if ((dirty_on_entry_[j] | out) == dirty_on_entry_[j]) continue;
+          dirty_on_entry_[j] |= out;
+          changed = true;
+        }
+      }
+    }
+  }
+  // Registers written on some path to here go back to the CpuState;
+  // temporaries die inside the region.
+  void write_back() {
+    for (unsigned s = 1; s < ir::kFirstTemp; ++s)
+      if (dirty_.test(s)) b_.CreateStore(read(static_cast<ir::Slot>(s)), reg_ptr(s));
+  }
+  void store_exit_state(llvm::Value* pc, llvm::Value* instret) {
+    write_back();
+    b_.CreateStore(pc, field(cpu_, offsetof(CpuState, pc)));
+    b_.CreateStore(instret, field(cpu_, offsetof(CpuState, instret)));
+  }
+  void leave(llvm::Value* pc, llvm::Value* instret, ExitCode code) {
+    store_exit_state(pc, instret);
+    b_.CreateRet(b_.getInt32(code));
+  }
+  llvm::Value* retired(std::uint64_t n) { return b_.CreateAdd(block_instret_, c64(n)); }
+  // Precise trap at `op`: earlier instructions retired, pc at this one.
+  void leave_fault(const ir::Op& op, llvm::Value* cause, llvm::Value* tval) {
+    const std::uint64_t pc = block_->insn_pc(op.insn);
+    const std::size_t trap = offsetof(JitContext, trap);
+    b_.CreateStore(cause, field(jctx_, trap + offsetof(Trap, cause)));
+    b_.CreateStore(tval, field(jctx_, trap + offsetof(Trap, tval)));
+    b_.CreateStore(c64(pc), field(jctx_, trap + offsetof(Trap, pc)));
+    leave(c64(pc), retired(op.insn), kExitFault);
+  }
+
+  // ---- control transfer ----------------------------------------------------
+  // True (and the caller should stop) once the run's instruction budget is
+  // spent or the engine asked running code to return.
+  llvm::Value* budget_spent(llvm::Value* instret) {
+    return b_.CreateICmpUGE(instret, load64(field(jctx_, offsetof(JitContext, stop_at)), i64_));
+  }
+  // Continues on the path where `cond` is false; returns kExitNext (state
+  // already stored) where it is true.
+  void return_if(llvm::Value* cond) {
+    auto* out = llvm::BasicBlock::Create(ctx_, "to_dispatcher", fn_);
+    auto* on = llvm::BasicBlock::Create(ctx_, "chain", fn_);
+    b_.CreateCondBr(cond, out, on, unlikely());
+    b_.SetInsertPoint(out);
+    b_.CreateRet(b_.getInt32(kExitNext));
+    b_.SetInsertPoint(on);
+  }
+  // State is stored; run the code published in `entry` (a CodeEntry*) as a
+  // tail call, or return to the dispatcher when there is none yet.
+  void tail_call_entry(llvm::Value* entry) {
+    llvm::LoadInst* fn = b_.CreateLoad(ptr_, field(entry, offsetof(CodeEntry, fn)));
+    fn->setAtomic(llvm::AtomicOrdering::Acquire);
+    fn->setAlignment(llvm::Align(8));
+    return_if(b_.CreateIsNull(fn));
+    auto* type = llvm::FunctionType::get(i32_, {ptr_, ptr_}, false);
+    llvm::CallInst* call = b_.CreateCall(type, fn, {cpu_, jctx_});
+    call->setTailCallKind(llvm::CallInst::TCK_MustTail);
+    b_.CreateRet(call);
+  }
+  // Leaves the region for a pc known at compile time.
+  void chain_to(std::uint64_t pc, llvm::Value* instret) {
+    store_exit_state(c64(pc), instret);
+    return_if(budget_spent(instret));
+    auto it = region_.exits.find(pc);
+    if (it == region_.exits.end() || !it->second) {
+      b_.CreateRet(b_.getInt32(kExitNext));
+      return;
+    }
+    tail_call_entry(b_.CreateIntToPtr(c64(reinterpret_cast<std::uintptr_t>(it->second)), ptr_));
+  }
+  // Leaves the region for a computed pc: probe the dispatcher's jump cache.
+  void chain_indirect(llvm::Value* pc, llvm::Value* instret) {
+    store_exit_state(pc, instret);
+    return_if(budget_spent(instret));
+    llvm::Value* cache = load64(field(jctx_, offsetof(JitContext, jump_cache)), ptr_);
+    llvm::Value* index = b_.CreateAnd(b_.CreateLShr(pc, 1), c64(kJumpCacheSize - 1));
+    llvm::Value* entry = b_.CreateLoad(ptr_, b_.CreateGEP(ptr_, cache, index));
+    return_if(b_.CreateIsNull(entry));
+    return_if(b_.CreateICmpNE(load64(field(entry, offsetof(CodeEntry, pc)), i64_), pc));
+    tail_call_entry(entry);
+  }
+  // Control reaches `pc` having retired `instret`: a branch inside the
+  // region, or a chained exit.
+  void go_to(std::uint64_t pc, llvm::Value* instret) {
+    auto it = index_of_.find(pc);
+    if (it == index_of_.end()) return chain_to(pc, instret);
+    b_.CreateStore(instret, icount_);
+    b_.CreateBr(labels_[it->second]);
+  }
+  // A block reached by a branch inside the region first checks the budget,
+  // so compiled code stops at the same block boundary as the interpreter
+  // (and returns promptly when the engine lowers stop_at); one check per
+  // block rather than per edge keeps the exits few.
+  void check_budget_on_entry() {
+    auto* stop = llvm::BasicBlock::Create(ctx_, "budget_spent", fn_);
+    auto* run = llvm::BasicBlock::Create(ctx_, "run", fn_);
+    b_.CreateCondBr(budget_spent(block_instret_), stop, run, unlikely());
+    b_.SetInsertPoint(stop);
+    leave(c64(block_->start_pc), block_instret_, kExitNext);
+    b_.SetInsertPoint(run);
+  }
+  // Emits `if (!ok) fault` and continues on the ok path.
+  void fault_unless(llvm::Value* ok, const ir::Op& op, llvm::Value* cause, llvm::Value* tval) {
+    auto* good = llvm::BasicBlock::Create(ctx_, "ok", fn_);
+    auto* bad = llvm::BasicBlock::Create(ctx_, "fault", fn_);
+    b_.CreateCondBr(ok, good, bad, likely());
+    b_.SetInsertPoint(bad);
+    leave_fault(op, cause, tval);
+    b_.SetInsertPoint(good);
+  }
+  llvm::MDNode* likely() { return llvm::MDBuilder(ctx_).createBranchWeights(2000, 1); }
+  llvm::MDNode* unlikely() { return llvm::MDBuilder(ctx_).createBranchWeights(1, 2000); }
+
+  template <typename Fn>
+  llvm::CallInst* call(Fn thunk, std::initializer_list<llvm::Value*> args) {
+    std::vector<llvm::Type*> types;
+    for (llvm::Value* a : args) types.push_back(a->getType());
+    llvm::Type* ret = ret_type_of(thunk);
+    auto* type = llvm::FunctionType::get(ret, types, false);
+    llvm::Value* callee = b_.CreateIntToPtr(c64(reinterpret_cast<std::uintptr_t>(thunk)), ptr_);
+    llvm::CallInst* call = b_.CreateCall(type, callee, std::vector<llvm::Value*>(args));
+    call->addFnAttr(llvm::Attribute::NoUnwind);
+    return call;
+  }
+  template <typename... A>
+  llvm::Type* ret_type_of(std::uint8_t* (*)(A...) noexcept) {
+    return ptr_;
+  }
+  template <typename... A>
+  llvm::Type* ret_type_of(std::uint64_t (*)(A...) noexcept) {
+    return i64_;
+  }
+  template <typename... A>
+  llvm::Type* ret_type_of(bool (*)(A...) noexcept) {
+    return b_.getInt1Ty();
+  }
+
+  // ---- dynamic rounding mode ------------------------------------------------
+  // FP ops with the dynamic rounding mode are compiled for round-to-nearest
+  // (what C code runs with), so a region that has them checks frm on entry
+  // and after each CSR op; with another mode it hands the block to the
+  // interpreter, which implements every mode.
+  static bool uses_dynamic_rounding(const Region& region) {
+    for (const ir::Block& b : region.blocks)
+      for (const ir::Op& op : b.ops) {
+        const ir::Format f = ir::format_of(op.opcode);
+        if ((f == ir::Format::FP1 || f == ir::Format::FP2 || f == ir::Format::FP3) && op.aux == ir::kRmDynamic)
+          return true;
+      }
+    return false;
+  }
+  llvm::Value* rounding_not_nearest() {
+    llvm::Value* fcsr = b_.CreateLoad(i32_, field(cpu_, offsetof(CpuState, fcsr)));
+    return b_.CreateICmpNE(b_.CreateAnd(fcsr, b_.getInt32(0xe0)), b_.getInt32(0));
+  }
+  // Ends the entry block; returns its terminator.
+  llvm::Instruction* enter_if_rounding_is_nearest() {
+    assumes_nearest_ = uses_dynamic_rounding(region_);
+    if (!assumes_nearest_) return b_.CreateBr(labels_[0]);
+    auto* other = llvm::BasicBlock::Create(ctx_, "rounding_not_nearest", fn_);
+    auto* go = llvm::BasicBlock::Create(ctx_, "start", fn_);
+    llvm::Instruction* branch = b_.CreateCondBr(rounding_not_nearest(), other, go, unlikely());
+    b_.SetInsertPoint(other);
+    b_.CreateRet(b_.getInt32(kExitInterpret));
+    b_.SetInsertPoint(go);
+    b_.CreateBr(labels_[0]);
+    return branch;
+  }
+  // After a CSR op that may have changed frm: leave before the next
+  // instruction unless the mode is still round-to-nearest.
+  void recheck_rounding_after(const ir::Op& op) {
+    if (!assumes_nearest_) return;
+    auto* other = llvm::BasicBlock::Create(ctx_, "rounding_changed", fn_);
+    auto* go = llvm::BasicBlock::Create(ctx_, "ok", fn_);
+    b_.CreateCondBr(rounding_not_nearest(), other, go, unlikely());
+    b_.SetInsertPoint(other);
+    const std::size_t next = op.insn + 1u;
+    leave(c64(next < block_->guest_insn_count() ? block_->insn_pc(next) : block_->end_pc), retired(next), kExitNext);
+    b_.SetInsertPoint(go);
+  }
+
+  // ---- floating point (lower_fp.cpp) ----------------------------------------
+  bool lower_fp_inline(const ir::Op& op);
+  llvm::Value* as_double(llvm::Value* bits) { return b_.CreateBitCast(bits, b_.getDoubleTy()); }
+  llvm::Value* as_single(llvm::Value* bits);
+  llvm::Value* from_double(llvm::Value* d);
+  llvm::Value* from_single(llvm::Value* f);
+  llvm::Value* fp_intrinsic(llvm::Intrinsic::ID id, llvm::Type* t, std::initializer_list<llvm::Value*> args);
+
+  // ---- memory --------------------------------------------------------------
+  llvm::Value* host_ptr(const ir::Op& op, llvm::Value* addr, unsigned size, std::uint8_t need, TrapCause cause) {
+    auto* check = llvm::BasicBlock::Create(ctx_, "perm", fn_);
+    auto* fast = llvm::BasicBlock::Create(ctx_, "fast", fn_);
+    auto* slow = llvm::BasicBlock::Create(ctx_, "slow", fn_);
+    auto* join = llvm::BasicBlock::Create(ctx_, "join", fn_);
+    b_.CreateCondBr(b_.CreateICmpULT(addr, limit_), check, slow, likely());
+    b_.SetInsertPoint(check);
+    llvm::Value* perm = b_.CreateLoad(i8_, b_.CreateGEP(i8_, perms_, b_.CreateLShr(addr, 12)));
+    llvm::Value* allowed = b_.CreateICmpNE(b_.CreateAnd(perm, b_.getInt8(need)), b_.getInt8(0));
+    llvm::Value* in_page = b_.CreateICmpULE(b_.CreateAnd(addr, 0xfff), c64(4096 - size));
+    b_.CreateCondBr(b_.CreateAnd(allowed, in_page), fast, slow, likely());
+    b_.SetInsertPoint(fast);
+    llvm::Value* fast_ptr = b_.CreateGEP(i8_, base_, addr);
+    b_.CreateBr(join);
+    b_.SetInsertPoint(slow);
+    llvm::Value* slow_ptr = call(&vm_jit_host_ptr, {jctx_, addr, c64(size), c64(need)});
+    llvm::BasicBlock* slow_end = b_.GetInsertBlock();
+    auto* bad = llvm::BasicBlock::Create(ctx_, "fault", fn_);
+    b_.CreateCondBr(b_.CreateIsNotNull(slow_ptr), join, bad, likely());
+    b_.SetInsertPoint(bad);
+    leave_fault(op, c64(static_cast<std::uint64_t>(cause)), addr);
+    b_.SetInsertPoint(join);
+    llvm::PHINode* p = b_.CreatePHI(ptr_, 2);
+    p->addIncoming(fast_ptr, fast);
+    p->addIncoming(slow_ptr, slow_end);
+    return p;
+  }
+  llvm::Value* address(const ir::Op& op) {
+    return b_.CreateAdd(read(op.src1), c64(static_cast<std::uint64_t>(op.imm)));
+  }
+
+  void load(const ir::Op& op, llvm::Type* t, bool is_signed, bool nan_box = false) {
+    const unsigned size = t->getPrimitiveSizeInBits() / 8;
+    llvm::Value* p = host_ptr(op, address(op), size, mem::kPermRead, TrapCause::kLoadPageFault);
+    llvm::LoadInst* v = b_.CreateAlignedLoad(t, p, llvm::Align(1));
+    llvm::Value* r = is_signed ? b_.CreateSExt(v, i64_) : b_.CreateZExt(v, i64_);
+    if (nan_box) r = b_.CreateOr(r, c64(0xffffffff00000000ull));
+    write(op.dst, r);
+  }
+  void store(const ir::Op& op, llvm::Type* t) {
+    const unsigned size = t->getPrimitiveSizeInBits() / 8;
+    llvm::Value* p = host_ptr(op, address(op), size, mem::kPermWrite, TrapCause::kStorePageFault);
+    b_.CreateAlignedStore(b_.CreateTrunc(read(op.src2), t), p, llvm::Align(1));
+  }
+
+  // ---- integer helpers -----------------------------------------------------
+  llvm::Value* sext32(llvm::Value* v) { return b_.CreateSExt(b_.CreateTrunc(v, i32_), i64_); }
+  llvm::Value* bool64(llvm::Value* c) { return b_.CreateZExt(c, i64_); }
+  llvm::Value* lo32(llvm::Value* v) { return b_.CreateTrunc(v, i32_); }
+  llvm::Value* mul_high(llvm::Value* a, llvm::Value* b, bool a_signed, bool b_signed) {
+    llvm::Type* i128 = b_.getInt128Ty();
+    llvm::Value* wa = a_signed ? b_.CreateSExt(a, i128) : b_.CreateZExt(a, i128);
+    llvm::Value* wb = b_signed ? b_.CreateSExt(b, i128) : b_.CreateZExt(b, i128);
+    return b_.CreateTrunc(b_.CreateLShr(b_.CreateMul(wa, wb), 64), i64_);
+  }
+  // RISC-V division: x/0 = all ones, x%0 = x; MIN/-1 = MIN, MIN%-1 = 0. A
+  // divisor of 1 stands in for both special cases so LLVM never sees UB.
+  llvm::Value* divide(llvm::Value* a, llvm::Value* b, bool is_signed, bool remainder) {
+    llvm::Type* t = a->getType();
+    llvm::Value* zero = llvm::ConstantInt::get(t, 0);
+    llvm::Value* one = llvm::ConstantInt::get(t, 1);
+    llvm::Value* by_zero = b_.CreateICmpEQ(b, zero);
+    llvm::Value* bad = by_zero;
+    if (is_signed) {
+      const unsigned bits = t->getIntegerBitWidth();
+      llvm::Value* min = llvm::ConstantInt::get(t, llvm::APInt::getSignedMinValue(bits));
+      llvm::Value* overflow =
+          b_.CreateAnd(b_.CreateICmpEQ(a, min), b_.CreateICmpEQ(b, llvm::ConstantInt::getSigned(t, -1)));
+      bad = b_.CreateOr(by_zero, overflow);
+    }
+    llvm::Value* safe = b_.CreateSelect(bad, one, b);
+    llvm::Value* r;
+    if (remainder)
+      r = is_signed ? b_.CreateSRem(a, safe) : b_.CreateURem(a, safe);
+    else
+      r = is_signed ? b_.CreateSDiv(a, safe) : b_.CreateUDiv(a, safe);
+    return b_.CreateSelect(by_zero, remainder ? a : llvm::ConstantInt::getSigned(t, -1), r);
+  }
+  llvm::Value* divide32(llvm::Value* a, llvm::Value* b, bool is_signed, bool remainder) {
+    return b_.CreateSExt(divide(lo32(a), lo32(b), is_signed, remainder), i64_);
+  }
+
+  void lower(const ir::Op& op);
+  void lower_int(const ir::Op& op);
+  void lower_terminator(const ir::Op& op);
+  void lower_helper(const ir::Op& op);
+
+  const Region& region_;
+  llvm::Module& module_;
+  llvm::LLVMContext& ctx_;
+  llvm::IRBuilder<> b_;
+  llvm::IRBuilder<> entry_b_;  // inserts register slots into the entry block
+  llvm::Type *i8_, *i32_, *i64_, *ptr_;
+  llvm::Function* fn_ = nullptr;
+  llvm::Value *cpu_ = nullptr, *jctx_ = nullptr, *out_ = nullptr, *icount_ = nullptr;
+  llvm::Value *base_ = nullptr, *perms_ = nullptr, *limit_ = nullptr;
+  std::array<llvm::Value*, ir::kNumSlots> slots_{};
+  std::bitset<ir::kNumSlots> dirty_;  // registers written on some path to the current point
+  std::vector<std::bitset<ir::kNumSlots>> dirty_on_entry_;
+  std::vector<bool> has_internal_predecessor_;
+  bool assumes_nearest_ = false;  // dynamic-rounding FP ops compiled for round-to-nearest
+  std::vector<llvm::BasicBlock*> labels_;              // one per region block
+  std::unordered_map<std::uint64_t, std::size_t> index_of_;  // start pc -> region block
+  const ir::Block* block_ = nullptr;                   // the block being lowered
+  std::size_t block_index_ = 0;
+  llvm::Value* block_instret_ = nullptr;  // cpu.instret when the current block started
+};
+
+}  // namespace vm::engine::jit
