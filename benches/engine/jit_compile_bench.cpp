@@ -9,10 +9,10 @@
 
 #include <benchmark/benchmark.h>
 
-#include <cstdio>
+#include <algorithm>
+#include <charconv>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "bench_registry.hpp"
 #include "guest_machine.hpp"
@@ -43,29 +43,32 @@ std::string perf_map_path() { return "/tmp/perf-" + std::to_string(::getpid()) +
 // same on every run: same input, same compiler). 0 when it cannot be read.
 std::uint64_t probe_code_bytes(const std::vector<std::uint32_t>& code) {
   const std::string path = perf_map_path();
-  const bool existed = std::filesystem::exists(path);
-  const std::uintmax_t start = existed ? std::filesystem::file_size(path) : 0;
+  std::error_code ec;  // no exceptions: a missing or vanished file gives 0 bytes
+  const bool existed = std::filesystem::exists(path, ec);
+  const std::uintmax_t start = existed ? std::filesystem::file_size(path, ec) : 0;
+  bool ran = false;
   {
     GuestMemory g = load_program(code);
     if (!g.error.empty()) return 0;
     BenchEngine e =
         BenchEngine::create(*g.memory, EngineChoice::kJit, {.max_block_insns = kMaxBlockInsns, .perf_map = true});
-    if (!e.error().empty()) return 0;
     engine::CpuState cpu;
     cpu.pc = kCode;
     cpu.x(10) = kData;
-    if (e.run(cpu, ~0ull) != engine::HaltReason::kEcall) return 0;
+    ran = e.error().empty() && e.run(cpu, ~0ull) == engine::HaltReason::kEcall;
   }  // the engine closes the map
-  std::ifstream in(path);
-  in.seekg(static_cast<std::streamoff>(start));
   std::uint64_t bytes = 0;
+  std::ifstream in(path);
+  in.seekg(static_cast<std::streamoff>(ec ? 0 : start));
   std::string line;
-  while (std::getline(in, line)) {
-    std::istringstream fields(line);
-    std::string address, size;
-    if (fields >> address >> size) bytes += std::stoull(size, nullptr, 16);
+  while (ran && std::getline(in, line)) {
+    // "<code address> <size> <name>", both numbers in hex
+    const char* field = line.c_str() + std::min(line.find(' '), line.size());
+    while (*field == ' ') ++field;
+    std::uint64_t size = 0;
+    if (std::from_chars(field, line.c_str() + line.size(), size, 16).ec == std::errc{}) bytes += size;
   }
-  if (!existed) std::filesystem::remove(path);
+  if (!existed) std::filesystem::remove(path, ec);
   return bytes;
 }
 
