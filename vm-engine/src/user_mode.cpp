@@ -39,6 +39,8 @@ void run_loop(Engine& engine, linux_user::Process& process, UserRunResult& resul
     } else if (any(reason, HaltReason::kCodeInvalidated)) {
       outcome = SyscallOutcome::kCodeChanged;
     }
+    // A store or a syscall wrote to a page holding translated code.
+    if (process.memory().code_write_pending()) outcome = SyscallOutcome::kCodeChanged;
     if (outcome == SyscallOutcome::kCodeChanged) {
       core::perf::ScopedEvent timing(perf, core::perf::Event::kCodeCacheFlush);
       engine.flush_code_cache();

@@ -19,7 +19,29 @@ bool UserAddressSpace::check(std::uint64_t addr, std::uint64_t len, std::uint8_t
 }
 
 std::uint8_t* UserAddressSpace::host_ptr(std::uint64_t addr, std::uint64_t len, std::uint8_t need) const noexcept {
-  return check(addr, len, need) ? base_ + addr : nullptr;
+  if (!check(addr, len, need)) return nullptr;
+  if ((need & kPermWrite) && len != 0 && !code_pages_.empty()) {
+    const std::uint64_t last = (addr + len - 1) >> kPageShift;
+    for (std::uint64_t page = addr >> kPageShift; page <= last; ++page)
+      if (perms_[page] & kPermCode) code_write_pending_ = true;
+  }
+  return base_ + addr;
+}
+
+void UserAddressSpace::mark_code(std::uint64_t addr, std::uint64_t len) {
+  if (len == 0 || addr >= limit_) return;
+  const std::uint64_t end = len > limit_ - addr ? limit_ : addr + len;
+  for (std::uint64_t page = addr >> kPageShift; page <= (end - 1) >> kPageShift; ++page) {
+    if ((perms_[page] & (kPermMapped | kPermCode)) != kPermMapped) continue;
+    perms_[page] |= kPermCode;
+    code_pages_.push_back(page);
+  }
+}
+
+void UserAddressSpace::clear_code_marks() noexcept {
+  for (std::uint64_t page : code_pages_) perms_[page] &= static_cast<std::uint8_t>(~kPermCode);
+  code_pages_.clear();
+  code_write_pending_ = false;
 }
 
 FaultInfo UserAddressSpace::locate_fault(std::uint64_t addr, std::uint64_t len, std::uint8_t need) const noexcept {
@@ -53,6 +75,7 @@ AccessFault UserAddressSpace::read(std::uint64_t addr, std::span<std::uint8_t> o
 AccessFault UserAddressSpace::write(std::uint64_t addr, std::span<const std::uint8_t> in, bool force) noexcept {
   const FaultInfo fault = locate_fault(addr, in.size(), force ? kPermNone : kPermWrite);
   if (fault.fault != AccessFault::kNone) return fault.fault;
+  if (!force && !in.empty()) host_ptr(addr, in.size(), kPermWrite);  // notes writes to translated code
   if (!in.empty()) std::memcpy(base_ + addr, in.data(), in.size());
   return AccessFault::kNone;
 }

@@ -63,6 +63,7 @@ Interpreter::~Interpreter() = default;
 const Trap& Interpreter::last_trap() const noexcept { return impl_->trap; }
 
 void Interpreter::flush_code_cache() {
+  impl_->memory.clear_code_marks();
   impl_->cache.clear();
   impl_->fault_block.reset();
   ++impl_->stats.cache_flushes;
@@ -124,7 +125,8 @@ HaltReason Interpreter::run(CpuState& cpu, std::uint64_t max_insns) {
   const std::uint8_t* const perms = s.memory.perm_table();
   const std::uint64_t limit = s.memory.limit();
   std::uint64_t instret = cpu.instret;
-  const std::uint64_t stop_at = (max_insns > ~std::uint64_t{0} - instret) ? ~std::uint64_t{0} : instret + max_insns;
+  // Lowered to 0 when the guest writes to a page holding translated code.
+  std::uint64_t stop_at = (max_insns > ~std::uint64_t{0} - instret) ? ~std::uint64_t{0} : instret + max_insns;
 
   ExecBlock* blk = s.get_block(cpu.pc, kLabels);
   const ExecOp* op = blk->ops.data();
@@ -143,16 +145,18 @@ HaltReason Interpreter::run(CpuState& cpu, std::uint64_t max_insns) {
   // Fast path: in bounds, every needed permission (an AMO needs read and
   // write), and not crossing a page; otherwise ask
   // the address space (which handles page-crossing accesses exactly).
-#define MEM_PTR(ptr, addr_expr, size, need, cause)                                                        \
+#define MEM_PTR(ptr, addr_expr, size, mask, need, cause)                                                  \
   std::uint8_t* ptr;                                                                                      \
   {                                                                                                       \
     const std::uint64_t a_ = (addr_expr);                                                                 \
-    if (VM_LIKELY(a_ < limit && (perms[a_ >> 12] & (need)) == (need) && (a_ & 0xfff) <= 4096 - (size))) { \
+    if (VM_LIKELY(a_ < limit && (perms[a_ >> 12] & (mask)) == (need) && (a_ & 0xfff) <= 4096 - (size))) { \
       ptr = base + a_;                                                                                    \
     } else if (!(ptr = s.memory.host_ptr(a_, (size), (need)))) {                                          \
       fault_addr = a_;                                                                                    \
       fault_cause = (cause);                                                                              \
       goto fault;                                                                                         \
+    } else if (VM_UNLIKELY(s.memory.code_write_pending())) {                                              \
+      stop_at = 0; /* translated code was written: stop at this block's end */                            \
     }                                                                                                     \
   }
 
@@ -221,7 +225,8 @@ L_LoadImm:
 
 #define LOAD(name, T, size, convert)                                                                               \
   L_##name : {                                                                                                     \
-    MEM_PTR(p, R[op->src1] + static_cast<std::uint64_t>(op->imm), size, mem::kPermRead, TrapCause::kLoadPageFault) \
+    MEM_PTR(p, R[op->src1] + static_cast<std::uint64_t>(op->imm), size, mem::kPermRead, mem::kPermRead,            \
+            TrapCause::kLoadPageFault)                                                                             \
     R[op->dst] = convert(load_host<T>(p));                                                                         \
     NEXT();                                                                                                        \
   }
@@ -244,7 +249,8 @@ L_LoadImm:
 
 #define STORE(name, T, size)                                                                                         \
   L_##name : {                                                                                                       \
-    MEM_PTR(p, R[op->src1] + static_cast<std::uint64_t>(op->imm), size, mem::kPermWrite, TrapCause::kStorePageFault) \
+    MEM_PTR(p, R[op->src1] + static_cast<std::uint64_t>(op->imm), size, mem::kStoreFastMask, mem::kPermWrite,        \
+            TrapCause::kStorePageFault)                                                                              \
     store_host<T>(p, static_cast<T>(R[op->src2]));                                                                   \
     NEXT();                                                                                                          \
   }
@@ -270,7 +276,7 @@ L_amo : {
     goto fault;
   }
   const std::uint8_t need = is_lr ? mem::kPermRead : (mem::kPermRead | mem::kPermWrite);
-  MEM_PTR(p, addr, size, need, is_lr ? TrapCause::kLoadPageFault : TrapCause::kStorePageFault)
+  MEM_PTR(p, addr, size, need | mem::kPermCode, need, is_lr ? TrapCause::kLoadPageFault : TrapCause::kStorePageFault)
   R[op->dst] = interp::execute_amo(op->opcode, p, R[op->src2], addr, cpu.reservation);
   NEXT();
 }
@@ -393,7 +399,7 @@ L_Trap:
 
 at_limit:
   cpu.pc = next_pc;
-  reason = HaltReason::kInstructionLimit;
+  reason = s.memory.code_write_pending() ? HaltReason::kCodeInvalidated : HaltReason::kInstructionLimit;
   goto out;
 
 link_miss : {

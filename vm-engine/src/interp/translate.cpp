@@ -17,7 +17,11 @@ bool Translator::fetch16(std::uint64_t addr, std::uint16_t& out) noexcept {
 cross_arch::ir::Block Translator::lift(std::uint64_t pc, unsigned max_insns) {
   cross_arch::LiftOptions options;
   options.max_insns = max_insns;
-  return cross_arch::riscv::lift_block(pc, *this, options);
+  cross_arch::ir::Block block = cross_arch::riscv::lift_block(pc, *this, options);
+  // Stores to these pages now take the slow path, which notices the guest
+  // rewriting code it has translated.
+  if (block.end_pc > block.start_pc) memory_.mark_code(block.start_pc, block.end_pc - block.start_pc);
+  return block;
 }
 
 bool Translator::is_fetch_fault(const cross_arch::ir::Block& block) noexcept {

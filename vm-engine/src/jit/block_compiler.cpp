@@ -4,6 +4,9 @@
 
 #include <cstdlib>
 #include <mutex>
+#include <sstream>
+#include <string>
+#include <vector>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -40,8 +43,18 @@ void initialise_llvm_once() {
   std::call_once(once, [] {
     llvm::InitializeNativeTarget();
     llvm::InitializeNativeTargetAsmPrinter();
-    const char* args[] = {"vm", "-fast-isel"};
-    llvm::cl::ParseCommandLineOptions(2, args);
+    // FastISel even at CodeGenOpt::Less: SelectionDAG costs several times
+    // more per region, while Less brings the greedy register allocator
+    // (the fast one spills every loop-carried value to the stack).
+    // VM_LLVM_ARGS adds LLVM options for engine developers (-time-passes).
+    std::vector<std::string> words{"vm", "-fast-isel"};
+    if (const char* extra = std::getenv("VM_LLVM_ARGS")) {
+      std::istringstream in(extra);
+      for (std::string w; in >> w;) words.push_back(w);
+    }
+    std::vector<const char*> args;
+    for (const std::string& w : words) args.push_back(w.c_str());
+    llvm::cl::ParseCommandLineOptions(static_cast<int>(args.size()), args.data());
   });
 }
 
@@ -93,11 +106,70 @@ void optimise(llvm::Module& module, unsigned opt) {
 
 }  // namespace
 
+// Level 1 keeps two code generators: regions with a loop go through the
+// greedy register allocator (the fast one spills every loop-carried value
+// to the stack, which costs on every iteration); straight-line regions run
+// once per entry, so they take the cheapest code generator, which compiles
+// them 2-3x faster.
 struct BlockCompiler::Impl {
   std::unique_ptr<llvm::orc::LLJIT> jit;
+  std::unique_ptr<llvm::orc::LLJIT> quick_jit;  // level 1: straight-line regions
   std::unordered_map<std::string, std::uint64_t> symbol_sizes;  // from the emitted objects
   unsigned opt_level = 0;
   std::uint64_t next_id = 0;
+
+  vm::Result<std::unique_ptr<llvm::orc::LLJIT>> make_jit(llvm::CodeGenOpt::Level level) {
+    auto jtmb = llvm::orc::JITTargetMachineBuilder::detectHost();
+    if (!jtmb) return (to_vm_error(jtmb.takeError(), "detecting the host target"));
+    jtmb->setCodeGenOptLevel(level);
+    auto jit = llvm::orc::LLJITBuilder().setJITTargetMachineBuilder(std::move(*jtmb)).create();
+    if (!jit) return (to_vm_error(jit.takeError(), "creating LLJIT"));
+    // Records each function's size from the object file (for perf maps).
+    (*jit)->getObjTransformLayer().setTransform(
+        [this](std::unique_ptr<llvm::MemoryBuffer> object) -> llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> {
+          auto file = llvm::object::ObjectFile::createObjectFile(object->getMemBufferRef());
+          if (!file) {
+            llvm::consumeError(file.takeError());
+            return object;
+          }
+          for (const llvm::object::SymbolRef& sym : (*file)->symbols()) {
+            auto name = sym.getName();
+            if (!name) {
+              llvm::consumeError(name.takeError());
+              continue;
+            }
+            if (llvm::isa<llvm::object::ELFObjectFileBase>(file->get()))
+              symbol_sizes[name->str()] = llvm::object::ELFSymbolRef(sym).getSize();
+          }
+          return object;
+        });
+    return std::move(*jit);
+  }
+
+  // Lowers, optimises and adds one module; appends the functions' names.
+  vm::Result<void> add(llvm::orc::LLJIT& target, const std::vector<const Region*>& regions,
+                       std::vector<std::string>& names) {
+    auto context = std::make_unique<llvm::LLVMContext>();
+    auto module = std::make_unique<llvm::Module>("vm_regions", *context);
+    module->setDataLayout(target.getDataLayout());
+    module->setTargetTriple(target.getTargetTriple().str());
+    for (const Region* region : regions) {
+      names.push_back(fmt::format("vm_region_{:x}_{}", region->entry_pc(), next_id++));
+      lower_region(*region, *module, names.back());
+    }
+    std::string problems;
+    llvm::raw_string_ostream problem_stream(problems);
+    if (llvm::verifyModule(*module, &problem_stream))
+      return vm::make_error(vm::ErrorCode::kInternal,
+                            "LLVM JIT: lowering produced invalid IR: " + problem_stream.str());
+    optimise(*module, opt_level);
+    // For engine developers: the optimised IR of every module on stderr.
+    static const bool dump_ir = std::getenv("VM_JIT_DUMP_IR") != nullptr;
+    if (dump_ir) module->print(llvm::errs(), nullptr);
+    if (llvm::Error e = target.addIRModule(llvm::orc::ThreadSafeModule(std::move(module), std::move(context))))
+      return (to_vm_error(std::move(e), "adding a module"));
+    return {};
+  }
 };
 
 BlockCompiler::BlockCompiler(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -105,65 +177,35 @@ BlockCompiler::~BlockCompiler() = default;
 
 vm::Result<std::unique_ptr<BlockCompiler>> BlockCompiler::create(unsigned opt_level) {
   initialise_llvm_once();
-  auto jtmb = llvm::orc::JITTargetMachineBuilder::detectHost();
-  if (!jtmb) return (to_vm_error(jtmb.takeError(), "detecting the host target"));
-  jtmb->setCodeGenOptLevel(codegen_level(opt_level));
-  auto jit = llvm::orc::LLJITBuilder().setJITTargetMachineBuilder(std::move(*jtmb)).create();
-  if (!jit) return (to_vm_error(jit.takeError(), "creating LLJIT"));
   auto impl = std::make_unique<Impl>();
-  impl->jit = std::move(*jit);
   impl->opt_level = opt_level > 3 ? 3 : opt_level;
-  // Records each function's size from the object file (for perf maps).
-  Impl* raw = impl.get();
-  impl->jit->getObjTransformLayer().setTransform(
-      [raw](std::unique_ptr<llvm::MemoryBuffer> object) -> llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> {
-        auto file = llvm::object::ObjectFile::createObjectFile(object->getMemBufferRef());
-        if (!file) {
-          llvm::consumeError(file.takeError());
-          return object;
-        }
-        for (const llvm::object::SymbolRef& sym : (*file)->symbols()) {
-          auto name = sym.getName();
-          if (!name) {
-            llvm::consumeError(name.takeError());
-            continue;
-          }
-          if (llvm::isa<llvm::object::ELFObjectFileBase>(file->get()))
-            raw->symbol_sizes[name->str()] = llvm::object::ELFSymbolRef(sym).getSize();
-        }
-        return object;
-      });
+  auto jit = impl->make_jit(codegen_level(impl->opt_level));
+  if (!jit) return vm::make_error(jit.error().code(), jit.error().message());
+  impl->jit = std::move(*jit);
+  if (impl->opt_level == 1) {
+    auto quick = impl->make_jit(llvm::CodeGenOpt::None);
+    if (!quick) return vm::make_error(quick.error().code(), quick.error().message());
+    impl->quick_jit = std::move(*quick);
+  }
   return std::unique_ptr<BlockCompiler>(new BlockCompiler(std::move(impl)));
 }
 
 vm::Result<std::vector<CompiledBlock>> BlockCompiler::compile(const std::vector<const Region*>& regions) {
-  auto context = std::make_unique<llvm::LLVMContext>();
-  auto module = std::make_unique<llvm::Module>("vm_blocks", *context);
-  module->setDataLayout(impl_->jit->getDataLayout());
-  module->setTargetTriple(impl_->jit->getTargetTriple().str());
-  std::vector<std::string> names;
-  names.reserve(regions.size());
-  for (const Region* region : regions) {
-    names.push_back(fmt::format("vm_region_{:x}_{}", region->entry_pc(), impl_->next_id++));
-    lower_region(*region, *module, names.back());
-  }
-  std::string problems;
-  llvm::raw_string_ostream problem_stream(problems);
-  if (llvm::verifyModule(*module, &problem_stream))
-    return vm::make_error(vm::ErrorCode::kInternal, "LLVM JIT: lowering produced invalid IR: " + problem_stream.str());
-  optimise(*module, impl_->opt_level);
-  // For engine developers: the optimised IR of every module on stderr.
-  static const bool dump_ir = std::getenv("VM_JIT_DUMP_IR") != nullptr;
-  if (dump_ir) module->print(llvm::errs(), nullptr);
-  if (llvm::Error e = impl_->jit->addIRModule(llvm::orc::ThreadSafeModule(std::move(module), std::move(context))))
-    return (to_vm_error(std::move(e), "adding a module"));
-  std::vector<CompiledBlock> out;
-  out.reserve(names.size());
-  for (const std::string& name : names) {
-    auto address = impl_->jit->lookup(name);
-    if (!address) return (to_vm_error(address.takeError(), "looking up a compiled block"));
+  std::vector<const Region*> loops, straight;
+  for (const Region* r : regions) (r->has_loop || !impl_->quick_jit ? loops : straight).push_back(r);
+  std::vector<std::string> loop_names, straight_names;
+  if (!loops.empty()) VM_TRY_VOID(impl_->add(*impl_->jit, loops, loop_names));
+  if (!straight.empty()) VM_TRY_VOID(impl_->add(*impl_->quick_jit, straight, straight_names));
+  std::vector<CompiledBlock> out(regions.size());
+  std::size_t next_loop = 0, next_straight = 0;
+  for (std::size_t i = 0; i < regions.size(); ++i) {
+    const bool in_loops = regions[i]->has_loop || !impl_->quick_jit;
+    llvm::orc::LLJIT& target = in_loops ? *impl_->jit : *impl_->quick_jit;
+    const std::string& name = in_loops ? loop_names[next_loop++] : straight_names[next_straight++];
+    auto address = target.lookup(name);
+    if (!address) return (to_vm_error(address.takeError(), "looking up a compiled region"));
     auto size = impl_->symbol_sizes.find(name);
-    out.push_back(CompiledBlock{address->toPtr<BlockFn>(), size == impl_->symbol_sizes.end() ? 0 : size->second});
+    out[i] = CompiledBlock{address->toPtr<BlockFn>(), size == impl_->symbol_sizes.end() ? 0 : size->second};
     if (size != impl_->symbol_sizes.end()) impl_->symbol_sizes.erase(size);
   }
   return out;

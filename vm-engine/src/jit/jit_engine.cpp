@@ -279,6 +279,10 @@ HaltReason JitEngine::Impl::run(CpuState& cpu, std::uint64_t max_insns) {
       const std::uint64_t before = cpu.instret;
       const std::uint32_t code = fn(&cpu, &ctx);
       stats.insns_compiled_code += cpu.instret - before;
+      if (code == jit::kExitNext && memory.code_write_pending()) {
+        reason = HaltReason::kCodeInvalidated;
+        break;
+      }
       if (code == jit::kExitInterpret) {
         const HaltReason r = interpret_one(cpu, e);
         if (r != HaltReason::kInstructionLimit) {

@@ -1,6 +1,5 @@
 #include "jit/region.hpp"
 
-#include <deque>
 #include <unordered_set>
 
 #include "vm/cross_arch/ir/op.hpp"
@@ -45,9 +44,16 @@ Region form_region(ir::Block entry, const LiftFn& lift, const SlotFn& slot_of, c
       region.blocks.push_back(std::move(*next));
     }
   }
-  for (const ir::Block& b : region.blocks)
-    for (std::uint64_t pc : direct_successors(b))
-      if (!inside.count(pc)) region.exits.emplace(pc, slot_of(pc));
+  std::unordered_map<std::uint64_t, std::size_t> index;
+  for (std::size_t i = 0; i < region.blocks.size(); ++i) index.emplace(region.blocks[i].start_pc, i);
+  for (std::size_t i = 0; i < region.blocks.size(); ++i)
+    for (std::uint64_t pc : direct_successors(region.blocks[i])) {
+      auto it = index.find(pc);
+      if (it == index.end())
+        region.exits.emplace(pc, slot_of(pc));
+      else if (it->second <= i)  // breadth-first order: a cycle needs such an edge
+        region.has_loop = true;
+    }
   return region;
 }
 

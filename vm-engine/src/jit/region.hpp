@@ -22,6 +22,7 @@ struct Region {
   // The translation slot of every pc a direct branch leaves the region to,
   // so the compiled code can chain to whatever is published there later.
   std::unordered_map<std::uint64_t, const CodeEntry*> exits;
+  bool has_loop = false;  // some branch inside the region goes back to an earlier block
 
   std::uint64_t entry_pc() const { return blocks.front().start_pc; }
   std::size_t guest_insn_count() const;

@@ -327,8 +327,11 @@ class RegionLowering {
     auto* join = llvm::BasicBlock::Create(ctx_, "join", fn_);
     b_.CreateCondBr(b_.CreateICmpULT(addr, limit_), check, slow, likely());
     b_.SetInsertPoint(check);
+    // Stores also require the page to hold no translated code (kPermCode):
+    // the slow path then tells the engine that code was rewritten.
+    const std::uint8_t mask = (need & mem::kPermWrite) ? (need | mem::kPermCode) : need;
     llvm::Value* perm = b_.CreateLoad(i8_, b_.CreateGEP(i8_, perms_, b_.CreateLShr(addr, 12)));
-    llvm::Value* allowed = b_.CreateICmpNE(b_.CreateAnd(perm, b_.getInt8(need)), b_.getInt8(0));
+    llvm::Value* allowed = b_.CreateICmpEQ(b_.CreateAnd(perm, b_.getInt8(mask)), b_.getInt8(need));
     llvm::Value* in_page = b_.CreateICmpULE(b_.CreateAnd(addr, 0xfff), c64(4096 - size));
     b_.CreateCondBr(b_.CreateAnd(allowed, in_page), fast, slow, likely());
     b_.SetInsertPoint(fast);

@@ -15,9 +15,20 @@ using cross_arch::TrapCause;
 namespace fp = cross_arch::riscv::fp;
 namespace host_fp = interp::host_fp;
 
+namespace {
+// The guest wrote to a page holding translated code: running code returns
+// at its next block boundary (the current block finishes, as the
+// interpreter's would) and the engine reports the invalidation.
+void stop_if_code_written(JitContext* ctx) noexcept {
+  if (ctx->memory->code_write_pending()) ctx->stop_at = 0;
+}
+}  // namespace
+
 extern "C" std::uint8_t* vm_jit_host_ptr(JitContext* ctx, std::uint64_t addr, std::uint64_t size,
                                          std::uint64_t need) noexcept {
-  return ctx->memory->host_ptr(addr, size, static_cast<std::uint8_t>(need));
+  std::uint8_t* p = ctx->memory->host_ptr(addr, size, static_cast<std::uint8_t>(need));
+  stop_if_code_written(ctx);
+  return p;
 }
 
 extern "C" std::uint64_t vm_jit_amo(JitContext* ctx, CpuState* cpu, std::uint64_t opcode, std::uint64_t addr,
@@ -32,6 +43,7 @@ extern "C" std::uint64_t vm_jit_amo(JitContext* ctx, CpuState* cpu, std::uint64_
   std::uint8_t* p = ctx->memory->host_ptr(addr, size, need);
   if (!p) return static_cast<std::uint64_t>(is_lr ? TrapCause::kLoadPageFault : TrapCause::kStorePageFault) + 1;
   *out = interp::execute_amo(op, p, src, addr, cpu->reservation);
+  stop_if_code_written(ctx);
   return 0;
 }
 

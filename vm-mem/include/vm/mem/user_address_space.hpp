@@ -30,6 +30,7 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <vector>
 
 #include "vm/core/result.hpp"
 #include "vm/mem/export.hpp"
@@ -44,7 +45,15 @@ enum PagePerm : std::uint8_t {
   kPermWrite = 2,
   kPermExec = 4,
   kPermMapped = 8,  // page is mapped (possibly PROT_NONE)
+  // An engine holds translations of code on this page (mark_code). Not a
+  // guest permission: it only sends stores to the slow path, which notices
+  // that the guest is rewriting translated code.
+  kPermCode = 16,
 };
+
+// Engines' inline store test: writable and not holding translated code,
+// i.e. (perm & kStoreFastMask) == kPermWrite.
+inline constexpr std::uint8_t kStoreFastMask = kPermWrite | kPermCode;
 
 // Why an access was refused; engines turn this into a guest trap.
 enum class AccessFault : std::uint8_t { kNone, kUnmapped, kPermission };
@@ -82,6 +91,16 @@ class VM_MEM_API UserAddressSpace {
   bool check(std::uint64_t addr, std::uint64_t len, std::uint8_t need) const noexcept;
   // Host pointer for a checked range, or nullptr (never throws, never faults).
   std::uint8_t* host_ptr(std::uint64_t addr, std::uint64_t len, std::uint8_t need) const noexcept;
+
+  // ---- translated-code tracking (self-modifying and JIT-ing guests) ----
+  // Marks the mapped pages of [addr, addr+len) as holding translated code.
+  void mark_code(std::uint64_t addr, std::uint64_t len);
+  // Set when a checked write access (host_ptr or write() needing W) touched
+  // a marked page; the write itself is allowed. Engines stop at their next
+  // block boundary and the run loop drops every translation.
+  bool code_write_pending() const noexcept { return code_write_pending_; }
+  // Unmarks every page and clears the pending flag (after a flush).
+  void clear_code_marks() noexcept;
 
   // ---- mapping primitives (page-aligned addr; len rounded up to pages) ----
   // Maps zero-filled anonymous memory at exactly [addr, addr+len), replacing
@@ -122,6 +141,8 @@ class VM_MEM_API UserAddressSpace {
   std::uint8_t* perms_ = nullptr;
   std::size_t perms_bytes_ = 0;
   std::uint64_t generation_ = 0;
+  std::vector<std::uint64_t> code_pages_;  // pages carrying kPermCode
+  mutable bool code_write_pending_ = false;
   // Mapped ranges (ignoring permissions), so find_free and protect need not
   // scan the perm table page by page.
   std::unique_ptr<detail::MappedIntervals> intervals_;
