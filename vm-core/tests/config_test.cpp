@@ -31,7 +31,7 @@ std::string parse_error(std::string_view text, ErrorCode code = ErrorCode::kInva
 }
 
 void check_defaults(const Config& c) {
-  CHECK(c.engine.engine == "interp");
+  CHECK(c.engine.engine == "tiered");
   CHECK(c.engine.max_block_insns == 64);
   CHECK(c.user.stack_size == 8388608);
   CHECK(c.user.va_bits == 38);
@@ -212,7 +212,7 @@ TEST_CASE("the rendered default file documents every key and parses to the defau
     std::string allowed = fmt::format("\"{}\"", fmt::join(key.choices, "\", \""));
     CHECK_THAT(text, Catch::Contains("# Allowed: " + allowed + ".\n" + key.name + " = "));
   }
-  CHECK_THAT(text, Catch::Contains("\nengine = \"interp\"\n"));
+  CHECK_THAT(text, Catch::Contains("\nengine = \"tiered\"\n"));
   CHECK_THAT(text, Catch::Contains("\nmax_block_insns = 64\n"));
   CHECK_THAT(text, Catch::Contains("\nstack_size = 8388608\n"));
   CHECK_THAT(text, Catch::Contains("Default 8 MiB."));

@@ -22,7 +22,7 @@ enum class EngineKind { kInterp, kJit, kTiered };
 VM_ENGINE_API vm::Result<EngineKind> parse_engine_kind(const std::string& name);
 
 struct UserRunOptions {
-  EngineKind engine = EngineKind::kInterp;
+  EngineKind engine = EngineKind::kTiered;
   unsigned max_block_insns = 64;
   std::function<void(const cross_arch::ir::Block&)> on_translate;  // -d in_asm
   // Records block translations, syscalls, traps and cache flushes; null = off.
