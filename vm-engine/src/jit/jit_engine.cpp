@@ -46,7 +46,6 @@ constexpr std::size_t kMaxBatch = 32;
 // mode has no profile, so it keeps regions small to bound compile time.
 constexpr jit::RegionLimits kTieredRegionLimits{16, 512};
 constexpr jit::RegionLimits kJitRegionLimits{4, 192};
-constexpr unsigned kCoveredThresholdFactor = 16;
 
 }  // namespace
 
@@ -187,10 +186,15 @@ struct JitEngine::Impl {
 
   // A block that a queued region already contains keeps running in the
   // interpreter until that region is published (compiles take milliseconds)
-  // and would otherwise start a near-copy of the same region. It only
-  // becomes an entry of its own if it stays hot from elsewhere.
-  unsigned threshold_of(const CodeEntry* e) const {
-    return e->covered ? options.threshold * kCoveredThresholdFactor : options.threshold;
+  // and would otherwise start a near-copy of the same region: it is not
+  // counted until then, and becomes an entry of its own only if it stays
+  // hot afterwards (reached from elsewhere).
+  bool counts_towards_compiling(CodeEntry* e) {
+    if (!e->covered_by) return true;
+    if (!e->covered_by->fn.load(std::memory_order_relaxed)) return false;
+    e->covered_by = nullptr;
+    e->count = 0;
+    return true;
   }
 
   void enqueue(CodeEntry* e) {
@@ -200,8 +204,7 @@ struct JitEngine::Impl {
     auto* request = new Request{e, form_region(std::move(entry))};
     for (std::size_t i = 1; i < request->region.blocks.size(); ++i) {
       CodeEntry* covered = slot_for(request->region.blocks[i].start_pc);
-      covered->covered = true;
-      covered->count = 0;
+      if (!covered->queued) covered->covered_by = e;
     }
     in_flight.fetch_add(1, std::memory_order_acq_rel);
     if (!queue.push(request)) {
@@ -239,7 +242,7 @@ BlockFn JitEngine::Impl::compile_now(CodeEntry* e, CpuState& cpu, HaltReason& fe
 
 // Tiered mode (and the jit mode's fallback): one block in the interpreter.
 HaltReason JitEngine::Impl::interpret_one(CpuState& cpu, CodeEntry* e) {
-  if (options.tiered && !e->queued && ++e->count >= threshold_of(e)) enqueue(e);
+  if (options.tiered && !e->queued && counts_towards_compiling(e) && ++e->count >= options.threshold) enqueue(e);
   const std::uint64_t before = cpu.instret;
   const HaltReason r = interpreter->run(cpu, 1);
   stats.insns_interpreted += cpu.instret - before;

@@ -31,7 +31,9 @@ struct CodeEntry {
   std::atomic<BlockFn> fn{nullptr};
   std::uint32_t count = 0;  // dispatcher thread only
   bool queued = false;      // dispatcher thread only
-  bool covered = false;     // part of a queued region (dispatcher thread only)
+  // The entry of a queued region that contains this block (dispatcher
+  // thread only).
+  const CodeEntry* covered_by = nullptr;
 };
 
 // The dispatcher's direct-mapped pc -> CodeEntry cache, also probed by
