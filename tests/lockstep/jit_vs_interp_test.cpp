@@ -127,16 +127,17 @@ TEST_CASE("JIT and interpreter agree on random programs", "[jit][lockstep]") {
   const MemoryLayout layout;
   RandomProgram gen(seed, layout);
   Side interp_side = make_side(layout);
-  Side jit_side[2] = {make_side(layout), make_side(layout)};
+  Side jit_side[3] = {make_side(layout), make_side(layout), make_side(layout)};
   engine::Interpreter interpreter(*interp_side.memory);
-  // Two optimisation levels: -O0 checks the lowering as written, -O2 that
-  // LLVM's optimisations keep the guest semantics (traps, flags, NaNs).
-  std::unique_ptr<engine::JitEngine> jits[2];
+  // Three optimisation levels: -O0 checks the lowering as written, -O1 (the
+  // default: light passes, two code generators) and -O2 that LLVM's
+  // optimisations keep the guest semantics (traps, flags, NaNs).
+  std::unique_ptr<engine::JitEngine> jits[3];
   std::string listing;  // IR of the blocks the JIT compiled for this program (failure reports)
-  for (unsigned i = 0; i < 2; ++i) {
+  for (unsigned i = 0; i < 3; ++i) {
     engine::JitOptions options;
     options.tiered = false;
-    options.opt_level = i * 2;
+    options.opt_level = i;
     options.on_translate = [&listing](const vm::cross_arch::ir::Block& b) {
       listing += fmt::format("block {:#x}:\n{}", b.start_pc, vm::cross_arch::ir::print(b));
     };
@@ -150,7 +151,7 @@ TEST_CASE("JIT and interpreter agree on random programs", "[jit][lockstep]") {
   for (std::uint64_t run = 0; executed < count; ++run) {
     if (run % kRunsPerProgram == 0) {
       p = generate(gen, layout);
-      which = (run / kRunsPerProgram) % 2;
+      which = (run / kRunsPerProgram) % 3;
       interpreter.flush_code_cache();
       jits[which]->flush_code_cache();
       listing.clear();
@@ -166,7 +167,7 @@ TEST_CASE("JIT and interpreter agree on random programs", "[jit][lockstep]") {
     INFO(fmt::format(
         "seed {:#x}, program {} (opt {}); interpreter:\n{}trap {} {:#x} at {:#x}\njit:\n{}trap {} {:#x} "
         "at {:#x}\n{}",
-        seed, programs, which * 2, describe(interp_side.cpu), interpreter.last_trap().cause,
+        seed, programs, which, describe(interp_side.cpu), interpreter.last_trap().cause,
         interpreter.last_trap().tval, interpreter.last_trap().pc, describe(js.cpu), jits[which]->last_trap().cause,
         jits[which]->last_trap().tval, jits[which]->last_trap().pc, listing));
     REQUIRE(static_cast<unsigned>(ri) == static_cast<unsigned>(rj));
