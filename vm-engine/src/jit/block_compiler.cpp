@@ -76,33 +76,49 @@ llvm::CodeGenOpt::Level codegen_level(unsigned opt) {
 
 // Level 1: a few cheap passes that clean up the lowering (registers from
 // allocas to SSA, common sub-expressions, folded checks); 2 and 3: LLVM's
-// standard pipelines.
-void optimise(llvm::Module& module, unsigned opt) {
-  if (opt == 0) return;
-  llvm::LoopAnalysisManager lam;
-  llvm::FunctionAnalysisManager fam;
-  llvm::CGSCCAnalysisManager cgam;
-  llvm::ModuleAnalysisManager mam;
-  llvm::PassBuilder pb;
-  pb.registerModuleAnalyses(mam);
-  pb.registerCGSCCAnalyses(cgam);
-  pb.registerFunctionAnalyses(fam);
-  pb.registerLoopAnalyses(lam);
-  pb.crossRegisterProxies(lam, fam, cgam, mam);
-  if (opt == 1) {
-    llvm::FunctionPassManager fpm;
-    fpm.addPass(llvm::PromotePass());
-    fpm.addPass(llvm::EarlyCSEPass());
-    fpm.addPass(llvm::InstCombinePass());
-    fpm.addPass(llvm::SimplifyCFGPass());
-    for (llvm::Function& f : module)
-      if (!f.isDeclaration()) fpm.run(f, fam);
-    return;
+// standard pipelines. Built once per compiler: registering LLVM's analyses
+// costs about as much as optimising a small region.
+class Optimiser {
+ public:
+  explicit Optimiser(unsigned opt) : opt_(opt) {
+    pb_.registerModuleAnalyses(mam_);
+    pb_.registerCGSCCAnalyses(cgam_);
+    pb_.registerFunctionAnalyses(fam_);
+    pb_.registerLoopAnalyses(lam_);
+    pb_.crossRegisterProxies(lam_, fam_, cgam_, mam_);
+    fpm_.addPass(llvm::PromotePass());
+    fpm_.addPass(llvm::EarlyCSEPass());
+    fpm_.addPass(llvm::InstCombinePass());
+    fpm_.addPass(llvm::SimplifyCFGPass());
   }
-  llvm::ModulePassManager mpm =
-      pb.buildPerModuleDefaultPipeline(opt == 2 ? llvm::OptimizationLevel::O2 : llvm::OptimizationLevel::O3);
-  mpm.run(module, mam);
-}
+
+  void run(llvm::Module& module) {
+    if (opt_ == 0) return;
+    if (opt_ == 1) {
+      for (llvm::Function& f : module)
+        if (!f.isDeclaration()) fpm_.run(f, fam_);
+    } else {
+      llvm::ModulePassManager mpm =
+          pb_.buildPerModuleDefaultPipeline(opt_ == 2 ? llvm::OptimizationLevel::O2 : llvm::OptimizationLevel::O3);
+      mpm.run(module, mam_);
+    }
+    // Cached analyses point into this module, which is about to be handed
+    // to the JIT.
+    lam_.clear();
+    fam_.clear();
+    cgam_.clear();
+    mam_.clear();
+  }
+
+ private:
+  unsigned opt_;
+  llvm::LoopAnalysisManager lam_;
+  llvm::FunctionAnalysisManager fam_;
+  llvm::CGSCCAnalysisManager cgam_;
+  llvm::ModuleAnalysisManager mam_;
+  llvm::PassBuilder pb_;
+  llvm::FunctionPassManager fpm_;
+};
 
 }  // namespace
 
@@ -117,6 +133,7 @@ struct BlockCompiler::Impl {
   std::unordered_map<std::string, std::uint64_t> symbol_sizes;  // from the emitted objects
   unsigned opt_level = 0;
   std::uint64_t next_id = 0;
+  std::unique_ptr<Optimiser> optimiser;
 
   vm::Result<std::unique_ptr<llvm::orc::LLJIT>> make_jit(llvm::CodeGenOpt::Level level) {
     auto jtmb = llvm::orc::JITTargetMachineBuilder::detectHost();
@@ -162,7 +179,7 @@ struct BlockCompiler::Impl {
     if (llvm::verifyModule(*module, &problem_stream))
       return vm::make_error(vm::ErrorCode::kInternal,
                             "LLVM JIT: lowering produced invalid IR: " + problem_stream.str());
-    optimise(*module, opt_level);
+    optimiser->run(*module);
     // For engine developers: the optimised IR of every module on stderr.
     static const bool dump_ir = std::getenv("VM_JIT_DUMP_IR") != nullptr;
     if (dump_ir) module->print(llvm::errs(), nullptr);
@@ -179,6 +196,7 @@ vm::Result<std::unique_ptr<BlockCompiler>> BlockCompiler::create(unsigned opt_le
   initialise_llvm_once();
   auto impl = std::make_unique<Impl>();
   impl->opt_level = opt_level > 3 ? 3 : opt_level;
+  impl->optimiser = std::make_unique<Optimiser>(impl->opt_level);
   auto jit = impl->make_jit(codegen_level(impl->opt_level));
   if (!jit) return vm::make_error(jit.error().code(), jit.error().message());
   impl->jit = std::move(*jit);
