@@ -72,6 +72,16 @@ std::uint64_t probe_code_bytes(const std::vector<std::uint32_t>& code) {
   return bytes;
 }
 
+// Drops every translation and runs the program from its start; true if it
+// reached its ecall.
+bool run_from_scratch(BenchEngine& e) {
+  e.flush_code_cache();
+  engine::CpuState cpu;
+  cpu.pc = kCode;
+  cpu.x(10) = kData;
+  return e.run(cpu, ~0ull) == engine::HaltReason::kEcall;
+}
+
 void jit_compile_latency(benchmark::State& state, const CompileCase* c) {
   const std::vector<std::uint32_t> code = straight_line(c->guest_insns);
   GuestMemory g = load_program(code);
@@ -81,11 +91,7 @@ void jit_compile_latency(benchmark::State& state, const CompileCase* c) {
   const engine::JitStats before = e.jit()->stats();
   std::uint64_t runs = 0;
   for (auto _ : state) {
-    e.flush_code_cache();
-    engine::CpuState cpu;
-    cpu.pc = kCode;
-    cpu.x(10) = kData;
-    if (e.run(cpu, ~0ull) != engine::HaltReason::kEcall) return state.SkipWithError("program did not reach its ecall");
+    if (!run_from_scratch(e)) return state.SkipWithError("program did not reach its ecall");
     ++runs;
   }
   const engine::JitStats after = e.jit()->stats();
@@ -117,11 +123,7 @@ void jit_compile_parallel(benchmark::State& state) {
   if (!e.error().empty()) return state.SkipWithError(e.error().c_str());
   const engine::JitStats before = e.jit()->stats();
   for (auto _ : state) {
-    e.flush_code_cache();
-    engine::CpuState cpu;
-    cpu.pc = kCode;
-    cpu.x(10) = kData;
-    if (e.run(cpu, ~0ull) != engine::HaltReason::kEcall) return state.SkipWithError("program did not reach its ecall");
+    if (!run_from_scratch(e)) return state.SkipWithError("program did not reach its ecall");
     e.wait_for_compiles();
   }
   const engine::JitStats after = e.jit()->stats();

@@ -20,12 +20,15 @@ bool UserAddressSpace::check(std::uint64_t addr, std::uint64_t len, std::uint8_t
 
 std::uint8_t* UserAddressSpace::host_ptr(std::uint64_t addr, std::uint64_t len, std::uint8_t need) const noexcept {
   if (!check(addr, len, need)) return nullptr;
-  if ((need & kPermWrite) && len != 0 && !code_pages_.empty()) {
-    const std::uint64_t last = (addr + len - 1) >> kPageShift;
-    for (std::uint64_t page = addr >> kPageShift; page <= last; ++page)
-      if (perms_[page] & kPermCode) code_write_pending_ = true;
-  }
+  if (need & kPermWrite) note_write(addr, len);
   return base_ + addr;
+}
+
+void UserAddressSpace::note_write(std::uint64_t addr, std::uint64_t len) const noexcept {
+  if (len == 0 || code_pages_.empty()) return;
+  const std::uint64_t last = (addr + len - 1) >> kPageShift;
+  for (std::uint64_t page = addr >> kPageShift; page <= last; ++page)
+    if (perms_[page] & kPermCode) code_write_pending_ = true;
 }
 
 void UserAddressSpace::mark_code(std::uint64_t addr, std::uint64_t len) {
@@ -75,7 +78,7 @@ AccessFault UserAddressSpace::read(std::uint64_t addr, std::span<std::uint8_t> o
 AccessFault UserAddressSpace::write(std::uint64_t addr, std::span<const std::uint8_t> in, bool force) noexcept {
   const FaultInfo fault = locate_fault(addr, in.size(), force ? kPermNone : kPermWrite);
   if (fault.fault != AccessFault::kNone) return fault.fault;
-  if (!force && !in.empty()) host_ptr(addr, in.size(), kPermWrite);  // notes writes to translated code
+  if (!force) note_write(addr, in.size());
   if (!in.empty()) std::memcpy(base_ + addr, in.data(), in.size());
   return AccessFault::kNone;
 }

@@ -6,8 +6,8 @@
 #include <mutex>
 #include <sstream>
 #include <string>
-#include <vector>
 #include <unordered_map>
+#include <vector>
 
 #include <fmt/format.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
@@ -129,7 +129,7 @@ class Optimiser {
 // them 2-3x faster.
 struct BlockCompiler::Impl {
   std::unique_ptr<llvm::orc::LLJIT> jit;
-  std::unique_ptr<llvm::orc::LLJIT> quick_jit;  // level 1: straight-line regions
+  std::unique_ptr<llvm::orc::LLJIT> quick_jit;                  // level 1: straight-line regions
   std::unordered_map<std::string, std::uint64_t> symbol_sizes;  // from the emitted objects
   unsigned opt_level = 0;
   std::uint64_t next_id = 0;
@@ -209,18 +209,23 @@ vm::Result<std::unique_ptr<BlockCompiler>> BlockCompiler::create(unsigned opt_le
 }
 
 vm::Result<std::vector<CompiledBlock>> BlockCompiler::compile(const std::vector<const Region*>& regions) {
-  std::vector<const Region*> loops, straight;
-  for (const Region* r : regions) (r->has_loop || !impl_->quick_jit ? loops : straight).push_back(r);
-  std::vector<std::string> loop_names, straight_names;
-  if (!loops.empty()) VM_TRY_VOID(impl_->add(*impl_->jit, loops, loop_names));
-  if (!straight.empty()) VM_TRY_VOID(impl_->add(*impl_->quick_jit, straight, straight_names));
+  // One module per code generator (see Impl); group 1 is the quick one.
+  std::vector<int> group_of;
+  std::vector<const Region*> groups[2];
+  for (const Region* r : regions) {
+    group_of.push_back(impl_->quick_jit && !r->has_loop ? 1 : 0);
+    groups[group_of.back()].push_back(r);
+  }
+  llvm::orc::LLJIT* targets[2] = {impl_->jit.get(), impl_->quick_jit.get()};
+  std::vector<std::string> names[2];
+  for (int g = 0; g < 2; ++g)
+    if (!groups[g].empty()) VM_TRY_VOID(impl_->add(*targets[g], groups[g], names[g]));
   std::vector<CompiledBlock> out(regions.size());
-  std::size_t next_loop = 0, next_straight = 0;
+  std::size_t next[2] = {0, 0};
   for (std::size_t i = 0; i < regions.size(); ++i) {
-    const bool in_loops = regions[i]->has_loop || !impl_->quick_jit;
-    llvm::orc::LLJIT& target = in_loops ? *impl_->jit : *impl_->quick_jit;
-    const std::string& name = in_loops ? loop_names[next_loop++] : straight_names[next_straight++];
-    auto address = target.lookup(name);
+    const int g = group_of[i];
+    const std::string& name = names[g][next[g]++];
+    auto address = targets[g]->lookup(name);
     if (!address) return (to_vm_error(address.takeError(), "looking up a compiled region"));
     auto size = impl_->symbol_sizes.find(name);
     out[i] = CompiledBlock{address->toPtr<BlockFn>(), size == impl_->symbol_sizes.end() ? 0 : size->second};

@@ -77,7 +77,7 @@ struct JitEngine::Impl {
 
   mutable std::mutex stats_mutex;
   JitStats stats;
-  std::vector<double> compile_seconds;  // per block
+  std::vector<double> compile_seconds;  // per region
 
   CodeEntry* slot_for(std::uint64_t pc) {
     CodeEntry*& e = map[pc];
@@ -109,7 +109,7 @@ struct JitEngine::Impl {
     }
   }
 
-  // Compiles a batch and publishes each block with a release store.
+  // Compiles a batch and publishes each region with a release store.
   void compile_batch(jit::BlockCompiler& compiler, const std::vector<Request*>& batch) {
     std::vector<const jit::Region*> regions;
     for (Request* r : batch) regions.push_back(&r->region);
@@ -218,7 +218,6 @@ struct JitEngine::Impl {
   HaltReason run(CpuState& cpu, std::uint64_t max_insns);
   HaltReason interpret_one(CpuState& cpu, CodeEntry* e);
   BlockFn compile_now(CodeEntry* e, CpuState& cpu, HaltReason& fetch_fault);
-
 };
 
 // Jit mode: compile the region starting here before it first runs. Fetch

@@ -23,10 +23,12 @@ llvm::Value* RegionLowering::as_single(llvm::Value* bits) {
 }
 
 // NaN tests on the bits, so they raise nothing.
+llvm::Value* RegionLowering::is_nan_double(llvm::Value* bits) {
+  return b_.CreateICmpUGT(b_.CreateAnd(bits, c64(~kSign)), c64(0x7ff0000000000000ull));
+}
 llvm::Value* RegionLowering::from_double(llvm::Value* d) {
   llvm::Value* bits = b_.CreateBitCast(d, i64_);
-  llvm::Value* nan = b_.CreateICmpUGT(b_.CreateAnd(bits, c64(~kSign)), c64(0x7ff0000000000000ull));
-  return b_.CreateSelect(nan, c64(kCanonicalNanD), bits);
+  return b_.CreateSelect(is_nan_double(bits), c64(kCanonicalNanD), bits);
 }
 llvm::Value* RegionLowering::from_single(llvm::Value* f) {
   llvm::Value* bits = b_.CreateBitCast(f, i32_);
@@ -88,14 +90,14 @@ bool RegionLowering::lower_fp_inline(const ir::Op& op) {
       // x86 need not raise NV for inf*0 + qNaN where RISC-V must: a NaN
       // addend takes the exact software path.
       llvm::Value* c_bits = read(op.src3);
-      llvm::Value* c_nan = b_.CreateICmpUGT(b_.CreateAnd(c_bits, c64(~kSign)), c64(0x7ff0000000000000ull));
+      llvm::Value* c_nan = is_nan_double(c_bits);
       auto* host = llvm::BasicBlock::Create(ctx_, "fma", fn_);
       auto* soft = llvm::BasicBlock::Create(ctx_, "fma_soft", fn_);
       auto* join = llvm::BasicBlock::Create(ctx_, "fma_join", fn_);
       b_.CreateCondBr(c_nan, soft, host, unlikely());
       b_.SetInsertPoint(soft);
-      call(&vm_jit_fp, {cpu_, c64(static_cast<std::uint64_t>(op.opcode)), c64(op.aux), read(op.src1), read(op.src2),
-                        c_bits, out_});
+      call(&vm_jit_fp,
+           {cpu_, c64(static_cast<std::uint64_t>(op.opcode)), c64(op.aux), read(op.src1), read(op.src2), c_bits, out_});
       llvm::Value* soft_r = b_.CreateLoad(i64_, out_);
       b_.CreateBr(join);
       b_.SetInsertPoint(host);
@@ -118,8 +120,7 @@ bool RegionLowering::lower_fp_inline(const ir::Op& op) {
       r = b_.CreateOr(b_.CreateAnd(read(op.src1), c64(~kSign)), b_.CreateAnd(read(op.src2), c64(kSign)));
       break;
     case Opcode::FsgnjnD:
-      r = b_.CreateOr(b_.CreateAnd(read(op.src1), c64(~kSign)),
-                      b_.CreateAnd(b_.CreateNot(read(op.src2)), c64(kSign)));
+      r = b_.CreateOr(b_.CreateAnd(read(op.src1), c64(~kSign)), b_.CreateAnd(b_.CreateNot(read(op.src2)), c64(kSign)));
       break;
     case Opcode::FsgnjxD:
       r = b_.CreateXor(read(op.src1), b_.CreateAnd(read(op.src2), c64(kSign)));

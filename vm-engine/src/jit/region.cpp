@@ -8,12 +8,6 @@ namespace vm::engine::jit {
 
 namespace ir = cross_arch::ir;
 
-std::size_t Region::guest_insn_count() const {
-  std::size_t n = 0;
-  for (const ir::Block& b : blocks) n += b.guest_insn_count();
-  return n;
-}
-
 std::vector<std::uint64_t> direct_successors(const ir::Block& block) {
   const ir::Op& t = block.terminator();
   switch (ir::format_of(t.opcode)) {

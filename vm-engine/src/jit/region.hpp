@@ -25,7 +25,6 @@ struct Region {
   bool has_loop = false;  // some branch inside the region goes back to an earlier block
 
   std::uint64_t entry_pc() const { return blocks.front().start_pc; }
-  std::size_t guest_insn_count() const;
 };
 
 struct RegionLimits {

@@ -315,6 +315,7 @@ class RegionLowering {
   bool lower_fp_inline(const ir::Op& op);
   llvm::Value* as_double(llvm::Value* bits) { return b_.CreateBitCast(bits, b_.getDoubleTy()); }
   llvm::Value* as_single(llvm::Value* bits);
+  llvm::Value* is_nan_double(llvm::Value* bits);
   llvm::Value* from_double(llvm::Value* d);
   llvm::Value* from_single(llvm::Value* f);
   llvm::Value* fp_intrinsic(llvm::Intrinsic::ID id, llvm::Type* t, std::initializer_list<llvm::Value*> args);
@@ -423,10 +424,10 @@ class RegionLowering {
   std::bitset<ir::kNumSlots> dirty_;  // registers written on some path to the current point
   std::vector<std::bitset<ir::kNumSlots>> dirty_on_entry_;
   std::vector<bool> has_internal_predecessor_;
-  bool assumes_nearest_ = false;  // dynamic-rounding FP ops compiled for round-to-nearest
-  std::vector<llvm::BasicBlock*> labels_;              // one per region block
+  bool assumes_nearest_ = false;                             // dynamic-rounding FP ops compiled for round-to-nearest
+  std::vector<llvm::BasicBlock*> labels_;                    // one per region block
   std::unordered_map<std::uint64_t, std::size_t> index_of_;  // start pc -> region block
-  const ir::Block* block_ = nullptr;                   // the block being lowered
+  const ir::Block* block_ = nullptr;                         // the block being lowered
   std::size_t block_index_ = 0;
   llvm::Value* block_instret_ = nullptr;  // cpu.instret when the current block started
 };

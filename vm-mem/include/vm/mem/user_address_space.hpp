@@ -136,6 +136,9 @@ class VM_MEM_API UserAddressSpace {
 
  private:
   UserAddressSpace() = default;
+  // Sets code_write_pending_ if a checked write to [addr, addr+len) touches
+  // a page marked by mark_code.
+  void note_write(std::uint64_t addr, std::uint64_t len) const noexcept;
   std::uint8_t* base_ = nullptr;
   std::uint64_t limit_ = 0;
   std::uint8_t* perms_ = nullptr;
