@@ -167,9 +167,9 @@ TEST_CASE("JIT and interpreter agree on random programs", "[jit][lockstep]") {
     INFO(fmt::format(
         "seed {:#x}, program {} (opt {}); interpreter:\n{}trap {} {:#x} at {:#x}\njit:\n{}trap {} {:#x} "
         "at {:#x}\n{}",
-        seed, programs, which, describe(interp_side.cpu), interpreter.last_trap().cause,
-        interpreter.last_trap().tval, interpreter.last_trap().pc, describe(js.cpu), jits[which]->last_trap().cause,
-        jits[which]->last_trap().tval, jits[which]->last_trap().pc, listing));
+        seed, programs, which, describe(interp_side.cpu), interpreter.last_trap().cause, interpreter.last_trap().tval,
+        interpreter.last_trap().pc, describe(js.cpu), jits[which]->last_trap().cause, jits[which]->last_trap().tval,
+        jits[which]->last_trap().pc, listing));
     REQUIRE(static_cast<unsigned>(ri) == static_cast<unsigned>(rj));
     if (engine::any(ri, engine::HaltReason::kFault | engine::HaltReason::kBreakpoint)) {
       ++traps;

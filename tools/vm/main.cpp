@@ -25,7 +25,8 @@ int main(int argc, char** argv) {
       ->type_name("ITEM[,ITEM]");
   run->add_flag("--trace", run_args.trace, "Same as -d in_asm");
   run->add_flag("--stats", run_args.stats, "Print retired instructions, wall time, MIPS and blocks translated on exit");
-  run->add_option("--engine", run_args.engine, "Execution engine: tiered (default: interpret, compile hot code), jit (compile everything) or interp")
+  run->add_option("--engine", run_args.engine,
+                  "Execution engine: tiered (default: interpret, compile hot code), jit (compile everything) or interp")
       ->type_name("ENGINE");
   run->add_option("--jit-threshold", run_args.jit_threshold, "tiered: block executions before compiling it")
       ->check(CLI::Range(1, 1 << 30));

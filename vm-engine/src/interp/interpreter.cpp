@@ -223,12 +223,12 @@ L_LoadImm:
   R[op->dst] = static_cast<std::uint64_t>(op->imm);
   NEXT();
 
-#define LOAD(name, T, size, convert)                                                                               \
-  L_##name : {                                                                                                     \
-    MEM_PTR(p, R[op->src1] + static_cast<std::uint64_t>(op->imm), size, mem::kPermRead, mem::kPermRead,            \
-            TrapCause::kLoadPageFault)                                                                             \
-    R[op->dst] = convert(load_host<T>(p));                                                                         \
-    NEXT();                                                                                                        \
+#define LOAD(name, T, size, convert)                                                                    \
+  L_##name : {                                                                                          \
+    MEM_PTR(p, R[op->src1] + static_cast<std::uint64_t>(op->imm), size, mem::kPermRead, mem::kPermRead, \
+            TrapCause::kLoadPageFault)                                                                  \
+    R[op->dst] = convert(load_host<T>(p));                                                              \
+    NEXT();                                                                                             \
   }
 #define SIGNED(v) static_cast<std::uint64_t>(static_cast<std::int64_t>(v))
 #define UNSIGNED(v) static_cast<std::uint64_t>(v)
@@ -247,12 +247,12 @@ L_LoadImm:
 #undef UNSIGNED
 #undef BOXED
 
-#define STORE(name, T, size)                                                                                         \
-  L_##name : {                                                                                                       \
-    MEM_PTR(p, R[op->src1] + static_cast<std::uint64_t>(op->imm), size, mem::kStoreFastMask, mem::kPermWrite,        \
-            TrapCause::kStorePageFault)                                                                              \
-    store_host<T>(p, static_cast<T>(R[op->src2]));                                                                   \
-    NEXT();                                                                                                          \
+#define STORE(name, T, size)                                                                                  \
+  L_##name : {                                                                                                \
+    MEM_PTR(p, R[op->src1] + static_cast<std::uint64_t>(op->imm), size, mem::kStoreFastMask, mem::kPermWrite, \
+            TrapCause::kStorePageFault)                                                                       \
+    store_host<T>(p, static_cast<T>(R[op->src2]));                                                            \
+    NEXT();                                                                                                   \
   }
   STORE(Sb, std::uint8_t, 1)
   STORE(Sh, std::uint16_t, 2)
