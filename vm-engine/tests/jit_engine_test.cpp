@@ -200,3 +200,77 @@ TEST_CASE("compiled FP honours a dynamic rounding mode other than nearest", "[ji
     CHECK(cpu.instret == expected.instret);
   }
 }
+
+namespace {
+
+std::uint32_t r_type(unsigned funct7, unsigned rs2, unsigned rs1, unsigned funct3, unsigned rd) {
+  return (funct7 << 25) | (rs2 << 20) | (rs1 << 15) | (funct3 << 12) | (rd << 7) | 0x33u;
+}
+std::uint32_t i_type(int imm, unsigned rs1, unsigned funct3, unsigned rd, unsigned opcode) {
+  return (static_cast<std::uint32_t>(imm & 0xfff) << 20) | (rs1 << 15) | (funct3 << 12) | (rd << 7) | opcode;
+}
+
+// A two-handler dispatch loop, like a bytecode interpreter's: x10 counts to
+// x11, and an indirect jump picks the handler by x10's low bit (x14 holds
+// the handlers' base, kCode + 24).
+//   0: andi x13, x10, 1
+//   4: slli x13, x13, 3
+//   8: add  x13, x13, x14
+//  12: jalr x0, 0(x13)      -> 24 or 32
+//  16: ecall
+//  20: ecall
+//  24: addi x12, x12, 1     handler A
+//  28: jal  x0, 8           -> 36
+//  32: addi x12, x12, 5     handler B, falls through
+//  36: addi x10, x10, 1
+//  40: blt  x10, x11, -40   -> 0
+//  44: jal  x0, -28         -> 16
+std::vector<std::uint32_t> dispatch_loop() {
+  return {i_type(1, 10, 7, 13, 0x13),
+          i_type(3, 13, 1, 13, 0x13),
+          r_type(0, 14, 13, 0, 13),
+          i_type(0, 13, 0, 0, 0x67),
+          kEcall,
+          kEcall,
+          addi(12, 12, 1),
+          jal(0, 8),
+          addi(12, 12, 5),
+          addi(10, 10, 1),
+          blt(10, 11, -40),
+          jal(0, -28)};
+}
+
+}  // namespace
+
+TEST_CASE("an indirect jump to targets the interpreter saw stays inside the region", "[jit][region][tiered]") {
+  auto memory = memory_with(dispatch_loop());
+  const auto start = [](CpuState& cpu) {
+    cpu.pc = kCode;
+    cpu.x(11) = 1000;
+    cpu.x(14) = kCode + 24;
+  };
+  CpuState expected;
+  start(expected);
+  Interpreter interpreter(*memory);
+  REQUIRE(interpreter.run(expected, ~std::uint64_t{0}) == HaltReason::kEcall);
+
+  JitOptions options;
+  options.tiered = true;
+  options.threshold = 4;  // the dispatch block has seen both handlers by then
+  auto engine = JitEngine::create(*memory, options);
+  REQUIRE(engine);
+  CpuState cpu;
+  start(cpu);
+  REQUIRE((*engine)->run(cpu, 60) == HaltReason::kInstructionLimit);  // interpreted; queues the loop
+  (*engine)->wait_for_compiles();
+  REQUIRE((*engine)->run(cpu, ~std::uint64_t{0}) == HaltReason::kEcall);
+  CHECK(cpu.x(12) == expected.x(12));
+  CHECK(cpu.x(10) == 1000);
+  CHECK(cpu.instret == expected.instret);
+  CHECK(cpu.pc == expected.pc);
+  // Both handlers were compiled into the loop's region: had the indirect
+  // jump left it, the dispatcher would have run and compiled them apart.
+  const JitStats s = (*engine)->stats();
+  CHECK(s.blocks_compiled == 1);
+  CHECK(s.insns_interpreted < 100);
+}

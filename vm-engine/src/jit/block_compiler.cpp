@@ -45,9 +45,13 @@ void initialise_llvm_once() {
     llvm::InitializeNativeTargetAsmPrinter();
     // FastISel even at CodeGenOpt::Less: SelectionDAG costs several times
     // more per region, while Less brings the greedy register allocator
-    // (the fast one spills every loop-carried value to the stack).
+    // (the fast one spills every loop-carried value to the stack). Loop
+    // strength reduction and the machine scheduler took a fifth of code
+    // generation on guest regions (llc -time-passes) for no measured gain:
+    // guest loops' induction variables are guest registers already in
+    // their final form, and the host core reorders anyway.
     // VM_LLVM_ARGS adds LLVM options for engine developers (-time-passes).
-    std::vector<std::string> words{"vm", "-fast-isel"};
+    std::vector<std::string> words{"vm", "-fast-isel", "-disable-lsr", "-enable-misched=false"};
     if (const char* extra = std::getenv("VM_LLVM_ARGS")) {
       std::istringstream in(extra);
       for (std::string w; in >> w;) words.push_back(w);

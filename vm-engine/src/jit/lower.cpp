@@ -204,7 +204,7 @@ void RegionLowering::lower_terminator(const ir::Op& op) {
       go_to(static_cast<std::uint64_t>(op.imm), done);
       return;
     case Opcode::JumpR:
-      chain_indirect(
+      go_to_computed(
           b_.CreateAnd(b_.CreateAdd(read(op.src1), c64(static_cast<std::uint64_t>(op.imm))), c64(~std::uint64_t{1})),
           done);
       return;

@@ -20,16 +20,34 @@ std::vector<std::uint64_t> direct_successors(const ir::Block& block) {
   }
 }
 
+namespace {
+bool ends_in_indirect_jump(const ir::Block& block) { return block.terminator().opcode == ir::Opcode::JumpR; }
+}  // namespace
+
+std::vector<std::uint64_t> Region::successors(std::size_t i) const {
+  std::vector<std::uint64_t> out = direct_successors(blocks[i]);
+  auto it = indirect_targets.find(blocks[i].start_pc);
+  if (it != indirect_targets.end()) out.insert(out.end(), it->second.begin(), it->second.end());
+  return out;
+}
+
 Region form_region(ir::Block entry, const LiftFn& lift, const SlotFn& slot_of, const IncludeFn& include,
-                   RegionLimits limits) {
+                   RegionLimits limits, const SeenTargetsFn& seen_targets) {
   Region region;
   std::unordered_set<std::uint64_t> inside{entry.start_pc};
   std::size_t insns = entry.guest_insn_count();
   region.blocks.push_back(std::move(entry));
+  std::unordered_map<std::uint64_t, std::vector<std::uint64_t>> seen;  // indirect jumps' targets, by block
   // Breadth-first, so the blocks nearest the entry (a loop's body before
   // what follows the loop) are taken first when the limits cut the region.
   for (std::size_t i = 0; i < region.blocks.size(); ++i) {
-    for (std::uint64_t pc : direct_successors(region.blocks[i])) {
+    std::vector<std::uint64_t> next_pcs = direct_successors(region.blocks[i]);
+    if (seen_targets && ends_in_indirect_jump(region.blocks[i])) {
+      std::vector<std::uint64_t>& targets = seen[region.blocks[i].start_pc];
+      targets = seen_targets(region.blocks[i].start_pc);
+      next_pcs.insert(next_pcs.end(), targets.begin(), targets.end());
+    }
+    for (std::uint64_t pc : next_pcs) {
       if (inside.count(pc) || region.blocks.size() >= limits.max_blocks || !include(pc)) continue;
       std::optional<ir::Block> next = lift(pc);
       if (!next || insns + next->guest_insn_count() > limits.max_insns) continue;
@@ -38,10 +56,16 @@ Region form_region(ir::Block entry, const LiftFn& lift, const SlotFn& slot_of, c
       region.blocks.push_back(std::move(*next));
     }
   }
+  for (auto& [pc, targets] : seen) {
+    std::vector<std::uint64_t> kept;
+    for (std::uint64_t t : targets)
+      if (inside.count(t)) kept.push_back(t);
+    if (!kept.empty()) region.indirect_targets.emplace(pc, std::move(kept));
+  }
   std::unordered_map<std::uint64_t, std::size_t> index;
   for (std::size_t i = 0; i < region.blocks.size(); ++i) index.emplace(region.blocks[i].start_pc, i);
   for (std::size_t i = 0; i < region.blocks.size(); ++i)
-    for (std::uint64_t pc : direct_successors(region.blocks[i])) {
+    for (std::uint64_t pc : region.successors(i)) {
       auto it = index.find(pc);
       if (it == index.end())
         region.exits.emplace(pc, slot_of(pc));

@@ -22,9 +22,17 @@ struct Region {
   // The translation slot of every pc a direct branch leaves the region to,
   // so the compiled code can chain to whatever is published there later.
   std::unordered_map<std::uint64_t, const CodeEntry*> exits;
+  // For blocks ending in an indirect jump (by start pc): the targets the
+  // interpreter saw that are also region blocks. The compiled jump switches
+  // to them inside the region (a bytecode interpreter's dispatch, a return
+  // to a caller in the region) and probes the jump cache otherwise.
+  std::unordered_map<std::uint64_t, std::vector<std::uint64_t>> indirect_targets;
   bool has_loop = false;  // some branch inside the region goes back to an earlier block
 
   std::uint64_t entry_pc() const { return blocks.front().start_pc; }
+  // The pcs control may pass to from blocks[i] that are region blocks'
+  // starts or exits: direct successors, then known indirect targets.
+  std::vector<std::uint64_t> successors(std::size_t i) const;
 };
 
 struct RegionLimits {
@@ -38,13 +46,16 @@ using SlotFn = std::function<const CodeEntry*(std::uint64_t pc)>;
 // Whether a successor is worth compiling into the region (tiered mode: only
 // blocks the interpreter has run; cold paths stay exits).
 using IncludeFn = std::function<bool(std::uint64_t pc)>;
+// The targets the interpreter saw an indirect jump at the end of the block
+// starting at `pc` go to (tiered mode; jit mode has no profile).
+using SeenTargetsFn = std::function<std::vector<std::uint64_t>(std::uint64_t pc)>;
 
 // Grows a region breadth-first from `entry` along direct successors (both
-// sides of a conditional branch, jump targets) that `include` accepts,
-// within the limits; every successor left outside becomes an exit with its
-// slot.
+// sides of a conditional branch, jump targets) and seen indirect-jump
+// targets that `include` accepts, within the limits; every direct successor
+// left outside becomes an exit with its slot.
 Region form_region(cross_arch::ir::Block entry, const LiftFn& lift, const SlotFn& slot_of, const IncludeFn& include,
-                   RegionLimits limits);
+                   RegionLimits limits, const SeenTargetsFn& seen_targets = {});
 
 // The direct successors of a block's terminator (0, 1 or 2 pcs).
 std::vector<std::uint64_t> direct_successors(const cross_arch::ir::Block& block);

@@ -115,7 +115,7 @@ class RegionLowering {
     for (std::size_t i = 0; i < n; ++i) {
       for (const ir::Op& op : region_.blocks[i].ops)
         if (op.dst != 0 && op.dst < ir::kFirstTemp) written[i].set(op.dst);
-      for (std::uint64_t pc : direct_successors(region_.blocks[i])) {
+      for (std::uint64_t pc : region_.successors(i)) {
         auto it = index_of_.find(pc);
         if (it == index_of_.end()) continue;
         successors[i].push_back(it->second);
@@ -151,15 +151,16 @@ class RegionLowering {
     b_.CreateRet(b_.getInt32(code));
   }
   llvm::Value* retired(std::uint64_t n) { return b_.CreateAdd(block_instret_, c64(n)); }
-  // Precise trap at `op`: earlier instructions retired, pc at this one.
+  // Precise trap at `op`: earlier instructions retired, pc at this one (the
+  // engine takes trap.pc from cpu.pc).
   void leave_fault(const ir::Op& op, llvm::Value* cause, llvm::Value* tval) {
-    const std::uint64_t pc = block_->insn_pc(op.insn);
     const std::size_t trap = offsetof(JitContext, trap);
     b_.CreateStore(cause, field(jctx_, trap + offsetof(Trap, cause)));
     b_.CreateStore(tval, field(jctx_, trap + offsetof(Trap, tval)));
-    b_.CreateStore(c64(pc), field(jctx_, trap + offsetof(Trap, pc)));
-    leave(c64(pc), retired(op.insn), kExitFault);
+    leave_faulted(op);
   }
+  // As leave_fault, when a thunk already filled trap.cause and trap.tval.
+  void leave_faulted(const ir::Op& op) { leave(c64(block_->insn_pc(op.insn)), retired(op.insn), kExitFault); }
 
   // ---- control transfer ----------------------------------------------------
   // True (and the caller should stop) once the run's instruction budget is
@@ -210,6 +211,20 @@ class RegionLowering {
     return_if(b_.CreateIsNull(entry));
     return_if(b_.CreateICmpNE(load64(field(entry, offsetof(CodeEntry, pc)), i64_), pc));
     tail_call_entry(entry);
+  }
+  // An indirect jump: a switch over the targets the interpreter saw that
+  // are region blocks, so a dispatch loop or a return stays in the region
+  // with its registers in host registers; any other target leaves through
+  // the jump cache.
+  void go_to_computed(llvm::Value* pc, llvm::Value* instret) {
+    auto seen = region_.indirect_targets.find(block_->start_pc);
+    if (seen == region_.indirect_targets.end()) return chain_indirect(pc, instret);
+    b_.CreateStore(instret, icount_);
+    auto* elsewhere = llvm::BasicBlock::Create(ctx_, "elsewhere", fn_);
+    llvm::SwitchInst* sw = b_.CreateSwitch(pc, elsewhere, static_cast<unsigned>(seen->second.size()));
+    for (std::uint64_t target : seen->second) sw->addCase(b_.getInt64(target), labels_[index_of_.at(target)]);
+    b_.SetInsertPoint(elsewhere);
+    chain_indirect(pc, instret);
   }
   // Control reaches `pc` having retired `instret`: a branch inside the
   // region, or a chained exit.
@@ -321,7 +336,13 @@ class RegionLowering {
   llvm::Value* fp_intrinsic(llvm::Intrinsic::ID id, llvm::Type* t, std::initializer_list<llvm::Value*> args);
 
   // ---- memory --------------------------------------------------------------
-  llvm::Value* host_ptr(const ir::Op& op, llvm::Value* addr, unsigned size, std::uint8_t need, TrapCause cause) {
+  // The fast path: the address is below the limit, its page allows the
+  // access, and the access does not cross into the next page (a branch-free
+  // variant that masks the page index measured no faster). Everything else
+  // goes through the slow-path thunk, which also fills trap.cause/tval when
+  // it refuses: a fault exit then only writes back registers, keeping the
+  // many exits of a region small.
+  llvm::Value* host_ptr(const ir::Op& op, llvm::Value* addr, unsigned size, std::uint8_t need) {
     auto* check = llvm::BasicBlock::Create(ctx_, "perm", fn_);
     auto* fast = llvm::BasicBlock::Create(ctx_, "fast", fn_);
     auto* slow = llvm::BasicBlock::Create(ctx_, "slow", fn_);
@@ -333,22 +354,21 @@ class RegionLowering {
     const std::uint8_t mask = (need & mem::kPermWrite) ? (need | mem::kPermCode) : need;
     llvm::Value* perm = b_.CreateLoad(i8_, b_.CreateGEP(i8_, perms_, b_.CreateLShr(addr, 12)));
     llvm::Value* allowed = b_.CreateICmpEQ(b_.CreateAnd(perm, b_.getInt8(mask)), b_.getInt8(need));
-    llvm::Value* in_page = b_.CreateICmpULE(b_.CreateAnd(addr, 0xfff), c64(4096 - size));
-    b_.CreateCondBr(b_.CreateAnd(allowed, in_page), fast, slow, likely());
+    if (size > 1) allowed = b_.CreateAnd(allowed, b_.CreateICmpULE(b_.CreateAnd(addr, 0xfff), c64(4096 - size)));
+    b_.CreateCondBr(allowed, fast, slow, likely());
     b_.SetInsertPoint(fast);
     llvm::Value* fast_ptr = b_.CreateGEP(i8_, base_, addr);
     b_.CreateBr(join);
     b_.SetInsertPoint(slow);
     llvm::Value* slow_ptr = call(&vm_jit_host_ptr, {jctx_, addr, c64(size), c64(need)});
-    llvm::BasicBlock* slow_end = b_.GetInsertBlock();
     auto* bad = llvm::BasicBlock::Create(ctx_, "fault", fn_);
     b_.CreateCondBr(b_.CreateIsNotNull(slow_ptr), join, bad, likely());
     b_.SetInsertPoint(bad);
-    leave_fault(op, c64(static_cast<std::uint64_t>(cause)), addr);
+    leave_faulted(op);
     b_.SetInsertPoint(join);
     llvm::PHINode* p = b_.CreatePHI(ptr_, 2);
     p->addIncoming(fast_ptr, fast);
-    p->addIncoming(slow_ptr, slow_end);
+    p->addIncoming(slow_ptr, slow);
     return p;
   }
   llvm::Value* address(const ir::Op& op) {
@@ -357,7 +377,7 @@ class RegionLowering {
 
   void load(const ir::Op& op, llvm::Type* t, bool is_signed, bool nan_box = false) {
     const unsigned size = t->getPrimitiveSizeInBits() / 8;
-    llvm::Value* p = host_ptr(op, address(op), size, mem::kPermRead, TrapCause::kLoadPageFault);
+    llvm::Value* p = host_ptr(op, address(op), size, mem::kPermRead);
     llvm::LoadInst* v = b_.CreateAlignedLoad(t, p, llvm::Align(1));
     llvm::Value* r = is_signed ? b_.CreateSExt(v, i64_) : b_.CreateZExt(v, i64_);
     if (nan_box) r = b_.CreateOr(r, c64(0xffffffff00000000ull));
@@ -365,7 +385,7 @@ class RegionLowering {
   }
   void store(const ir::Op& op, llvm::Type* t) {
     const unsigned size = t->getPrimitiveSizeInBits() / 8;
-    llvm::Value* p = host_ptr(op, address(op), size, mem::kPermWrite, TrapCause::kStorePageFault);
+    llvm::Value* p = host_ptr(op, address(op), size, mem::kPermWrite);
     b_.CreateAlignedStore(b_.CreateTrunc(read(op.src2), t), p, llvm::Align(1));
   }
 

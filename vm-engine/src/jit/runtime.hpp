@@ -3,6 +3,7 @@
 // calls for slow memory paths, AMOs, FP and CSRs. No LLVM here.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -34,6 +35,18 @@ struct CodeEntry {
   // The entry of a queued region that contains this block (dispatcher
   // thread only).
   const CodeEntry* covered_by = nullptr;
+  // Distinct pcs that followed this block when the interpreter ran it
+  // (dispatcher thread only, tiered mode): where its indirect jump went, so
+  // the region former can follow it.
+  static constexpr std::size_t kMaxSeenTargets = 16;
+  std::uint8_t seen_count = 0;
+  std::array<std::uint64_t, kMaxSeenTargets> seen_targets{};
+
+  void note_target(std::uint64_t next_pc) {
+    for (std::size_t i = 0; i < seen_count; ++i)
+      if (seen_targets[i] == next_pc) return;
+    if (seen_count < kMaxSeenTargets) seen_targets[seen_count++] = next_pc;
+  }
 };
 
 // The dispatcher's direct-mapped pc -> CodeEntry cache, also probed by
@@ -53,7 +66,7 @@ struct JitContext {
   // engine lowers it to 0 to make running code return (code invalidated).
   std::uint64_t stop_at = 0;
   CodeEntry* const* jump_cache = nullptr;
-  Trap trap;  // filled on kExitFault / kExitBreakpoint
+  Trap trap;  // cause and tval filled on kExitFault / kExitBreakpoint; the engine sets pc
 };
 
 enum ExitCode : std::uint32_t {
@@ -67,7 +80,8 @@ enum ExitCode : std::uint32_t {
 
 extern "C" {
 // Slow path of an inline memory access: a page-crossing access or one the
-// fast check refused. Returns null when the access faults.
+// fast check refused. Returns null when the access faults, with
+// ctx->trap.cause (load or store page fault, by `need`) and tval filled.
 std::uint8_t* vm_jit_host_ptr(JitContext* ctx, std::uint64_t addr, std::uint64_t size, std::uint64_t need) noexcept;
 // LR/SC/AMO. Returns 0 on success (result in *out) or the trap cause + 1;
 // *out then holds tval.

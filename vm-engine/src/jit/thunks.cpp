@@ -27,6 +27,11 @@ void stop_if_code_written(JitContext* ctx) noexcept {
 extern "C" std::uint8_t* vm_jit_host_ptr(JitContext* ctx, std::uint64_t addr, std::uint64_t size,
                                          std::uint64_t need) noexcept {
   std::uint8_t* p = ctx->memory->host_ptr(addr, size, static_cast<std::uint8_t>(need));
+  if (!p) {
+    ctx->trap.cause =
+        static_cast<std::uint64_t>((need & mem::kPermWrite) ? TrapCause::kStorePageFault : TrapCause::kLoadPageFault);
+    ctx->trap.tval = addr;
+  }
   stop_if_code_written(ctx);
   return p;
 }
