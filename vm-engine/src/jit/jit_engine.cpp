@@ -8,6 +8,8 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <cstdio>
 #include <deque>
 #include <mutex>
 #include <semaphore>
@@ -18,9 +20,10 @@
 
 #include "interp/host_fp.hpp"
 #include "interp/translate.hpp"
-#include "jit/block_compiler.hpp"
+#include "jit/llvm_tier.hpp"
 #include "jit/perf_map.hpp"
 #include "jit/region.hpp"
+#include "jit/region_compiler.hpp"
 #include "jit/runtime.hpp"
 #include "vm/cross_arch/frontend.hpp"
 #include "vm/engine/interpreter.hpp"
@@ -47,6 +50,13 @@ struct Request {
 constexpr std::size_t kMaxBatch = 32;
 constexpr std::size_t kMaxBatchInsns = 64;
 
+// Tiered: the LLVM tier is loaded no sooner than this after the engine
+// starts. Loading it costs 15-40 ms of the compiler thread, and a run that
+// ends meanwhile waits for the load to finish (dlopen cannot be abandoned):
+// a short program whose start-up code merely gets warm (libc's start-up
+// loops reach the threshold in hello world) is done before this.
+constexpr std::chrono::milliseconds kFirstLoadDelay{20};
+
 // Tiered regions follow the interpreter's profile and may be larger; jit
 // mode has no profile, so it keeps regions small to bound compile time.
 constexpr jit::RegionLimits kTieredRegionLimits{16, 512};
@@ -62,12 +72,16 @@ struct JitEngine::Impl {
   JitOptions options;
   interp::Translator translator;
   std::unique_ptr<Interpreter> interpreter;
-  std::unique_ptr<jit::BlockCompiler> sync_compiler;
-  std::vector<std::unique_ptr<jit::BlockCompiler>> worker_compilers;
-  std::vector<std::thread> workers;
+  std::unique_ptr<jit::RegionCompiler> sync_compiler;  // jit mode
+  std::vector<std::thread> workers;                    // tiered mode, each with its own compiler
   boost::lockfree::queue<Request*> queue{1024};
   std::counting_semaphore<> pending{0};
   std::atomic<bool> stopping{false};
+  std::mutex stop_mutex;  // with stop_signal: wakes a worker delaying the first load
+  std::condition_variable stop_signal;
+  const std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  // Tiered: the LLVM tier could not be loaded; hot blocks stay interpreted.
+  std::atomic<bool> compiler_unavailable{false};
   std::atomic<std::uint64_t> in_flight{0};
   std::unique_ptr<jit::PerfMap> perf_map;
 
@@ -115,7 +129,7 @@ struct JitEngine::Impl {
   }
 
   // Compiles a batch and publishes each region with a release store.
-  void compile_batch(jit::BlockCompiler& compiler, const std::vector<Request*>& batch) {
+  void compile_batch(jit::RegionCompiler& compiler, const std::vector<Request*>& batch) {
     std::vector<const jit::Region*> regions;
     for (Request* r : batch) regions.push_back(&r->region);
     const auto start = std::chrono::steady_clock::now();
@@ -131,7 +145,11 @@ struct JitEngine::Impl {
       batch[i]->entry->fn.store((*compiled)[i].fn, std::memory_order_release);
   }
 
-  void worker_loop(jit::BlockCompiler& compiler) {
+  // Each worker creates its compiler when the first region reaches it, so
+  // loading the LLVM tier never delays the interpreter and a run that never
+  // gets hot never loads it.
+  void worker_loop() {
+    std::unique_ptr<jit::RegionCompiler> compiler;
     for (;;) {
       // A bounded wait, re-checking `stopping`: the batch loop below may
       // consume a permit that stop_workers() released for this thread, so
@@ -148,14 +166,47 @@ struct JitEngine::Impl {
         if (batch.size() == kMaxBatch || insns >= kMaxBatchInsns || !pending.try_acquire()) break;
       }
       if (batch.empty()) continue;
-      compile_batch(compiler, batch);
+      if (!compiler && !compiler_unavailable.load(std::memory_order_acquire) && delay_first_load())
+        compiler = create_worker_compiler();
+      // Loading takes tens of milliseconds: a shutdown meanwhile drops the
+      // batch rather than compiling it.
+      if (stopping.load(std::memory_order_acquire)) {
+        // dropped
+      } else if (compiler) {
+        compile_batch(*compiler, batch);
+      } else {
+        std::lock_guard lock(stats_mutex);
+        stats.compile_failures += batch.size();
+      }
       for (Request* done : batch) delete done;
       in_flight.fetch_sub(batch.size(), std::memory_order_acq_rel);
     }
   }
 
+  // Waits out kFirstLoadDelay unless the tier is already loaded; false when
+  // the engine stops meanwhile.
+  bool delay_first_load() {
+    if (jit::llvm_tier_loaded()) return true;
+    std::unique_lock lock(stop_mutex);
+    return !stop_signal.wait_until(lock, started + kFirstLoadDelay,
+                                   [this] { return stopping.load(std::memory_order_acquire); });
+  }
+
+  std::unique_ptr<jit::RegionCompiler> create_worker_compiler() {
+    auto compiler = jit::create_llvm_compiler(options.opt_level);
+    if (compiler) return std::move(*compiler);
+    // One line however many workers fail; the dispatcher stops queueing.
+    if (!compiler_unavailable.exchange(true, std::memory_order_acq_rel))
+      std::fprintf(stderr, "vm: %s; hot code stays in the interpreter\n", compiler.error().message().c_str());
+    return nullptr;
+  }
+
   void stop_workers() {
-    stopping.store(true, std::memory_order_release);
+    {
+      std::lock_guard lock(stop_mutex);
+      stopping.store(true, std::memory_order_release);
+    }
+    stop_signal.notify_all();
     for (std::size_t i = 0; i < workers.size(); ++i) pending.release();
     for (std::thread& t : workers) t.join();
     workers.clear();
@@ -252,7 +303,9 @@ BlockFn JitEngine::Impl::compile_now(CodeEntry* e, CpuState& cpu, HaltReason& fe
 
 // Tiered mode (and the jit mode's fallback): one block in the interpreter.
 HaltReason JitEngine::Impl::interpret_one(CpuState& cpu, CodeEntry* e) {
-  if (options.tiered && !e->queued && counts_towards_compiling(e) && ++e->count >= options.threshold) enqueue(e);
+  if (options.tiered && !e->queued && counts_towards_compiling(e) && ++e->count >= options.threshold &&
+      !compiler_unavailable.load(std::memory_order_relaxed))
+    enqueue(e);
   const std::uint64_t before = cpu.instret;
   const HaltReason r = interpreter->run(cpu, 1);
   stats.insns_interpreted += cpu.instret - before;
@@ -344,18 +397,15 @@ vm::Result<std::unique_ptr<JitEngine>> JitEngine::create(mem::UserAddressSpace& 
     if (!map) return vm::make_error(map.error().code(), map.error().message());
     impl->perf_map = std::move(*map);
   }
-  const unsigned compilers = options.tiered ? options.threads : 1;
-  for (unsigned i = 0; i < compilers; ++i) {
-    auto compiler = jit::BlockCompiler::create(options.opt_level);
+  if (!options.tiered) {
+    // Jit mode compiles before the first block runs: load the tier now.
+    auto compiler = jit::create_llvm_compiler(options.opt_level);
     if (!compiler) return vm::make_error(compiler.error().code(), compiler.error().message());
-    if (options.tiered)
-      impl->worker_compilers.push_back(std::move(*compiler));
-    else
-      impl->sync_compiler = std::move(*compiler);
+    impl->sync_compiler = std::move(*compiler);
+  } else {
+    Impl* raw = impl.get();
+    for (unsigned i = 0; i < options.threads; ++i) impl->workers.emplace_back([raw] { raw->worker_loop(); });
   }
-  Impl* raw = impl.get();
-  for (auto& compiler : impl->worker_compilers)
-    impl->workers.emplace_back([raw, c = compiler.get()] { raw->worker_loop(*c); });
   return std::unique_ptr<JitEngine>(new JitEngine(std::move(impl)));
 }
 

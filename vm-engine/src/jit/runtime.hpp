@@ -9,6 +9,7 @@
 #include <cstdint>
 
 #include "vm/engine/cpu_state.hpp"
+#include "vm/engine/export.hpp"
 #include "vm/mem/user_address_space.hpp"
 
 namespace vm::engine::jit {
@@ -78,22 +79,25 @@ enum ExitCode : std::uint32_t {
   kExitInterpret = 5,   // nothing ran: the interpreter must run this block (frm not nearest)
 };
 
+// Exported from libvm-engine for the LLVM tier module, which takes their
+// addresses; not part of the public API.
 extern "C" {
 // Slow path of an inline memory access: a page-crossing access or one the
 // fast check refused. Returns null when the access faults, with
 // ctx->trap.cause (load or store page fault, by `need`) and tval filled.
-std::uint8_t* vm_jit_host_ptr(JitContext* ctx, std::uint64_t addr, std::uint64_t size, std::uint64_t need) noexcept;
+VM_ENGINE_API std::uint8_t* vm_jit_host_ptr(JitContext* ctx, std::uint64_t addr, std::uint64_t size,
+                                            std::uint64_t need) noexcept;
 // LR/SC/AMO. Returns 0 on success (result in *out) or the trap cause + 1;
 // *out then holds tval.
-std::uint64_t vm_jit_amo(JitContext* ctx, CpuState* cpu, std::uint64_t opcode, std::uint64_t addr, std::uint64_t src,
-                         std::uint64_t* out) noexcept;
+VM_ENGINE_API std::uint64_t vm_jit_amo(JitContext* ctx, CpuState* cpu, std::uint64_t opcode, std::uint64_t addr,
+                                       std::uint64_t src, std::uint64_t* out) noexcept;
 // Any F/D op, with the interpreter's exact semantics (inline RNE host path or
 // soft float). Returns false for an illegal rounding mode.
-bool vm_jit_fp(CpuState* cpu, std::uint64_t opcode, std::uint64_t aux, std::uint64_t a, std::uint64_t b,
-               std::uint64_t c, std::uint64_t* out) noexcept;
+VM_ENGINE_API bool vm_jit_fp(CpuState* cpu, std::uint64_t opcode, std::uint64_t aux, std::uint64_t a, std::uint64_t b,
+                             std::uint64_t c, std::uint64_t* out) noexcept;
 // csrrw/s/c[i]. Returns false when illegal.
-bool vm_jit_csr(CpuState* cpu, std::uint64_t aux, std::uint64_t csr, std::uint64_t src, std::uint64_t source_is_zero,
-                std::uint64_t instret_now, std::uint64_t* old) noexcept;
+VM_ENGINE_API bool vm_jit_csr(CpuState* cpu, std::uint64_t aux, std::uint64_t csr, std::uint64_t src,
+                              std::uint64_t source_is_zero, std::uint64_t instret_now, std::uint64_t* old) noexcept;
 }
 
 }  // namespace vm::engine::jit

@@ -40,7 +40,11 @@ struct JitStats {
 
 class VM_ENGINE_API JitEngine {
  public:
-  // Fails when LLVM cannot create a JIT for the host.
+  // Jit mode loads the LLVM tier (libvm-engine-llvm.so, next to
+  // libvm-engine) here and fails when it cannot be loaded or cannot create a
+  // JIT for the host. Tiered mode loads it on a compiler thread when the
+  // first block gets hot; if that fails it says why once on stderr and hot
+  // code stays in the interpreter.
   static vm::Result<std::unique_ptr<JitEngine>> create(mem::UserAddressSpace& memory, JitOptions options);
   ~JitEngine();
   JitEngine(const JitEngine&) = delete;
