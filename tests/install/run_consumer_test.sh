@@ -29,4 +29,23 @@ for forbidden in LLVM vm-engine vm-cross_arch vm-optimizers vm-device; do
   fi
 done
 grep -q "libvm-mem" <<<"$needed" || { echo "FAIL: consumer does not link libvm-mem"; exit 1; }
-echo "PASS: vm::mem consumer built and ran; no LLVM, no vm-engine"
+
+# The LLVM tier is a module installed next to libvm-engine, which must not
+# link LLVM itself (it dlopens the module on first need).
+libdir=$(dirname "$(ls "$work"/prefix/lib*/libvm-engine.so.0 | head -1)")
+[ -f "$libdir/libvm-engine-llvm.so" ] || { echo "FAIL: libvm-engine-llvm.so not installed next to libvm-engine"; exit 1; }
+if readelf -d "$libdir/libvm-engine.so.0" | grep NEEDED | grep -q LLVM; then
+  echo "FAIL: installed libvm-engine links LLVM"; exit 1
+fi
+readelf -d "$libdir/libvm-engine-llvm.so" | grep NEEDED | grep -q LLVM || { echo "FAIL: module does not link LLVM"; exit 1; }
+# The installed launcher finds the installed module (when the guest test
+# program was built).
+hello="$build_dir/tests/launcher/hello_static"
+if [ -x "$hello" ] && [ -x "$work/prefix/bin/vm" ]; then
+  out=$(LD_LIBRARY_PATH="$libdir" LD_DEBUG=files "$work/prefix/bin/vm" run --engine jit --jit-opt 0 "$hello" 2> "$work/ld")
+  [ "$out" = "hello" ] || { echo "FAIL: installed vm --engine jit printed: $out"; cat "$work/ld" | grep -v "^ *[0-9]*:"; exit 1; }
+  grep -q "file=$libdir/libvm-engine-llvm.so .*dynamically loaded" "$work/ld" ||
+    { echo "FAIL: installed vm did not load the installed module"; grep "file=" "$work/ld"; exit 1; }
+  echo "installed vm --engine jit loaded $libdir/libvm-engine-llvm.so"
+fi
+echo "PASS: vm::mem consumer built and ran; no LLVM, no vm-engine; LLVM tier installed as a module"
