@@ -274,3 +274,46 @@ TEST_CASE("an indirect jump to targets the interpreter saw stays inside the regi
   CHECK(s.blocks_compiled == 1);
   CHECK(s.insns_interpreted < 100);
 }
+
+TEST_CASE("a fault after many register writes leaves every register precise", "[jit][fault]") {
+  // Enough writes that the block stores registers before its memory ops
+  // (so the fault exit itself stores none); the load at +20 faults, the
+  // store at +28 faults on the second run.
+  //   0: x5 = 1; x6 = 2; x7 = 3; x28 = 4; x29 = 5
+  //  20: x30 = ld 0(x10)
+  //  24: x5 = x5 + 100
+  //  28: sd x5, 0(x11)     (as ld's encoding with the store opcode)
+  //  32: x31 = 7
+  //  36: ecall
+  const std::uint32_t sd_x5_x11 = (5u << 20) | (11u << 15) | (3u << 12) | 0x23u;
+  auto memory = memory_with({addi(5, 0, 1), addi(6, 0, 2), addi(7, 0, 3), addi(28, 0, 4), addi(29, 0, 5), ld(30, 10, 0),
+                             addi(5, 5, 100), sd_x5_x11, addi(31, 0, 7), kEcall});
+  REQUIRE(memory->map_fixed(0x40000, 0x1000, vm::mem::kPermRead));  // readable, not writable
+  for (unsigned opt : {0u, 1u, 2u}) {
+    auto engine = make_engine(*memory, false, opt);
+    CpuState cpu;
+    cpu.pc = kCode;
+    cpu.x(10) = 0x9000;  // unmapped
+    cpu.x(30) = 0x30;
+    REQUIRE(engine->run(cpu, 1000) == HaltReason::kFault);
+    CHECK(engine->last_trap().cause == 13);
+    CHECK(engine->last_trap().pc == kCode + 20);
+    CHECK(cpu.pc == kCode + 20);
+    CHECK(cpu.instret == 5);
+    CHECK((cpu.x(5) == 1 && cpu.x(6) == 2 && cpu.x(7) == 3 && cpu.x(28) == 4 && cpu.x(29) == 5));
+    CHECK(cpu.x(30) == 0x30);
+
+    cpu.pc = kCode;
+    cpu.instret = 0;
+    cpu.x(10) = 0x40000;
+    cpu.x(11) = 0x40008;
+    REQUIRE(engine->run(cpu, 1000) == HaltReason::kFault);
+    CHECK(engine->last_trap().cause == 15);  // store page fault
+    CHECK(engine->last_trap().tval == 0x40008);
+    CHECK(cpu.pc == kCode + 28);
+    CHECK(cpu.instret == 7);
+    CHECK(cpu.x(5) == 101);
+    CHECK(cpu.x(30) == 0);  // the page reads as zeros
+    CHECK(cpu.x(31) == 0);
+  }
+}

@@ -225,6 +225,7 @@ void RegionLowering::lower_terminator(const ir::Op& op) {
 
 void RegionLowering::lower(const ir::Op& op) {
   if (ir::is_terminator(op.opcode)) return lower_terminator(op);
+  if (syncs_before(op)) sync();
   switch (op.opcode) {
     case Opcode::LoadImm:
       write(op.dst, c64(static_cast<std::uint64_t>(op.imm)));

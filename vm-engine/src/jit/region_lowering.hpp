@@ -109,12 +109,23 @@ class RegionLowering {
   // one) and their stores are most of a region's code.
   void compute_dirty_on_entry() {
     const std::size_t n = region_.blocks.size();
-    std::vector<std::bitset<ir::kNumSlots>> written(n);
+    std::vector<std::bitset<ir::kNumSlots>> written(n);  // since the block's last sync point
+    std::vector<bool> syncs(n, false);
     std::vector<std::vector<std::size_t>> successors(n);
     has_internal_predecessor_.assign(n, false);
+    syncing_block_.assign(n, false);
     for (std::size_t i = 0; i < n; ++i) {
+      std::bitset<ir::kNumSlots> all_written;
       for (const ir::Op& op : region_.blocks[i].ops)
+        if (op.dst != 0 && op.dst < ir::kFirstTemp) all_written.set(op.dst);
+      syncing_block_[i] = all_written.count() > kSyncMinWrites;
+      for (const ir::Op& op : region_.blocks[i].ops) {
+        if (syncing_block_[i] && may_fault(op)) {
+          syncs[i] = true;
+          written[i].reset();
+        }
         if (op.dst != 0 && op.dst < ir::kFirstTemp) written[i].set(op.dst);
+      }
       for (std::uint64_t pc : region_.successors(i)) {
         auto it = index_of_.find(pc);
         if (it == index_of_.end()) continue;
@@ -126,7 +137,7 @@ class RegionLowering {
     for (bool changed = true; changed;) {
       changed = false;
       for (std::size_t i = 0; i < n; ++i) {
-        const std::bitset<ir::kNumSlots> out = dirty_on_entry_[i] | written[i];
+        const std::bitset<ir::kNumSlots> out = syncs[i] ? written[i] : (dirty_on_entry_[i] | written[i]);
         for (std::size_t j : successors[i]) {
           if ((dirty_on_entry_[j] | out) == dirty_on_entry_[j]) continue;
           dirty_on_entry_[j] |= out;
@@ -134,6 +145,22 @@ class RegionLowering {
         }
       }
     }
+  }
+  // In blocks that write many registers, ops that may fault first store
+  // the registers written since the last such point (TCG syncs its globals
+  // the same way), so their fault exits store nothing but pc and instret:
+  // exits were half of a region's IR and most of its register allocator's
+  // work. Blocks that write few registers (tight copy loops) keep them in
+  // host registers, their exits being small anyway.
+  static constexpr std::size_t kSyncMinWrites = 4;
+  static bool may_fault(const ir::Op& op) {
+    const ir::Format f = ir::format_of(op.opcode);
+    return f == ir::Format::LOAD || f == ir::Format::STORE || f == ir::Format::AMO || f == ir::Format::CSR;
+  }
+  bool syncs_before(const ir::Op& op) const { return syncing_block_[block_index_] && may_fault(op); }
+  void sync() {
+    write_back();
+    dirty_.reset();
   }
   // Registers written on some path to here go back to the CpuState;
   // temporaries die inside the region.
@@ -441,7 +468,8 @@ class RegionLowering {
   llvm::Value *cpu_ = nullptr, *jctx_ = nullptr, *out_ = nullptr, *icount_ = nullptr;
   llvm::Value *base_ = nullptr, *perms_ = nullptr, *limit_ = nullptr;
   std::array<llvm::Value*, ir::kNumSlots> slots_{};
-  std::bitset<ir::kNumSlots> dirty_;  // registers written on some path to the current point
+  std::bitset<ir::kNumSlots> dirty_;  // registers written since the last sync on some path to here
+  std::vector<bool> syncing_block_;   // blocks whose faulting ops sync first
   std::vector<std::bitset<ir::kNumSlots>> dirty_on_entry_;
   std::vector<bool> has_internal_predecessor_;
   bool assumes_nearest_ = false;                             // dynamic-rounding FP ops compiled for round-to-nearest
