@@ -114,3 +114,26 @@ TEST_CASE("without the LLVM tier, tiered mode interprets and jit mode says why",
   CHECK(message.find("/nonexistent/libvm-engine-llvm.so") != std::string::npos);
   CHECK(message.find("No such file") != std::string::npos);
 }
+
+// Destroying the engine right after a block got hot catches its compiler
+// thread waiting to load the tier, loading it or compiling (whichever this
+// process has reached): each must end cleanly and the engine's state stays
+// consistent. (Run under the tsan preset for the races.)
+TEST_CASE("a tiered engine stops cleanly whatever its compiler thread is doing", "[jit][tiered]") {
+  auto memory = memory_with_increment_and_ecall();
+  for (int round = 0; round < 20; ++round) {
+    JitOptions options;
+    options.threshold = 1;
+    options.threads = 1 + round % 2;
+    auto engine = JitEngine::create(*memory, options);
+    REQUIRE(engine);
+    CpuState cpu;
+    cpu.pc = kCode;
+    REQUIRE((*engine)->run(cpu, 1000) == HaltReason::kEcall);
+    CHECK(cpu.x(10) == 1);
+    if (round % 4 == 3) (*engine)->wait_for_compiles();
+    const JitStats s = (*engine)->stats();
+    CHECK(s.compile_failures == 0);
+    CHECK(s.blocks_compiled <= 1);
+  }
+}
