@@ -3,6 +3,8 @@
 namespace vm::engine::interp::host_fp {
 
 #if VM_HOST_FP_SSE
+thread_local bool guest_fp_scope_active = false;
+
 const bool kHostHasFma = [] {
   __builtin_cpu_init();
   return __builtin_cpu_supports("fma") != 0;

@@ -52,15 +52,32 @@ inline void fold_flags(std::uint32_t& fcsr) {
 }
 
 // Saves the host's MXCSR and installs the guest's for the duration of a run.
+// Scopes nest: an inner one (the tiered engine runs the interpreter one
+// block at a time inside its own scope) leaves MXCSR and the pending flags
+// to the outermost, because ldmxcsr costs as much as a short block.
+extern thread_local bool guest_fp_scope_active;
+
 class GuestFpScope {
  public:
-  GuestFpScope() : saved_(_mm_getcsr()) { _mm_setcsr(kGuestMxcsr); }
-  ~GuestFpScope() { _mm_setcsr(saved_); }
+  GuestFpScope() : outermost_(!guest_fp_scope_active) {
+    if (!outermost_) return;
+    saved_ = _mm_getcsr();
+    _mm_setcsr(kGuestMxcsr);
+    guest_fp_scope_active = true;
+  }
+  ~GuestFpScope() {
+    if (!outermost_) return;
+    _mm_setcsr(saved_);
+    guest_fp_scope_active = false;
+  }
   GuestFpScope(const GuestFpScope&) = delete;
   GuestFpScope& operator=(const GuestFpScope&) = delete;
+  // Whether this scope folds the pending flags when its run ends.
+  bool outermost() const { return outermost_; }
 
  private:
-  std::uint32_t saved_;
+  bool outermost_;
+  std::uint32_t saved_ = 0;
 };
 
 // Host work in the middle of a run (translating a block may touch floating
@@ -77,7 +94,9 @@ class HostFpPause {
 };
 #else
 inline void fold_flags(std::uint32_t&) {}
-struct GuestFpScope {};
+struct GuestFpScope {
+  bool outermost() const { return true; }
+};
 struct HostFpPause {};
 #endif
 
@@ -118,11 +137,12 @@ double fma_double(double a, double b, double c, unsigned kind) noexcept;
 
 #if VM_HOST_FP_SSE
 // The ops execute_inline() may handle; engines give each its own fast entry.
-#define VM_HOST_FP_INLINE_OPS(X)                                                                                      \
-  X(FaddD)                                                                                                            \
-  X(FsubD)                                                                                                            \
-  X(FmulD) X(FdivD) X(FsqrtD) X(FaddS) X(FsubS) X(FmulS) X(FdivS) X(FsqrtS) X(FmaddD) X(FmsubD) X(FnmsubD) X(FnmaddD) \
-      X(FsgnjD) X(FsgnjnD) X(FsgnjxD) X(FmvXD) X(FmvDX) X(FeqD) X(FltD) X(FleD)
+#define VM_HOST_FP_INLINE_OPS(X)                                                                                       \
+  X(FaddD)                                                                                                             \
+  X(FsubD)                                                                                                             \
+  X(FmulD)                                                                                                             \
+  X(FdivD) X(FsqrtD) X(FaddS) X(FsubS) X(FmulS) X(FdivS) X(FsqrtS) X(FmaddD) X(FmsubD) X(FnmsubD) X(FnmaddD) X(FsgnjD) \
+      X(FsgnjnD) X(FsgnjxD) X(FmvXD) X(FmvDX) X(FeqD) X(FltD) X(FleD)
 
 // The one definition of the host fast path, shared by the interpreter (which
 // calls it with a constant op, so it folds to the single host instruction)

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstring>
+#include <mutex>
 
 #include "interp/block_cache.hpp"
 #include "interp/csr.hpp"
@@ -112,10 +113,19 @@ HaltReason Interpreter::run(CpuState& cpu, std::uint64_t max_insns) {
   };
 
 #if VM_HOST_FP_SSE
-  // The host fast path (host_fp::execute_inline) gets its own handler per op.
+  // The host fast path (host_fp::execute_inline) gets its own handler per
+  // op. Patched once: the tiered engine calls run() for every block.
+  static std::atomic<bool> patched{false};
+  if (!patched.load(std::memory_order_acquire)) {
+    static std::mutex patching;
+    std::lock_guard lock(patching);
 #define PATCH_INLINE_FP(name) kLabels[static_cast<std::size_t>(ir::Opcode::name)] = &&L_##name;
-  VM_HOST_FP_INLINE_OPS(PATCH_INLINE_FP)
+    if (!patched.load(std::memory_order_relaxed)) {
+      VM_HOST_FP_INLINE_OPS(PATCH_INLINE_FP)
+      patched.store(true, std::memory_order_release);
+    }
 #undef PATCH_INLINE_FP
+  }
   host_fp::GuestFpScope guest_fp;
 #endif
 
@@ -419,7 +429,9 @@ fault:
   goto out;
 
 out:
-  host_fp::fold_flags(cpu.fcsr);
+#if VM_HOST_FP_SSE
+  if (guest_fp.outermost()) host_fp::fold_flags(cpu.fcsr);  // else the enclosing run folds them
+#endif
   cpu.instret = instret;
   return reason;
 #undef NEXT
