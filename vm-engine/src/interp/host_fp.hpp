@@ -94,9 +94,7 @@ class HostFpPause {
 };
 #else
 inline void fold_flags(std::uint32_t&) {}
-struct GuestFpScope {
-  bool outermost() const { return true; }
-};
+struct GuestFpScope {};
 struct HostFpPause {};
 #endif
 
@@ -137,12 +135,31 @@ double fma_double(double a, double b, double c, unsigned kind) noexcept;
 
 #if VM_HOST_FP_SSE
 // The ops execute_inline() may handle; engines give each its own fast entry.
-#define VM_HOST_FP_INLINE_OPS(X)                                                                                       \
-  X(FaddD)                                                                                                             \
-  X(FsubD)                                                                                                             \
-  X(FmulD)                                                                                                             \
-  X(FdivD) X(FsqrtD) X(FaddS) X(FsubS) X(FmulS) X(FdivS) X(FsqrtS) X(FmaddD) X(FmsubD) X(FnmsubD) X(FnmaddD) X(FsgnjD) \
-      X(FsgnjnD) X(FsgnjxD) X(FmvXD) X(FmvDX) X(FeqD) X(FltD) X(FleD)
+// clang-format off
+#define VM_HOST_FP_INLINE_OPS(X) \
+  X(FaddD) \
+  X(FsubD) \
+  X(FmulD) \
+  X(FdivD) \
+  X(FsqrtD) \
+  X(FaddS) \
+  X(FsubS) \
+  X(FmulS) \
+  X(FdivS) \
+  X(FsqrtS) \
+  X(FmaddD) \
+  X(FmsubD) \
+  X(FnmsubD) \
+  X(FnmaddD) \
+  X(FsgnjD) \
+  X(FsgnjnD) \
+  X(FsgnjxD) \
+  X(FmvXD) \
+  X(FmvDX) \
+  X(FeqD) \
+  X(FltD) \
+  X(FleD)
+// clang-format on
 
 // The one definition of the host fast path, shared by the interpreter (which
 // calls it with a constant op, so it folds to the single host instruction)
