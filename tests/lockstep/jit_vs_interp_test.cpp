@@ -127,17 +127,24 @@ TEST_CASE("JIT and interpreter agree on random programs", "[jit][lockstep]") {
   const MemoryLayout layout;
   RandomProgram gen(seed, layout);
   Side interp_side = make_side(layout);
-  Side jit_side[3] = {make_side(layout), make_side(layout), make_side(layout)};
+  Side jit_side[4] = {make_side(layout), make_side(layout), make_side(layout), make_side(layout)};
   engine::Interpreter interpreter(*interp_side.memory);
   // Three optimisation levels: -O0 checks the lowering as written, -O1 (the
   // default: light passes, two code generators) and -O2 that LLVM's
-  // optimisations keep the guest semantics (traps, flags, NaNs).
-  std::unique_ptr<engine::JitEngine> jits[3];
+  // optimisations keep the guest semantics (traps, flags, NaNs). The fourth
+  // engine is the baseline tier alone, compiling every block as it first runs.
+  constexpr unsigned kEngines = 4;
+  std::unique_ptr<engine::JitEngine> jits[kEngines];
   std::string listing;  // IR of the blocks the JIT compiled for this program (failure reports)
-  for (unsigned i = 0; i < 3; ++i) {
+  for (unsigned i = 0; i < kEngines; ++i) {
     engine::JitOptions options;
     options.tiered = false;
     options.opt_level = i;
+    if (i == 3) {
+      options.tiered = true;
+      options.baseline_threshold = 1;
+      options.optimize = false;
+    }
     options.on_translate = [&listing](const vm::cross_arch::ir::Block& b) {
       listing += fmt::format("block {:#x}:\n{}", b.start_pc, vm::cross_arch::ir::print(b));
     };
@@ -151,7 +158,7 @@ TEST_CASE("JIT and interpreter agree on random programs", "[jit][lockstep]") {
   for (std::uint64_t run = 0; executed < count; ++run) {
     if (run % kRunsPerProgram == 0) {
       p = generate(gen, layout);
-      which = (run / kRunsPerProgram) % 3;
+      which = (run / kRunsPerProgram) % kEngines;
       interpreter.flush_code_cache();
       jits[which]->flush_code_cache();
       listing.clear();
@@ -165,7 +172,8 @@ TEST_CASE("JIT and interpreter agree on random programs", "[jit][lockstep]") {
     const engine::HaltReason ri = interpreter.run(interp_side.cpu, 10000);
     const engine::HaltReason rj = jits[which]->run(js.cpu, 10000);
     INFO(fmt::format(
-        "seed {:#x}, program {} (opt {}); interpreter:\n{}trap {} {:#x} at {:#x}\njit:\n{}trap {} {:#x} "
+        "seed {:#x}, program {} (engine {}: -O0, -O1, -O2, baseline); interpreter:\n{}trap {} {:#x} at "
+        "{:#x}\njit:\n{}trap {} {:#x} "
         "at {:#x}\n{}",
         seed, programs, which, describe(interp_side.cpu), interpreter.last_trap().cause, interpreter.last_trap().tval,
         interpreter.last_trap().pc, describe(js.cpu), jits[which]->last_trap().cause, jits[which]->last_trap().tval,

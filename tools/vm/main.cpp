@@ -26,10 +26,14 @@ int main(int argc, char** argv) {
   run->add_flag("--trace", run_args.trace, "Same as -d in_asm");
   run->add_flag("--stats", run_args.stats, "Print retired instructions, wall time, MIPS and blocks translated on exit");
   run->add_option("--engine", run_args.engine,
-                  "Execution engine: tiered (default: interpret, compile hot code), jit (compile everything) or interp")
+                  "Execution engine: tiered (default: interpret, then baseline-compile warm code and LLVM-compile hot "
+                  "code), jit (LLVM-compile everything), baseline (baseline-compile everything) or interp")
       ->type_name("ENGINE");
-  run->add_option("--jit-threshold", run_args.jit_threshold, "tiered: block executions before compiling it")
+  run->add_option("--jit-threshold", run_args.jit_threshold, "tiered: block executions before LLVM compiles it")
       ->check(CLI::Range(1, 1 << 30));
+  run->add_option("--baseline-threshold", run_args.baseline_threshold,
+                  "tiered: block executions before the baseline tier compiles it (0: no baseline tier)")
+      ->check(CLI::Range(0, 1 << 30));
   run->add_option("--jit-opt", run_args.jit_opt, "LLVM optimisation level 0..3")->check(CLI::Range(0, 3));
   run->add_option("--jit-threads", run_args.jit_threads, "tiered: background compiler threads")
       ->check(CLI::Range(1, 64));

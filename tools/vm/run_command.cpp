@@ -71,6 +71,12 @@ void print_stats(const engine::UserRunResult& r, const std::string& engine) {
   if (!r.has_jit_stats) return;
   const engine::JitStats& j = r.jit;
   const double total = static_cast<double>(j.insns_compiled_code + j.insns_interpreted);
+  if (j.baseline_blocks > 0)
+    fmt::print(stderr,
+               "  baseline blocks: {} ({} KiB of code)\n"
+               "  baseline compile time: total {:.3f} ms, median {:.1f} us, p99 {:.1f} us\n",
+               j.baseline_blocks, j.baseline_code_bytes / 1024, j.baseline_seconds_total * 1e3,
+               j.baseline_seconds_median * 1e6, j.baseline_seconds_p99 * 1e6);
   fmt::print(stderr,
              "  blocks compiled: {} ({} failed)\n"
              "  compile time: total {:.3f} ms, median {:.3f} ms, p99 {:.3f} ms\n"
@@ -141,6 +147,9 @@ int run_command(const RunArgs& args) {
   run_options.jit.threshold = config.engine.jit_threshold;
   run_options.jit.opt_level = config.engine.jit_opt_level;
   run_options.jit.threads = config.engine.jit_threads;
+  run_options.jit.baseline_threshold = config.engine.baseline_threshold;
+  if (args.baseline_threshold >= 0) run_options.jit.baseline_threshold = static_cast<unsigned>(args.baseline_threshold);
+  run_options.jit.baseline = run_options.jit.baseline_threshold > 0;
   if (args.jit_threshold > 0) run_options.jit.threshold = static_cast<unsigned>(args.jit_threshold);
   if (args.jit_opt >= 0) run_options.jit.opt_level = static_cast<unsigned>(args.jit_opt);
   if (args.jit_threads > 0) run_options.jit.threads = static_cast<unsigned>(args.jit_threads);

@@ -22,6 +22,7 @@ struct RunArgs {
   PerfRunArgs perf;  // --perf-stats, --perf-trace, --perf-sample, --monitor
   // JIT tuning (jit / tiered engines); negative: the engine's default.
   int jit_threshold = -1;
+  int baseline_threshold = -1;
   int jit_opt = -1;
   int jit_threads = -1;
   bool perf_map = false;

@@ -7,7 +7,7 @@
 namespace vm::core {
 namespace {
 
-constexpr std::string_view kEngines[] = {"interp", "jit", "tiered"};
+constexpr std::string_view kEngines[] = {"interp", "jit", "tiered", "baseline"};
 constexpr std::string_view kLogLevels[] = {"trace", "debug", "info", "warn", "error", "off"};
 
 // The schema. To add a key: add a field (with its default) to the struct in
@@ -17,7 +17,8 @@ const ConfigKey kKeys[] = {
      .name = "engine",
      .field = [](Config& c) -> ConfigField { return &c.engine.engine; },
      .choices = kEngines,
-     .doc = "Execution engine: interp, jit (compile every block) or tiered (interpret, compile hot blocks)."},
+     .doc = "Execution engine: interp, jit (LLVM-compile every block), tiered (interpret, baseline-compile warm "
+            "blocks, LLVM-compile hot code) or baseline (baseline-compile every block)."},
     {.table = "engine",
      .name = "max_block_insns",
      .field = [](Config& c) -> ConfigField { return &c.engine.max_block_insns; },
@@ -29,7 +30,14 @@ const ConfigKey kKeys[] = {
      .field = [](Config& c) -> ConfigField { return &c.engine.jit_threshold; },
      .min = 1,
      .max = 1000000,
-     .doc = "Executions of a block before the tiered engine compiles it."},
+     .doc = "Executions of a block before the tiered engine compiles it with LLVM."},
+    {.table = "engine",
+     .name = "baseline_threshold",
+     .field = [](Config& c) -> ConfigField { return &c.engine.baseline_threshold; },
+     .min = 0,
+     .max = 1000000,
+     .doc = "Executions of a block before the tiered engine compiles it with the baseline tier (x86-64 hosts); "
+            "0 turns the baseline tier off."},
     {.table = "engine",
      .name = "jit_opt_level",
      .field = [](Config& c) -> ConfigField { return &c.engine.jit_opt_level; },

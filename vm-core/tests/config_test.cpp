@@ -33,6 +33,7 @@ std::string parse_error(std::string_view text, ErrorCode code = ErrorCode::kInva
 void check_defaults(const Config& c) {
   CHECK(c.engine.engine == "tiered");
   CHECK(c.engine.max_block_insns == 64);
+  CHECK(c.engine.baseline_threshold == 2);
   CHECK(c.user.stack_size == 8388608);
   CHECK(c.user.va_bits == 38);
   CHECK(c.log.level == "warn");
@@ -83,7 +84,7 @@ TEST_CASE("JIT tuning keys in [engine] are validated", "[config]") {
 TEST_CASE("unknown keys are errors naming the key and its line", "[config]") {
   CHECK(parse_error("[engine]\nengine = \"interp\"\nmax_block = 3\n") ==
         "t.toml:3:1: engine.max_block: unknown key (known keys in [engine]: engine, "
-        "max_block_insns, jit_threshold, jit_opt_level, jit_threads)");
+        "max_block_insns, jit_threshold, baseline_threshold, jit_opt_level, jit_threads)");
   CHECK(parse_error("\n[cpu]\ncount = 2\n") ==
         "t.toml:2:2: cpu: unknown table (known tables: engine, user, log, perf)");
   CHECK(parse_error("verbose = true\n") == "t.toml:1:1: verbose: unknown key (known tables: engine, user, log, perf)");
@@ -114,7 +115,7 @@ TEST_CASE("out-of-range and bad enum values", "[config]") {
         "(64 KiB..1 GiB)");
   CHECK(parse_error("[user]\nva_bits = -1\n") == "t.toml:2:11: user.va_bits: -1 is out of range 32..47");
   CHECK(parse_error("[engine]\nengine = \"fast\"\n") ==
-        "t.toml:2:10: engine.engine: \"fast\" is not one of \"interp\", \"jit\", \"tiered\"");
+        "t.toml:2:10: engine.engine: \"fast\" is not one of \"interp\", \"jit\", \"tiered\", \"baseline\"");
   CHECK(parse_error("[log]\nlevel = \"WARN\"\n") ==
         "t.toml:2:9: log.level: \"WARN\" is not one of \"trace\", \"debug\", \"info\", \"warn\", "
         "\"error\", \"off\"");
@@ -130,6 +131,7 @@ struct IntegerKey {
 };
 const IntegerKey kIntegerKeys[] = {
     {"engine", "max_block_insns", 1, 255, "1..255"},
+    {"engine", "baseline_threshold", 0, 1000000, "0..1000000"},
     {"user", "stack_size", 65536, 1073741824, "65536..1073741824 (64 KiB..1 GiB)"},
     {"user", "va_bits", 32, 47, "32..47"},
 };
@@ -138,7 +140,7 @@ struct StringKey {
   std::vector<std::string> choices;
 };
 const StringKey kStringKeys[] = {
-    {"engine", "engine", {"interp", "jit", "tiered"}},
+    {"engine", "engine", {"interp", "jit", "tiered", "baseline"}},
     {"log", "level", {"trace", "debug", "info", "warn", "error", "off"}},
 };
 
@@ -187,7 +189,7 @@ typo = 1
         "\"error\", \"off\"\n"
         "t.toml:4:19: engine.max_block_insns: 1000 is out of range 1..255\n"
         "t.toml:5:1: engine.typo: unknown key (known keys in [engine]: engine, max_block_insns, "
-        "jit_threshold, jit_opt_level, jit_threads)");
+        "jit_threshold, baseline_threshold, jit_opt_level, jit_threads)");
 }
 
 TEST_CASE("TOML syntax errors name line and column", "[config]") {

@@ -14,8 +14,9 @@ vm::Result<EngineKind> parse_engine_kind(const std::string& name) {
   if (name == "interp") return EngineKind::kInterp;
   if (name == "jit") return EngineKind::kJit;
   if (name == "tiered") return EngineKind::kTiered;
+  if (name == "baseline") return EngineKind::kBaseline;
   return vm::make_error(vm::ErrorCode::kInvalidArgument,
-                        "unknown engine '" + name + "' (expected interp, jit or tiered)");
+                        "unknown engine '" + name + "' (expected interp, jit, tiered or baseline)");
 }
 
 namespace {
@@ -66,7 +67,12 @@ vm::Result<UserRunResult> run_user_program_checked(linux_user::Process& process,
     result.cache_flushes = stats.cache_flushes;
   } else {
     JitOptions jit_options = options.jit;
-    jit_options.tiered = options.engine == EngineKind::kTiered;
+    jit_options.tiered = options.engine != EngineKind::kJit;
+    if (options.engine == EngineKind::kBaseline) {
+      jit_options.baseline = true;
+      jit_options.baseline_threshold = 1;
+      jit_options.optimize = false;
+    }
     jit_options.max_block_insns = options.max_block_insns;
     jit_options.on_translate = options.on_translate;
     auto engine = JitEngine::create(process.memory(), jit_options);

@@ -39,6 +39,7 @@ std::unique_ptr<JitEngine> make_engine(vm::mem::UserAddressSpace& memory, bool t
   JitOptions options;
   options.tiered = tiered;
   options.threshold = 1;
+  options.baseline = false;  // these test the LLVM tier (baseline_tier_test.cpp the other)
   options.opt_level = opt;
   auto engine = JitEngine::create(memory, options);
   REQUIRE(engine);

@@ -51,6 +51,7 @@ std::unique_ptr<vm::mem::UserAddressSpace> memory_with_increment_and_ecall() {
 JitStats run_tiered(vm::mem::UserAddressSpace& memory, unsigned threshold, int runs) {
   JitOptions options;
   options.threshold = threshold;
+  options.baseline = false;  // interpreter -> LLVM, as counted below
   auto engine = JitEngine::create(memory, options);
   REQUIRE(engine);
   CpuState cpu;
@@ -91,6 +92,7 @@ TEST_CASE("without the LLVM tier, tiered mode interprets and jit mode says why",
   auto memory = memory_with_increment_and_ecall();
   JitOptions options;
   options.threshold = 1;
+  options.baseline = false;
   auto engine = JitEngine::create(*memory, options);
   REQUIRE(engine);
   CpuState cpu;
@@ -124,6 +126,7 @@ TEST_CASE("a tiered engine stops cleanly whatever its compiler thread is doing",
   for (int round = 0; round < 20; ++round) {
     JitOptions options;
     options.threshold = 1;
+    options.baseline = false;  // the block goes to LLVM as it first runs
     options.threads = 1 + round % 2;
     auto engine = JitEngine::create(*memory, options);
     REQUIRE(engine);

@@ -1,7 +1,9 @@
 // The JIT/tiered dispatcher: looks up the compiled code for cpu.pc (jump
 // cache, then a map), runs it, and otherwise either compiles on the spot
 // (jit) or interprets one block and counts it towards promotion (tiered).
-// Background compilers publish code with one atomic store per block.
+// Tiered promotion is interpreter -> baseline (compiled here, on the spot)
+// -> LLVM (background compilers, which publish code with one atomic store
+// per region).
 #include "vm/engine/jit_engine.hpp"
 
 #include <algorithm>
@@ -25,6 +27,8 @@
 #include "jit/region.hpp"
 #include "jit/region_compiler.hpp"
 #include "jit/runtime.hpp"
+#include "jit/x64/baseline_compiler.hpp"
+#include "jit/x64/code_arena.hpp"
 #include "vm/cross_arch/frontend.hpp"
 #include "vm/engine/interpreter.hpp"
 
@@ -62,6 +66,11 @@ constexpr std::chrono::milliseconds kFirstLoadDelay{20};
 constexpr jit::RegionLimits kTieredRegionLimits{16, 512};
 constexpr jit::RegionLimits kJitRegionLimits{4, 192};
 
+// Baseline code needs ~40 bytes per guest instruction; 64 MiB holds over a
+// million instructions of warm code before the tier stops compiling (it is
+// reset whenever the code cache is flushed).
+constexpr std::size_t kBaselineArenaBytes = std::size_t{64} << 20;
+
 }  // namespace
 
 struct JitEngine::Impl {
@@ -84,6 +93,8 @@ struct JitEngine::Impl {
   std::atomic<bool> compiler_unavailable{false};
   std::atomic<std::uint64_t> in_flight{0};
   std::unique_ptr<jit::PerfMap> perf_map;
+  std::unique_ptr<jit::x64::CodeArena> baseline_arena;  // null: no baseline tier
+  std::vector<double> baseline_seconds;                 // per block
 
   // Slots are never freed before the engine: compiled code holds their
   // addresses, and a compiler thread may publish into one after a flush
@@ -214,6 +225,63 @@ struct JitEngine::Impl {
     while (queue.pop(r)) delete r;
   }
 
+  // Whether an entry runs LLVM code (as opposed to none or baseline code).
+  bool is_optimized(const CodeEntry* e) const {
+    const BlockFn fn = e->fn.load(std::memory_order_acquire);
+    return fn && !(baseline_arena && baseline_arena->contains(reinterpret_cast<const void*>(fn)));
+  }
+
+  // Tiered: counts an interpreted run of `e` and, at the threshold, compiles
+  // it with the baseline tier and publishes it. Null while it stays in the
+  // interpreter (cold, unfetchable, or the arena is full).
+  BlockFn maybe_compile_baseline(CodeEntry* e) {
+    if (e->no_baseline || ++e->count < options.baseline_threshold) return nullptr;
+    host_fp::HostFpPause keep_guest_fp_flags;  // the timing below computes in doubles
+    const auto start = std::chrono::steady_clock::now();
+    cross_arch::ir::Block block = lift(e->pc);
+    if (interp::Translator::is_fetch_fault(block)) return nullptr;  // the interpreter reports it
+    // At threshold 1 the interpreter never translated this block: -d in_asm
+    // hears of it from here.
+    if (options.baseline_threshold <= 1 && options.on_translate) options.on_translate(block);
+    jit::x64::BaselineOptions baseline_options;
+    baseline_options.count_hot = options.optimize && !compiler_unavailable.load(std::memory_order_relaxed);
+    baseline_options.note_targets = baseline_options.count_hot;
+    const std::vector<std::uint8_t> code = jit::x64::compile_baseline(
+        block, e, [this](std::uint64_t pc) { return slot_for(pc); }, baseline_options);
+    const void* fn = baseline_arena->add(code.data(), code.size());
+    if (!fn) {
+      e->no_baseline = true;  // full: LLVM promotion counts interpreted runs again
+      return nullptr;
+    }
+    const std::uint64_t runs = e->count;
+    e->hot_countdown = static_cast<std::int32_t>(options.threshold > runs ? options.threshold - runs : 1);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    {
+      std::lock_guard lock(stats_mutex);
+      ++stats.baseline_blocks;
+      stats.baseline_code_bytes += code.size();
+      stats.baseline_seconds_total += seconds;
+      baseline_seconds.push_back(seconds);
+    }
+    if (perf_map) perf_map->add(fn, code.size(), e->pc);
+    auto block_fn = reinterpret_cast<BlockFn>(const_cast<void*>(fn));
+    e->fn.store(block_fn, std::memory_order_release);
+    return block_fn;
+  }
+
+  // Baseline code at `e` asked for optimisation (kExitHot).
+  void promote_hot(CodeEntry* e) {
+    if (e->queued || !options.optimize || compiler_unavailable.load(std::memory_order_relaxed)) return;
+    // Inside a region still being compiled: wait for it, then count again
+    // (see counts_towards_compiling).
+    if (e->covered_by && !is_optimized(e->covered_by)) {
+      e->hot_countdown = static_cast<std::int32_t>(std::max(1u, options.threshold));
+      return;
+    }
+    e->covered_by = nullptr;
+    enqueue(e);
+  }
+
   cross_arch::ir::Block lift(std::uint64_t pc) {
     host_fp::HostFpPause keep_guest_fp_flags;
     cross_arch::ir::Block block = translator.lift(pc, options.max_block_insns);
@@ -253,7 +321,7 @@ struct JitEngine::Impl {
   // hot afterwards (reached from elsewhere).
   bool counts_towards_compiling(CodeEntry* e) {
     if (!e->covered_by) return true;
-    if (!e->covered_by->fn.load(std::memory_order_relaxed)) return false;
+    if (!is_optimized(e->covered_by)) return false;
     e->covered_by = nullptr;
     e->count = 0;
     return true;
@@ -303,8 +371,10 @@ BlockFn JitEngine::Impl::compile_now(CodeEntry* e, CpuState& cpu, HaltReason& fe
 
 // Tiered mode (and the jit mode's fallback): one block in the interpreter.
 HaltReason JitEngine::Impl::interpret_one(CpuState& cpu, CodeEntry* e) {
-  if (options.tiered && !e->queued && counts_towards_compiling(e) && ++e->count >= options.threshold &&
-      !compiler_unavailable.load(std::memory_order_relaxed))
+  // With the baseline tier, promotion to LLVM is counted by baseline code.
+  const bool counts_here = !baseline_arena || e->no_baseline;
+  if (options.tiered && options.optimize && counts_here && !e->queued && counts_towards_compiling(e) &&
+      ++e->count >= options.threshold && !compiler_unavailable.load(std::memory_order_relaxed))
     enqueue(e);
   const std::uint64_t before = cpu.instret;
   const HaltReason r = interpreter->run(cpu, 1);
@@ -336,6 +406,7 @@ HaltReason JitEngine::Impl::run(CpuState& cpu, std::uint64_t max_insns) {
         break;
       }
     }
+    if (!fn && baseline_arena) fn = maybe_compile_baseline(e);
     if (!fn) {
       const HaltReason r = interpret_one(cpu, e);
       if (r != HaltReason::kInstructionLimit) {
@@ -350,7 +421,9 @@ HaltReason JitEngine::Impl::run(CpuState& cpu, std::uint64_t max_insns) {
         reason = HaltReason::kCodeInvalidated;
         break;
       }
-      if (code == jit::kExitInterpret) {
+      if (code == jit::kExitHot) {
+        promote_hot(lookup(cpu.pc));
+      } else if (code == jit::kExitInterpret) {
         const HaltReason r = interpret_one(cpu, e);
         if (r != HaltReason::kInstructionLimit) {
           reason = r;
@@ -386,12 +459,18 @@ JitEngine::~JitEngine() = default;
 vm::Result<std::unique_ptr<JitEngine>> JitEngine::create(mem::UserAddressSpace& memory, JitOptions options) {
   if (options.max_block_insns == 0 || options.max_block_insns > 255) options.max_block_insns = 64;
   if (options.threads == 0) options.threads = 1;
+  if (options.baseline_threshold == 0) options.baseline_threshold = 1;
   if (options.opt_level > 3) options.opt_level = 3;
   auto impl = std::make_unique<Impl>(memory, options);
   InterpreterOptions interp_options;
   interp_options.max_block_insns = options.max_block_insns;
   if (options.tiered) interp_options.on_translate = options.on_translate;
   impl->interpreter = std::make_unique<Interpreter>(memory, interp_options);
+  if (options.tiered && options.baseline && jit::x64::baseline_supported()) {
+    auto arena = jit::x64::CodeArena::create(kBaselineArenaBytes);
+    if (!arena) return vm::make_error(arena.error().code(), arena.error().message());
+    impl->baseline_arena = std::move(*arena);
+  }
   if (options.perf_map) {
     auto map = jit::PerfMap::open_for_this_process();
     if (!map) return vm::make_error(map.error().code(), map.error().message());
@@ -417,6 +496,9 @@ void JitEngine::flush_code_cache() {
   impl_->ctx.stop_at = 0;  // code still running (if any) returns at its next exit
   impl_->map.clear();
   impl_->jump_cache.fill(nullptr);
+  // Nothing runs during a flush and the old slots that lead into baseline
+  // code are unreachable now, so its memory can be reused.
+  if (impl_->baseline_arena) impl_->baseline_arena->reset();
   impl_->interpreter->flush_code_cache();
   std::lock_guard lock(impl_->stats_mutex);
   ++impl_->stats.cache_flushes;
@@ -436,6 +518,12 @@ JitStats JitEngine::stats() const {
     std::sort(times.begin(), times.end());
     s.compile_seconds_median = times[times.size() / 2];
     s.compile_seconds_p99 = times[std::min(times.size() - 1, times.size() * 99 / 100)];
+  }
+  std::vector<double> baseline = impl_->baseline_seconds;
+  if (!baseline.empty()) {
+    std::sort(baseline.begin(), baseline.end());
+    s.baseline_seconds_median = baseline[baseline.size() / 2];
+    s.baseline_seconds_p99 = baseline[std::min(baseline.size() - 1, baseline.size() * 99 / 100)];
   }
   return s;
 }

@@ -42,6 +42,14 @@ struct CodeEntry {
   static constexpr std::size_t kMaxSeenTargets = 16;
   std::uint8_t seen_count = 0;
   std::array<std::uint64_t, kMaxSeenTargets> seen_targets{};
+  // Baseline code of this block (dispatcher thread only): runs left before
+  // it asks for an optimised region (kExitHot when it reaches 0), and the
+  // last target its indirect jump went to (a miss calls
+  // vm_jit_note_target, so the profile keeps growing after the
+  // interpreter stops running the block).
+  std::int32_t hot_countdown = 0;
+  std::uint64_t last_target = 0;
+  bool no_baseline = false;  // the baseline tier could not take it (arena full)
 
   void note_target(std::uint64_t next_pc) {
     for (std::size_t i = 0; i < seen_count; ++i)
@@ -77,6 +85,7 @@ enum ExitCode : std::uint32_t {
   kExitFault = 3,       // ctx.trap filled, cpu.pc at the faulting instruction
   kExitBreakpoint = 4,  // as kExitFault, cause breakpoint
   kExitInterpret = 5,   // nothing ran: the interpreter must run this block (frm not nearest)
+  kExitHot = 6,         // nothing ran: baseline code at cpu.pc got hot, optimise it, then run it
 };
 
 // Exported from libvm-engine for the LLVM tier module, which takes their
@@ -95,6 +104,9 @@ VM_ENGINE_API std::uint64_t vm_jit_amo(JitContext* ctx, CpuState* cpu, std::uint
 // soft float). Returns false for an illegal rounding mode.
 VM_ENGINE_API bool vm_jit_fp(CpuState* cpu, std::uint64_t opcode, std::uint64_t aux, std::uint64_t a, std::uint64_t b,
                              std::uint64_t c, std::uint64_t* out) noexcept;
+// Baseline code: records an indirect jump's target in the jumping block's
+// profile (CodeEntry::note_target).
+VM_ENGINE_API void vm_jit_note_target(CodeEntry* entry, std::uint64_t target) noexcept;
 // csrrw/s/c[i]. Returns false when illegal.
 VM_ENGINE_API bool vm_jit_csr(CpuState* cpu, std::uint64_t aux, std::uint64_t csr, std::uint64_t src,
                               std::uint64_t source_is_zero, std::uint64_t instret_now, std::uint64_t* old) noexcept;

@@ -68,6 +68,11 @@ extern "C" bool vm_jit_fp(CpuState* cpu, std::uint64_t opcode, std::uint64_t aux
   return true;
 }
 
+extern "C" void vm_jit_note_target(CodeEntry* entry, std::uint64_t target) noexcept {
+  entry->last_target = target;
+  entry->note_target(target);
+}
+
 extern "C" bool vm_jit_csr(CpuState* cpu, std::uint64_t aux, std::uint64_t csr, std::uint64_t src,
                            std::uint64_t source_is_zero, std::uint64_t instret_now, std::uint64_t* old) noexcept {
   host_fp::fold_flags(cpu->fcsr);

@@ -1,7 +1,9 @@
-// Tier-1 execution engine: guest blocks compiled to host code by LLVM ORC.
-// In `jit` mode every block is compiled before it first runs; in `tiered`
-// mode cold blocks run in the interpreter and hot ones are compiled on
-// background threads and published without the interpreter ever waiting.
+// The compiling execution engine. In `jit` mode every block is compiled by
+// LLVM ORC before it first runs. In `tiered` mode cold blocks run in the
+// interpreter, warm ones are compiled on the spot by the baseline tier
+// (x86-64 hosts: one pass to machine code, microseconds per block), and
+// code that stays hot is compiled into optimised LLVM regions on
+// background threads and published without execution ever waiting.
 #pragma once
 
 #include <cstdint>
@@ -17,12 +19,15 @@
 namespace vm::engine {
 
 struct JitOptions {
-  bool tiered = true;             // false: compile every block synchronously (--engine jit)
-  unsigned threshold = 50;        // tiered: executions before a block is queued for compilation
-  unsigned opt_level = 1;         // LLVM optimisation level 0..3 (IR passes and codegen)
-  unsigned threads = 1;           // tiered: background compiler threads (>= 1)
-  unsigned max_block_insns = 64;  // 1..255
-  bool perf_map = false;          // write /tmp/perf-PID.map entries for compiled blocks
+  bool tiered = true;               // false: compile every block synchronously (--engine jit)
+  unsigned threshold = 50;          // tiered: executions before a block is queued for LLVM
+  bool baseline = true;             // tiered: warm blocks go to the baseline tier first (x86-64 hosts)
+  unsigned baseline_threshold = 2;  // tiered: executions before the baseline tier compiles a block
+  bool optimize = true;             // tiered: hot code goes on to LLVM (false: --engine baseline)
+  unsigned opt_level = 1;           // LLVM optimisation level 0..3 (IR passes and codegen)
+  unsigned threads = 1;             // tiered: background compiler threads (>= 1)
+  unsigned max_block_insns = 64;    // 1..255
+  bool perf_map = false;            // write /tmp/perf-PID.map entries for compiled blocks
   std::function<void(const cross_arch::ir::Block&)> on_translate;
 };
 
@@ -34,7 +39,12 @@ struct JitStats {
   double compile_seconds_total = 0;  // summed over all compiler threads
   double compile_seconds_median = 0;
   double compile_seconds_p99 = 0;
-  std::uint64_t insns_compiled_code = 0;  // retired inside compiled code
+  std::uint64_t baseline_blocks = 0;  // compiled by the baseline tier
+  std::uint64_t baseline_code_bytes = 0;
+  double baseline_seconds_total = 0;
+  double baseline_seconds_median = 0;
+  double baseline_seconds_p99 = 0;
+  std::uint64_t insns_compiled_code = 0;  // retired inside compiled code (either tier)
   std::uint64_t insns_interpreted = 0;    // retired by the interpreter (tiered)
 };
 

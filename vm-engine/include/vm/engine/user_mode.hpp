@@ -16,9 +16,11 @@
 
 namespace vm::engine {
 
-enum class EngineKind { kInterp, kJit, kTiered };
+// kBaseline: tiered without the LLVM tier, every block compiled by the
+// baseline tier when it first runs (like QEMU's TCG).
+enum class EngineKind { kInterp, kJit, kTiered, kBaseline };
 
-// Parses "interp" | "jit" | "tiered".
+// Parses "interp" | "jit" | "tiered" | "baseline".
 VM_ENGINE_API vm::Result<EngineKind> parse_engine_kind(const std::string& name);
 
 struct UserRunOptions {

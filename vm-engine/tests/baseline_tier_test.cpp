@@ -1,0 +1,203 @@
+// The baseline tier (jit/x64) on hand-written guest code: its traps are
+// precise, chained loops stop at the instruction budget on a block
+// boundary, hot baseline code is promoted to an LLVM region, and the
+// results always equal the interpreter's. The lockstep suite
+// (tests/lockstep) checks it on random programs.
+#include <catch2/catch.hpp>
+
+#include <cstring>
+#include <memory>
+#include <vector>
+
+#include "vm/engine/interpreter.hpp"
+#include "vm/engine/jit_engine.hpp"
+#include "vm/mem/user_address_space.hpp"
+
+namespace {
+
+using namespace vm::engine;
+
+constexpr std::uint64_t kCode = 0x10000;
+constexpr std::uint64_t kData = 0x20000;
+
+std::uint32_t i_type(unsigned opcode, unsigned funct3, unsigned rd, unsigned rs1, int imm) {
+  return (static_cast<std::uint32_t>(imm & 0xfff) << 20) | (rs1 << 15) | (funct3 << 12) | (rd << 7) | opcode;
+}
+std::uint32_t r_type(unsigned funct7, unsigned funct3, unsigned rd, unsigned rs1, unsigned rs2) {
+  return (funct7 << 25) | (rs2 << 20) | (rs1 << 15) | (funct3 << 12) | (rd << 7) | 0x33u;
+}
+std::uint32_t addi(unsigned rd, unsigned rs1, int imm) { return i_type(0x13, 0, rd, rs1, imm); }
+std::uint32_t ld(unsigned rd, unsigned rs1, int imm) { return i_type(0x03, 3, rd, rs1, imm); }
+std::uint32_t sd(unsigned rs2, unsigned rs1, int imm) {
+  const auto o = static_cast<std::uint32_t>(imm);
+  return (((o >> 5) & 0x7fu) << 25) | (rs2 << 20) | (rs1 << 15) | (3u << 12) | ((o & 0x1fu) << 7) | 0x23u;
+}
+std::uint32_t bne(unsigned rs1, unsigned rs2, int offset) {
+  const auto o = static_cast<std::uint32_t>(offset);
+  return (((o >> 12) & 1u) << 31) | (((o >> 5) & 0x3fu) << 25) | (rs2 << 20) | (rs1 << 15) | (1u << 12) |
+         (((o >> 1) & 0xfu) << 8) | (((o >> 11) & 1u) << 7) | 0x63u;
+}
+std::uint32_t div(unsigned rd, unsigned rs1, unsigned rs2) { return r_type(1, 4, rd, rs1, rs2); }
+std::uint32_t rem(unsigned rd, unsigned rs1, unsigned rs2) { return r_type(1, 6, rd, rs1, rs2); }
+std::uint32_t mulhsu(unsigned rd, unsigned rs1, unsigned rs2) { return r_type(1, 2, rd, rs1, rs2); }
+constexpr std::uint32_t kEcall = 0x73;
+
+std::unique_ptr<vm::mem::UserAddressSpace> memory_with(const std::vector<std::uint32_t>& code) {
+  auto memory = vm::mem::UserAddressSpace::create();
+  REQUIRE(memory);
+  REQUIRE((*memory)->map_fixed(kCode, 0x1000, vm::mem::kPermRead | vm::mem::kPermExec));
+  REQUIRE((*memory)->map_fixed(kData, 0x1000, vm::mem::kPermRead | vm::mem::kPermWrite));
+  std::vector<std::uint8_t> bytes(code.size() * 4);
+  std::memcpy(bytes.data(), code.data(), bytes.size());
+  (*memory)->write(kCode, bytes, /*force=*/true);
+  return std::move(*memory);
+}
+
+// The baseline tier alone, compiling each block as it first runs
+// (`vm run --engine baseline`).
+std::unique_ptr<JitEngine> baseline_only(vm::mem::UserAddressSpace& memory) {
+  JitOptions options;
+  options.baseline_threshold = 1;
+  options.optimize = false;
+  auto engine = JitEngine::create(memory, options);
+  REQUIRE(engine);
+  return std::move(*engine);
+}
+
+void require_same(const CpuState& a, const CpuState& b) {
+  CHECK(a.pc == b.pc);
+  CHECK(a.instret == b.instret);
+  for (unsigned r = 0; r < 32; ++r) {
+    INFO("x" << r);
+    CHECK(a.x(r) == b.x(r));
+  }
+}
+
+}  // namespace
+
+TEST_CASE("baseline code traps precisely in the middle of a block", "[baseline]") {
+  // x5 = 7; x6 = 9; x7 = ld 0(x6) -> load page fault at address 9; x8 = 1
+  auto memory = memory_with({addi(5, 0, 7), addi(6, 0, 9), ld(7, 6, 0), addi(8, 0, 1), kEcall});
+  auto engine = baseline_only(*memory);
+  CpuState cpu;
+  cpu.pc = kCode;
+  cpu.x(7) = 0x77;
+  REQUIRE(engine->run(cpu, 1000) == HaltReason::kFault);
+  CHECK(engine->last_trap().cause == 13);  // load page fault
+  CHECK(engine->last_trap().tval == 9);
+  CHECK(engine->last_trap().pc == kCode + 8);
+  CHECK(cpu.pc == kCode + 8);
+  CHECK(cpu.instret == 2);
+  CHECK(cpu.x(5) == 7);
+  CHECK(cpu.x(6) == 9);
+  CHECK(cpu.x(7) == 0x77);
+  CHECK(cpu.x(8) == 0);
+  const JitStats s = engine->stats();
+  CHECK(s.baseline_blocks == 1);
+  CHECK(s.insns_compiled_code == 2);
+  CHECK(s.insns_interpreted == 0);
+}
+
+TEST_CASE("baseline code computes what the interpreter computes", "[baseline]") {
+  // Division corner cases, mulhsu, and a store/load round trip.
+  const std::vector<std::uint32_t> code = {div(10, 5, 0),     // x / 0 = -1
+                                           rem(11, 5, 0),     // x % 0 = x
+                                           div(12, 6, 7),     // MIN / -1 = MIN
+                                           rem(13, 6, 7),     // MIN % -1 = 0
+                                           div(14, 5, 8),     // ordinary
+                                           mulhsu(15, 7, 5),  // signed * unsigned, high half
+                                           sd(5, 9, 8),       // mem[data + 8] = x5
+                                           ld(16, 9, 8),      // x16 = mem[data + 8]
+                                           kEcall};
+  auto memory = memory_with(code);
+  auto start = [](CpuState& cpu) {
+    cpu.pc = kCode;
+    cpu.x(5) = 0x123456789abcdefull;
+    cpu.x(6) = std::uint64_t{1} << 63;
+    cpu.x(7) = ~std::uint64_t{0};
+    cpu.x(8) = 7;
+    cpu.x(9) = kData;
+  };
+  CpuState expected;
+  start(expected);
+  Interpreter interpreter(*memory);
+  REQUIRE(interpreter.run(expected, 1000) == HaltReason::kEcall);
+  auto engine = baseline_only(*memory);
+  CpuState cpu;
+  start(cpu);
+  REQUIRE(engine->run(cpu, 1000) == HaltReason::kEcall);
+  require_same(cpu, expected);
+  CHECK(cpu.x(10) == ~std::uint64_t{0});
+  CHECK(cpu.x(12) == std::uint64_t{1} << 63);
+  CHECK(cpu.x(13) == 0);
+  CHECK(cpu.x(16) == cpu.x(5));
+  CHECK(engine->stats().baseline_blocks == 1);
+}
+
+TEST_CASE("a chained baseline loop stops at the budget on a block boundary", "[baseline]") {
+  // 0: addi x10, x10, 1; 4: bne x10, x11, -4 (a one-block loop chaining to itself); 8: ecall
+  auto memory = memory_with({addi(10, 10, 1), bne(10, 11, -4), kEcall});
+  auto engine = baseline_only(*memory);
+  CpuState cpu;
+  cpu.pc = kCode;
+  cpu.x(11) = 1000;
+  REQUIRE(engine->run(cpu, 101) == HaltReason::kInstructionLimit);
+  CHECK(cpu.instret == 102);  // whole blocks of two: the first boundary at or past 101
+  CHECK(cpu.pc == kCode);
+  CHECK(cpu.x(10) == 51);
+  REQUIRE(engine->run(cpu, ~std::uint64_t{0}) == HaltReason::kEcall);
+  CHECK(cpu.x(10) == 1000);
+  CHECK(cpu.instret == 2001);
+}
+
+TEST_CASE("hot baseline code is promoted to an LLVM region", "[baseline][tiered]") {
+  auto memory = memory_with({addi(10, 10, 1), bne(10, 11, -4), kEcall});
+  JitOptions options;
+  options.baseline_threshold = 2;
+  options.threshold = 100;
+  auto created = JitEngine::create(*memory, options);
+  REQUIRE(created);
+  JitEngine& engine = **created;
+  CpuState cpu;
+  cpu.pc = kCode;
+  cpu.x(11) = 200;
+  // One run interpreted, then baseline code, which asks for an LLVM region
+  // after 98 more; the ecall block is interpreted (its first run).
+  REQUIRE(engine.run(cpu, ~std::uint64_t{0}) == HaltReason::kEcall);
+  engine.wait_for_compiles();
+  JitStats s = engine.stats();
+  CHECK(s.baseline_blocks == 1);
+  CHECK(s.blocks_compiled + s.compile_failures == 1);
+  CHECK(s.insns_interpreted == 3);
+  CHECK(cpu.x(10) == 200);
+  CHECK(cpu.instret == 401);
+  // Again: the loop now runs in the LLVM region (if the tier loaded).
+  cpu.pc = kCode;
+  cpu.x(10) = 0;
+  REQUIRE(engine.run(cpu, ~std::uint64_t{0}) == HaltReason::kEcall);
+  CHECK(cpu.x(10) == 200);
+  CHECK(cpu.instret == 802);
+  s = engine.stats();
+  CHECK(s.baseline_blocks == 2);  // the ecall block's second run
+  CHECK(s.insns_interpreted == 3);
+}
+
+TEST_CASE("the baseline tier is reset with the code cache and sees rewritten code", "[baseline]") {
+  auto memory = memory_with({addi(10, 0, 1), kEcall});
+  auto engine = baseline_only(*memory);
+  CpuState cpu;
+  for (int round = 0; round < 3; ++round) {
+    cpu.pc = kCode;
+    REQUIRE(engine->run(cpu, 1000) == HaltReason::kEcall);
+  }
+  CHECK(cpu.x(10) == 1);
+  const std::uint32_t patched = addi(10, 0, 42);
+  std::uint8_t bytes[4];
+  std::memcpy(bytes, &patched, 4);
+  memory->write(kCode, bytes, /*force=*/true);
+  engine->flush_code_cache();
+  cpu.pc = kCode;
+  REQUIRE(engine->run(cpu, 1000) == HaltReason::kEcall);
+  CHECK(cpu.x(10) == 42);
+  CHECK(engine->stats().baseline_blocks == 2);
+}
