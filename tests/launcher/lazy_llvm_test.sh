@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The LLVM tier (libvm-engine-llvm.so, which alone links libLLVM) is loaded
 # only when a region must be compiled: not by `vm --version`, not by the
-# interpreter, not by a tiered run that never gets hot; `--engine jit`
-# loads it, and without it says why (naming the file) and interprets.
+# interpreter or the baseline tier, not by a tiered run that never gets
+# hot; `--engine jit` loads it, and without it says why (naming the file)
+# and interprets.
 # Usage: lazy_llvm_test.sh VM GUEST_HELLO
 set -uo pipefail
 vm=$1
@@ -31,6 +32,8 @@ loads version no -- --version
 loads interp no -- run --engine interp "$guest"
 grep -q "hello" "$work/out" || fail "interp: wrong output: $(cat "$work/out")"
 loads tiered_cold no -- run --jit-threshold 1000000 "$guest"
+loads baseline no -- run --engine baseline "$guest"
+grep -q "hello" "$work/out" || fail "baseline: wrong output: $(cat "$work/out")"
 loads jit yes -- run --engine jit --jit-opt 0 "$guest"
 grep -q "hello" "$work/out" || fail "jit: wrong output: $(cat "$work/out")"
 

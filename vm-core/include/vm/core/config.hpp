@@ -16,7 +16,7 @@ namespace vm::core {
 struct EngineConfig {
   std::string engine = "tiered";    // "interp", "jit", "tiered" or "baseline"
   unsigned max_block_insns = 64;    // 1..255
-  unsigned jit_threshold = 50;      // block executions before tiered compiles it, 1..1000000
+  unsigned jit_threshold = 1000;    // block executions before tiered LLVM-compiles it, 1..1000000
   unsigned baseline_threshold = 2;  // executions before tiered baseline-compiles a block, 0 (off)..1000000
   unsigned jit_opt_level = 1;       // LLVM optimization level, 0..3
   unsigned jit_threads = 1;         // background compiler threads, 1..16
