@@ -44,7 +44,8 @@ inline GuestMemory load_program(const std::vector<std::uint32_t>& code) {
   return g;
 }
 
-enum class EngineChoice { kInterp, kJit, kTiered };
+// kBaseline: the baseline tier alone, compiling each block as it first runs.
+enum class EngineChoice { kInterp, kJit, kTiered, kBaseline };
 
 inline const char* engine_name(EngineChoice e) {
   switch (e) {
@@ -54,6 +55,8 @@ inline const char* engine_name(EngineChoice e) {
       return "jit";
     case EngineChoice::kTiered:
       return "tiered";
+    case EngineChoice::kBaseline:
+      return "baseline";
   }
   return "?";
 }
@@ -69,7 +72,12 @@ class BenchEngine {
           memory, engine::InterpreterOptions{.max_block_insns = jit.max_block_insns});
       return e;
     }
-    jit.tiered = choice == EngineChoice::kTiered;
+    jit.tiered = choice != EngineChoice::kJit;
+    if (choice == EngineChoice::kBaseline) {
+      jit.baseline = true;
+      jit.baseline_threshold = 1;
+      jit.optimize = false;
+    }
     auto created = engine::JitEngine::create(memory, std::move(jit));
     if (!created) {
       e.error_ = created.error().message();

@@ -1,4 +1,6 @@
-// engine/jit_compile/...: how long the LLVM tier takes to make code.
+// engine/jit_compile/...: how long the LLVM tier takes to make code;
+// engine/baseline_compile/{small,medium,large}: the same programs through
+// the baseline tier alone (every block compiled as it first runs).
 // {small,medium,large}: the jit engine (every block compiled before it first
 // runs) on straight-line programs of 30, 200 and 1000 guest instructions; each
 // iteration drops the code cache and runs the program once, so the time is the
@@ -136,12 +138,42 @@ void jit_compile_parallel(benchmark::State& state) {
       Counter((after.compile_seconds_total - before.compile_seconds_total) * 1e3, Counter::kAvgIterations);
 }
 
+void baseline_compile_latency(benchmark::State& state, const CompileCase* c) {
+  const std::vector<std::uint32_t> code = straight_line(c->guest_insns);
+  GuestMemory g = load_program(code);
+  if (!g.error.empty()) return state.SkipWithError(g.error.c_str());
+  BenchEngine e = BenchEngine::create(*g.memory, EngineChoice::kBaseline, {.max_block_insns = kMaxBlockInsns});
+  if (!e.error().empty()) return state.SkipWithError(e.error().c_str());
+  const engine::JitStats before = e.jit()->stats();
+  std::uint64_t runs = 0;
+  for (auto _ : state) {
+    if (!run_from_scratch(e)) return state.SkipWithError("program did not reach its ecall");
+    ++runs;
+  }
+  const engine::JitStats after = e.jit()->stats();
+  const auto compiles = static_cast<double>(after.baseline_blocks - before.baseline_blocks);
+  if (runs == 0 || compiles == 0) return state.SkipWithError("the baseline tier compiled nothing");
+  const double compile_s = after.baseline_seconds_total - before.baseline_seconds_total;
+  const double n = static_cast<double>(runs);
+  using benchmark::Counter;
+  state.counters["compile_us"] = Counter(compile_s * 1e6 / n);  // lift + emit + publish, per program
+  state.counters["compile_us/block"] = Counter(compile_s * 1e6 / compiles);
+  state.counters["blocks/program"] = Counter(compiles / n);
+  state.counters["code_bytes/program"] =
+      Counter(static_cast<double>(after.baseline_code_bytes - before.baseline_code_bytes) / n);
+  state.counters["guest_insns/s"] = Counter(n * c->guest_insns, Counter::kIsRate);
+}
+
 }  // namespace
 
 void register_jit_compile_benchmarks() {
   for (const CompileCase& c : compile_cases()) {
     benchmark::RegisterBenchmark(("engine/jit_compile/" + c.name).c_str(), jit_compile_latency, &c)
         ->Unit(benchmark::kMillisecond);
+  }
+  for (const CompileCase& c : compile_cases()) {
+    benchmark::RegisterBenchmark(("engine/baseline_compile/" + c.name).c_str(), baseline_compile_latency, &c)
+        ->Unit(benchmark::kMicrosecond);
   }
   // Wall time: the work happens on the compiler threads, not this one.
   benchmark::RegisterBenchmark("engine/jit_compile/parallel", jit_compile_parallel)

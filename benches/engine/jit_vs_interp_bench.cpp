@@ -123,7 +123,7 @@ void jit_vs_interp(benchmark::State& state, Case c) {
 void register_jit_vs_interp_benchmarks() {
   static const std::vector<LoopProgram> programs = jit_vs_interp_programs();
   for (const LoopProgram& p : programs) {
-    for (EngineChoice e : {EngineChoice::kInterp, EngineChoice::kJit, EngineChoice::kTiered}) {
+    for (EngineChoice e : {EngineChoice::kInterp, EngineChoice::kBaseline, EngineChoice::kJit, EngineChoice::kTiered}) {
       const std::string name = "engine/jit_vs_interp/" + p.name + "/" + engine_name(e);
       benchmark::RegisterBenchmark(name.c_str(), jit_vs_interp, Case{&p, e})->Unit(benchmark::kMicrosecond);
     }
