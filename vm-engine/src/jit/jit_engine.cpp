@@ -466,6 +466,8 @@ vm::Result<std::unique_ptr<JitEngine>> JitEngine::create(mem::UserAddressSpace& 
   interp_options.max_block_insns = options.max_block_insns;
   if (options.tiered) interp_options.on_translate = options.on_translate;
   impl->interpreter = std::make_unique<Interpreter>(memory, interp_options);
+  if (options.tiered && !options.optimize && !jit::x64::baseline_supported())
+    return vm::make_error(vm::ErrorCode::kUnsupported, "the baseline tier needs an x86-64 host");
   if (options.tiered && options.baseline && jit::x64::baseline_supported()) {
     auto arena = jit::x64::CodeArena::create(kBaselineArenaBytes);
     if (!arena) return vm::make_error(arena.error().code(), arena.error().message());
