@@ -318,3 +318,58 @@ TEST_CASE("a fault after many register writes leaves every register precise", "[
     CHECK(cpu.x(31) == 0);
   }
 }
+
+namespace {
+
+std::uint32_t fdiv_d(unsigned rd, unsigned rs1, unsigned rs2) {
+  return (0x0du << 25) | (rs2 << 20) | (rs1 << 15) | (7u << 12) | (rd << 7) | 0x53u;
+}
+std::uint32_t csr(unsigned funct3, unsigned rd, unsigned rs1, unsigned number) {
+  return (number << 20) | (rs1 << 15) | (funct3 << 12) | (rd << 7) | 0x73u;
+}
+constexpr unsigned kCsrrw = 1, kCsrrs = 2, kCsrrci = 7;
+
+}  // namespace
+
+TEST_CASE("compiled fflags reads and writes see the flags of the FP ops before them", "[jit][fp]") {
+  // The JIT reads and clears the flags still pending in MXCSR inline.
+  const std::vector<std::uint32_t> code = {fdiv_d(2, 0, 1),         // 1/3: inexact
+                                           csr(kCsrrs, 10, 0, 1),   // frflags x10      -> NX
+                                           csr(kCsrrw, 0, 0, 1),    // fsflags x0       -> clears
+                                           csr(kCsrrs, 11, 0, 1),   // frflags x11      -> 0
+                                           fdiv_d(3, 0, 4),         // 1/0: divide by zero
+                                           csr(kCsrrw, 12, 5, 1),   // fsflags x12, x5  -> old DZ, sets x5's bits
+                                           fdiv_d(2, 0, 1),         // inexact again
+                                           csr(kCsrrci, 13, 1, 1),  // csrrci x13, fflags, 1 -> clears NX only
+                                           csr(kCsrrs, 14, 0, 3),   // frcsr x14
+                                           kEcall};
+  auto memory = memory_with(code);
+  auto start = [](CpuState& cpu) {
+    cpu.pc = kCode;
+    cpu.f(0) = 0x3ff0000000000000ull;  // 1.0
+    cpu.f(1) = 0x4008000000000000ull;  // 3.0
+    cpu.f(4) = 0;                      // 0.0
+    cpu.x(5) = 0x12;                   // NV | UF
+  };
+  CpuState expected;
+  start(expected);
+  Interpreter interpreter(*memory);
+  REQUIRE(interpreter.run(expected, 1000) == HaltReason::kEcall);
+  CHECK(expected.x(10) == 1);
+  CHECK(expected.x(11) == 0);
+  CHECK(expected.x(12) == 8);
+  for (unsigned opt : {0u, 1u, 2u}) {
+    INFO("opt " << opt);
+    auto engine = make_engine(*memory, false, opt);
+    CpuState cpu;
+    start(cpu);
+    REQUIRE(engine->run(cpu, 1000) == HaltReason::kEcall);
+    for (unsigned r = 10; r <= 14; ++r) {
+      INFO("x" << r);
+      CHECK(cpu.x(r) == expected.x(r));
+    }
+    CHECK(cpu.fcsr == expected.fcsr);
+    CHECK(cpu.f(2) == expected.f(2));
+    CHECK(cpu.f(3) == expected.f(3));
+  }
+}

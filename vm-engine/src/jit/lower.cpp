@@ -138,6 +138,7 @@ void RegionLowering::lower_helper(const ir::Op& op) {
     return;
   }
   if (f == ir::Format::CSR) {
+    if (lower_fflags_inline(op)) return;
     const auto kind = static_cast<ir::CsrOp>(op.aux);
     const bool immediate = kind == ir::CsrOp::kRwi || kind == ir::CsrOp::kRsi || kind == ir::CsrOp::kRci;
     llvm::Value* src = immediate ? c64(op.src2) : read(op.src1);

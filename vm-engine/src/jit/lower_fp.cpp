@@ -2,6 +2,9 @@
 // interpreter's host_fp::execute_inline: the same ops, on the host's SSE/FMA
 // unit with round-to-nearest, flags left sticky in MXCSR, and RISC-V's
 // canonical NaN for every NaN result. Everything else calls vm_jit_fp.
+// Also the fflags CSR, which reads and clears those pending MXCSR flags.
+#include <llvm/IR/IntrinsicsX86.h>
+
 #include "interp/host_fp.hpp"
 #include "jit/region_lowering.hpp"
 
@@ -138,6 +141,17 @@ bool RegionLowering::lower_fp_inline(const ir::Op& op) {
     case Opcode::FleD:
       r = bool64(b_.CreateFCmpS(llvm::CmpInst::FCMP_OLE, d(op.src1), d(op.src2)));
       break;
+    // Exact in any rounding mode (every int32 is a double): no flags.
+    case Opcode::FcvtDW:
+      r = b_.CreateBitCast(b_.CreateSIToFP(lo32(read(op.src1)), f64), i64_);
+      break;
+    case Opcode::FcvtDWu:
+      r = b_.CreateBitCast(b_.CreateUIToFP(lo32(read(op.src1)), f64), i64_);
+      break;
+    case Opcode::FcvtDL:  // may round: cvtsi2sd raises PE as RISC-V raises NX
+      if (!nearest) return false;
+      r = b_.CreateBitCast(b_.CreateSIToFP(read(op.src1), f64), i64_);
+      break;
     default:
       return false;
   }
@@ -148,5 +162,67 @@ bool RegionLowering::lower_fp_inline(const ir::Op& op) {
   return false;
 #endif
 }
+
+#if VM_HOST_FP_SSE
+// host_fp::fold_flags inline: moves the status flags pending in MXCSR into
+// fcsr (MXCSR back to its guest default) and returns the new fcsr. The
+// MXCSR intrinsics have side effects, so LLVM keeps them in order with the
+// constrained FP ops around them.
+llvm::Value* RegionLowering::fold_pending_flags() {
+  llvm::Value* fcsr_ptr = field(cpu_, offsetof(CpuState, fcsr));
+  llvm::Value* slot = entry_b_.CreateAlloca(i32_, nullptr, "mxcsr");
+  b_.CreateCall(llvm::Intrinsic::getDeclaration(&module_, llvm::Intrinsic::x86_sse_stmxcsr), {slot});
+  llvm::Value* mxcsr = b_.CreateLoad(i32_, slot);
+  llvm::Value* fcsr = b_.CreateLoad(i32_, fcsr_ptr);
+  auto* pending = llvm::BasicBlock::Create(ctx_, "flags_pending", fn_);
+  auto* join = llvm::BasicBlock::Create(ctx_, "flags_folded", fn_);
+  llvm::BasicBlock* from = b_.GetInsertBlock();
+  b_.CreateCondBr(b_.CreateICmpNE(b_.CreateAnd(mxcsr, b_.getInt32(0x3f)), b_.getInt32(0)), pending, join);
+  b_.SetInsertPoint(pending);
+  // IE -> NV, ZE -> DZ, OE -> OF, UE -> UF, PE -> NX (as fflags_from_mxcsr).
+  const auto bit = [&](unsigned from_bit, unsigned to_bit) {
+    llvm::Value* v = b_.CreateAnd(b_.CreateLShr(mxcsr, from_bit), b_.getInt32(1));
+    return b_.CreateShl(v, to_bit);
+  };
+  llvm::Value* flags =
+      b_.CreateOr(b_.CreateOr(b_.CreateOr(bit(0, 4), bit(2, 3)), b_.CreateOr(bit(3, 2), bit(4, 1))), bit(5, 0));
+  llvm::Value* folded = b_.CreateOr(fcsr, flags);
+  b_.CreateStore(folded, fcsr_ptr);
+  b_.CreateStore(b_.getInt32(interp::host_fp::kGuestMxcsr), slot);
+  b_.CreateCall(llvm::Intrinsic::getDeclaration(&module_, llvm::Intrinsic::x86_sse_ldmxcsr), {slot});
+  b_.CreateBr(join);
+  b_.SetInsertPoint(join);
+  llvm::PHINode* result = b_.CreatePHI(i32_, 2);
+  result->addIncoming(fcsr, from);
+  result->addIncoming(folded, pending);
+  return result;
+}
+
+// csrr*/csrr*i on fflags (frflags/fsflags, which compilers put around quiet
+// comparisons) without a call: a call would make LLVM spill every live FP
+// value, since SysV saves no XMM register. Same semantics as
+// interp::execute_csr for CSR 0x001, which is always legal.
+bool RegionLowering::lower_fflags_inline(const ir::Op& op) {
+  if (op.imm != 0x001) return false;
+  const auto kind = static_cast<ir::CsrOp>(op.aux);
+  const bool immediate = kind == ir::CsrOp::kRwi || kind == ir::CsrOp::kRsi || kind == ir::CsrOp::kRci;
+  const bool writes = kind == ir::CsrOp::kRw || kind == ir::CsrOp::kRwi || (immediate ? op.src2 != 0 : op.src1 != 0);
+  llvm::Value* fcsr = fold_pending_flags();
+  llvm::Value* old = b_.CreateAnd(fcsr, b_.getInt32(0x1f));
+  if (writes) {
+    llvm::Value* src = immediate ? b_.getInt32(op.src2) : lo32(read(op.src1));
+    llvm::Value* value = src;
+    if (kind == ir::CsrOp::kRs || kind == ir::CsrOp::kRsi) value = b_.CreateOr(old, src);
+    if (kind == ir::CsrOp::kRc || kind == ir::CsrOp::kRci) value = b_.CreateAnd(old, b_.CreateNot(src));
+    llvm::Value* updated = b_.CreateOr(b_.CreateAnd(fcsr, b_.getInt32(~0x1fu)), b_.CreateAnd(value, b_.getInt32(0x1f)));
+    b_.CreateStore(updated, field(cpu_, offsetof(CpuState, fcsr)));
+  }
+  write(op.dst, b_.CreateZExt(old, i64_));
+  return true;
+}
+#else
+llvm::Value* RegionLowering::fold_pending_flags() { return nullptr; }
+bool RegionLowering::lower_fflags_inline(const ir::Op&) { return false; }
+#endif
 
 }  // namespace vm::engine::jit

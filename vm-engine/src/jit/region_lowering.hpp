@@ -355,6 +355,8 @@ class RegionLowering {
 
   // ---- floating point (lower_fp.cpp) ----------------------------------------
   bool lower_fp_inline(const ir::Op& op);
+  bool lower_fflags_inline(const ir::Op& op);
+  llvm::Value* fold_pending_flags();
   llvm::Value* as_double(llvm::Value* bits) { return b_.CreateBitCast(bits, b_.getDoubleTy()); }
   llvm::Value* as_single(llvm::Value* bits);
   llvm::Value* is_nan_double(llvm::Value* bits);
