@@ -40,16 +40,25 @@ std::uint32_t bne(unsigned rs1, unsigned rs2, int offset) {
 std::uint32_t div(unsigned rd, unsigned rs1, unsigned rs2) { return r_type(1, 4, rd, rs1, rs2); }
 std::uint32_t rem(unsigned rd, unsigned rs1, unsigned rs2) { return r_type(1, 6, rd, rs1, rs2); }
 std::uint32_t mulhsu(unsigned rd, unsigned rs1, unsigned rs2) { return r_type(1, 2, rd, rs1, rs2); }
+std::uint32_t auipc(unsigned rd, std::uint32_t upper) { return (upper << 12) | (rd << 7) | 0x17u; }
+std::uint32_t jal(unsigned rd, int offset) {
+  const auto o = static_cast<std::uint32_t>(offset);
+  return (((o >> 20) & 1u) << 31) | (((o >> 1) & 0x3ffu) << 21) | (((o >> 11) & 1u) << 20) |
+         (((o >> 12) & 0xffu) << 12) | (rd << 7) | 0x6fu;
+}
+std::uint32_t jalr(unsigned rd, unsigned rs1, int imm) { return i_type(0x67, 0, rd, rs1, imm); }
+std::uint32_t csrrs(unsigned rd, unsigned csr, unsigned rs1) { return i_type(0x73, 2, rd, rs1, static_cast<int>(csr)); }
 constexpr std::uint32_t kEcall = 0x73;
 
-std::unique_ptr<vm::mem::UserAddressSpace> memory_with(const std::vector<std::uint32_t>& code) {
+std::unique_ptr<vm::mem::UserAddressSpace> memory_with(const std::vector<std::uint32_t>& code,
+                                                       std::uint64_t code_at = kCode) {
   auto memory = vm::mem::UserAddressSpace::create();
   REQUIRE(memory);
-  REQUIRE((*memory)->map_fixed(kCode, 0x1000, vm::mem::kPermRead | vm::mem::kPermExec));
+  REQUIRE((*memory)->map_fixed(code_at, 0x1000, vm::mem::kPermRead | vm::mem::kPermExec));
   REQUIRE((*memory)->map_fixed(kData, 0x1000, vm::mem::kPermRead | vm::mem::kPermWrite));
   std::vector<std::uint8_t> bytes(code.size() * 4);
   std::memcpy(bytes.data(), code.data(), bytes.size());
-  (*memory)->write(kCode, bytes, /*force=*/true);
+  (*memory)->write(code_at, bytes, /*force=*/true);
   return std::move(*memory);
 }
 
@@ -200,4 +209,99 @@ TEST_CASE("the baseline tier is reset with the code cache and sees rewritten cod
   REQUIRE(engine->run(cpu, 1000) == HaltReason::kEcall);
   CHECK(cpu.x(10) == 42);
   CHECK(engine->stats().baseline_blocks == 2);
+}
+
+TEST_CASE("baseline code at pcs that do not fit in a sign-extended imm32", "[baseline]") {
+  // pc, link addresses and auipc results take the 64-bit immediate paths
+  // (store_pc, LoadImm); the jalr goes through the jump cache; the last
+  // load faults at a high pc.
+  const std::vector<std::uint32_t> code = {auipc(5, 0),     // 0: x5 = pc
+                                           jal(1, 12),      // 4: x1 = pc + 4; goto 16
+                                           kEcall,          // 8
+                                           kEcall,          // 12
+                                           addi(6, 1, 16),  // 16: x6 = 24
+                                           jalr(7, 6, 4),   // 20: x7 = 24; goto 28
+                                           kEcall,          // 24
+                                           bne(5, 0, 8),    // 28: taken, goto 36
+                                           kEcall,          // 32
+                                           ld(8, 5, 16),    // 36: code bytes
+                                           ld(9, 0, 1),     // 40: load page fault at 1
+                                           kEcall};
+  for (const std::uint64_t base : {std::uint64_t{0x80000000}, std::uint64_t{0xfffff000}, std::uint64_t{0x123456000}}) {
+    INFO("code at " << std::hex << base);
+    auto memory = memory_with(code, base);
+    CpuState expected;
+    expected.pc = base;
+    Interpreter interpreter(*memory);
+    REQUIRE(interpreter.run(expected, 1000) == HaltReason::kFault);
+    CHECK(expected.pc == base + 40);
+    CHECK(expected.x(5) == base);
+    CHECK(expected.x(1) == base + 8);
+    auto engine = baseline_only(*memory);
+    for (int round = 0; round < 3; ++round) {  // later rounds chain into compiled code
+      INFO("round " << round);
+      CpuState cpu;
+      cpu.pc = base;
+      REQUIRE(engine->run(cpu, 1000) == HaltReason::kFault);
+      require_same(cpu, expected);
+      CHECK(engine->last_trap().pc == base + 40);
+      CHECK(engine->last_trap().tval == 1);
+      CHECK(engine->last_trap().cause == interpreter.last_trap().cause);
+    }
+    CHECK(engine->stats().insns_interpreted == 0);
+  }
+}
+
+TEST_CASE("a CSR read in baseline code sees the instructions before it retired", "[baseline]") {
+  constexpr unsigned kInstret = 0xc02;
+  const std::vector<std::uint32_t> code = {addi(5, 0, 1), addi(6, 0, 2),         csrrs(7, kInstret, 0),
+                                           addi(8, 0, 3), csrrs(9, kInstret, 0), kEcall};
+  auto memory = memory_with(code);
+  CpuState expected;
+  expected.pc = kCode;
+  expected.instret = 100;
+  Interpreter interpreter(*memory);
+  REQUIRE(interpreter.run(expected, 1000) == HaltReason::kEcall);
+  CHECK(expected.x(7) == 102);
+  CHECK(expected.x(9) == 104);
+  auto engine = baseline_only(*memory);
+  CpuState cpu;
+  cpu.pc = kCode;
+  cpu.instret = 100;
+  REQUIRE(engine->run(cpu, 1000) == HaltReason::kEcall);
+  require_same(cpu, expected);
+  CHECK(engine->stats().baseline_blocks == 1);
+}
+
+TEST_CASE("a tiered loop through jalr records its targets from baseline code", "[baseline][tiered]") {
+  // 0: addi x10, x10, 1; 4: jalr x0, 0(x5) -> 8 (x5 = kCode + 8); 8: bne x10, x11, -8; 12: ecall.
+  // Tiered with LLVM promotion on: the baseline code counts runs and calls
+  // vm_jit_note_target (stack-aligned thunk call) when the jalr target
+  // changes; results must still match the interpreter.
+  auto memory = memory_with({addi(10, 10, 1), jalr(0, 5, 0), bne(10, 11, -8), kEcall});
+  auto start = [](CpuState& cpu) {
+    cpu = CpuState{};
+    cpu.pc = kCode;
+    cpu.x(5) = kCode + 8;
+    cpu.x(11) = 3000;
+  };
+  CpuState expected;
+  start(expected);
+  Interpreter interpreter(*memory);
+  REQUIRE(interpreter.run(expected, ~std::uint64_t{0}) == HaltReason::kEcall);
+  JitOptions options;
+  options.baseline_threshold = 2;
+  options.threshold = 1000;
+  auto created = JitEngine::create(*memory, options);
+  REQUIRE(created);
+  JitEngine& engine = **created;
+  CpuState cpu;
+  start(cpu);
+  REQUIRE(engine.run(cpu, 1000000) == HaltReason::kEcall);
+  require_same(cpu, expected);
+  engine.wait_for_compiles();
+  CHECK(engine.stats().baseline_blocks >= 2);
+  start(cpu);
+  REQUIRE(engine.run(cpu, 1000000) == HaltReason::kEcall);
+  require_same(cpu, expected);
 }
