@@ -373,3 +373,65 @@ TEST_CASE("compiled fflags reads and writes see the flags of the FP ops before t
     CHECK(cpu.f(3) == expected.f(3));
   }
 }
+
+TEST_CASE("accesses sharing one bounds check still fault one by one", "[jit][fault]") {
+  // Four loads and a store off x10 share one check. Placed across the end
+  // of a mapped page, or on a read-only page for the store, the shared
+  // check fails and each access is checked alone: the first ones complete
+  // and the trap is at the exact access.
+  //   0: x5 = ld 0(x10); 4: x6 = ld 8(x10); 8: x7 = ld 16(x10); 12: x28 = ld 24(x10)
+  //  16: sd x5, 32(x10); 20: ecall
+  const std::uint32_t sd_x5_32_x10 = (1u << 25) | (5u << 20) | (10u << 15) | (3u << 12) | 0x23u;
+  auto memory = memory_with({ld(5, 10, 0), ld(6, 10, 8), ld(7, 10, 16), ld(28, 10, 24), sd_x5_32_x10, kEcall});
+  REQUIRE(memory->map_fixed(0x40000, 0x1000, vm::mem::kPermRead | vm::mem::kPermWrite));
+  REQUIRE(memory->map_fixed(0x50000, 0x1000, vm::mem::kPermRead));
+  const std::uint8_t word[8] = {7, 0, 0, 0, 0, 0, 0, 0};
+  REQUIRE(memory->write(0x40ff0, word, /*force=*/true) == vm::mem::AccessFault::kNone);
+  for (unsigned opt : {0u, 1u, 2u}) {
+    INFO("opt " << opt);
+    auto engine = make_engine(*memory, false, opt);
+    // Two loads on the page, the third beyond its end.
+    CpuState cpu;
+    cpu.pc = kCode;
+    cpu.x(10) = 0x40ff0;
+    cpu.x(7) = 0x77;
+    REQUIRE(engine->run(cpu, 1000) == HaltReason::kFault);
+    CHECK(engine->last_trap().cause == 13);
+    CHECK(engine->last_trap().tval == 0x41000);
+    CHECK(cpu.pc == kCode + 8);
+    CHECK(cpu.instret == 2);
+    CHECK(cpu.x(5) == 7);
+    CHECK(cpu.x(7) == 0x77);
+    // A wild base: the shared check must not read outside the permission
+    // table.
+    cpu = CpuState{};
+    cpu.pc = kCode;
+    cpu.x(10) = 0xdead0000beef0000ull;
+    REQUIRE(engine->run(cpu, 1000) == HaltReason::kFault);
+    CHECK(engine->last_trap().tval == 0xdead0000beef0000ull);
+    CHECK(cpu.pc == kCode);
+    // All loads fine, the store refused by a read-only page.
+    cpu = CpuState{};
+    cpu.pc = kCode;
+    cpu.x(10) = 0x50000;
+    REQUIRE(engine->run(cpu, 1000) == HaltReason::kFault);
+    CHECK(engine->last_trap().cause == 15);
+    CHECK(engine->last_trap().tval == 0x50020);
+    CHECK(cpu.pc == kCode + 16);
+    CHECK(cpu.instret == 4);
+    // Everything on the shared fast path.
+    const std::uint8_t first[8] = {5, 0, 0, 0, 0, 0, 0, 0};
+    const std::uint8_t fourth[8] = {9, 0, 0, 0, 0, 0, 0, 0};
+    REQUIRE(memory->write(0x40000, first, /*force=*/true) == vm::mem::AccessFault::kNone);
+    REQUIRE(memory->write(0x40018, fourth, /*force=*/true) == vm::mem::AccessFault::kNone);
+    cpu = CpuState{};
+    cpu.pc = kCode;
+    cpu.x(10) = 0x40000;
+    REQUIRE(engine->run(cpu, 1000) == HaltReason::kEcall);
+    CHECK(cpu.x(5) == 5);
+    CHECK(cpu.x(28) == 9);
+    std::uint8_t stored[8] = {};
+    REQUIRE(memory->read(0x40020, stored) == vm::mem::AccessFault::kNone);
+    CHECK(stored[0] == 5);
+  }
+}

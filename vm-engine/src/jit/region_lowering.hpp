@@ -3,6 +3,7 @@
 // JIT; see lower.hpp for the contract.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <bitset>
 #include <cstddef>
@@ -70,7 +71,11 @@ class RegionLowering {
       block_instret_ = b_.CreateLoad(i64_, icount_);
       dirty_ = dirty_on_entry_[i];
       if (has_internal_predecessor_[i]) check_budget_on_entry();
-      for (const ir::Op& op : block_->ops) lower(op);
+      plan_access_groups();
+      for (const ir::Op& op : block_->ops) {
+        op_index_ = static_cast<std::size_t>(&op - block_->ops.data());
+        lower(op);
+      }
     }
     return fn_;
   }
@@ -371,7 +376,124 @@ class RegionLowering {
   // goes through the slow-path thunk, which also fills trap.cause/tval when
   // it refuses: a fault exit then only writes back registers, keeping the
   // many exits of a region small.
+  // The fast-path condition for `size` bytes at `addr`.
+  llvm::Value* fast_access_ok(llvm::Value* addr, unsigned size, std::uint8_t need) {
+    const std::uint8_t mask = (need & mem::kPermWrite) ? (need | mem::kPermCode) : need;
+    llvm::Value* perm = b_.CreateLoad(i8_, b_.CreateGEP(i8_, perms_, b_.CreateLShr(addr, 12)));
+    llvm::Value* ok = b_.CreateICmpEQ(b_.CreateAnd(perm, b_.getInt8(mask)), b_.getInt8(need));
+    if (size > 1) ok = b_.CreateAnd(ok, b_.CreateICmpULE(b_.CreateAnd(addr, 0xfff), c64(4096 - size)));
+    return ok;
+  }
+  // Accesses of one block off the same base register, with the register
+  // unchanged between them and their offsets within kGroupSpan bytes
+  // (fields of one struct, an unrolled copy loop), share one fast-path
+  // check made at the first of them: each then costs a predictable branch
+  // on its result. When the shared check fails (page boundary, a read-only
+  // page for a store) every member takes its own check, so faults and code
+  // invalidation stay exactly per access.
+  static constexpr std::int64_t kGroupSpan = 128;
+  struct AccessGroup {
+    std::int64_t lo = 0, hi = 0;  // offsets from the base register: [lo, hi)
+    std::uint8_t need = 0;
+    std::size_t first = 0;  // op index of the first member
+    unsigned members = 0;
+    llvm::Value* ok = nullptr;    // the whole range passed the fast check
+    llvm::Value* host = nullptr;  // host address of base + lo
+  };
+  static unsigned access_size(Opcode o) {
+    switch (o) {
+      case Opcode::Lb:
+      case Opcode::Lbu:
+      case Opcode::Sb:
+        return 1;
+      case Opcode::Lh:
+      case Opcode::Lhu:
+      case Opcode::Sh:
+        return 2;
+      case Opcode::Lw:
+      case Opcode::Lwu:
+      case Opcode::Flw:
+      case Opcode::Sw:
+      case Opcode::Fsw:
+        return 4;
+      default:
+        return 8;
+    }
+  }
+  void plan_access_groups() {
+    const std::vector<ir::Op>& ops = block_->ops;
+    groups_.clear();
+    group_of_.assign(ops.size(), -1);
+    std::array<int, ir::kNumSlots> open;  // the group each base slot extends, or -1
+    open.fill(-1);
+    for (std::size_t i = 0; i < ops.size(); ++i) {
+      const ir::Op& op = ops[i];
+      const ir::Format f = ir::format_of(op.opcode);
+      if ((f == ir::Format::LOAD || f == ir::Format::STORE) && op.src1 != 0 && op.imm > -(1 << 20) &&
+          op.imm < (1 << 20)) {
+        const std::int64_t lo = op.imm;
+        const std::int64_t hi = op.imm + access_size(op.opcode);
+        const std::uint8_t need = f == ir::Format::LOAD ? mem::kPermRead : mem::kPermWrite;
+        int g = open[op.src1];
+        if (g >= 0 && std::max(groups_[g].hi, hi) - std::min(groups_[g].lo, lo) <= kGroupSpan) {
+          AccessGroup& group = groups_[static_cast<std::size_t>(g)];
+          group.lo = std::min(group.lo, lo);
+          group.hi = std::max(group.hi, hi);
+          group.need |= need;
+          ++group.members;
+        } else {
+          g = static_cast<int>(groups_.size());
+          groups_.push_back(AccessGroup{lo, hi, need, i, 1});
+          open[op.src1] = g;
+        }
+        group_of_[i] = g;
+      }
+      if (op.dst != 0) open[op.dst] = -1;  // the base changed: later accesses start a new group
+    }
+    for (std::size_t i = 0; i < ops.size(); ++i)
+      if (group_of_[i] >= 0 && groups_[static_cast<std::size_t>(group_of_[i])].members < 2) group_of_[i] = -1;
+  }
+  // The member's host address on the shared fast path; `individual` is
+  // where it goes when the shared check failed.
+  llvm::Value* grouped_host_ptr(const ir::Op& op, AccessGroup& g, llvm::BasicBlock* individual) {
+    if (op_index_ == g.first) {
+      llvm::Value* lo = b_.CreateAdd(read(op.src1), c64(static_cast<std::uint64_t>(g.lo)));
+      const auto span = static_cast<unsigned>(g.hi - g.lo);
+      // Branch-free, so the permission byte is read for an address clamped
+      // into the table (a wild base must not read beyond it).
+      llvm::Value* below = b_.CreateICmpULT(lo, limit_);
+      llvm::Value* clamped = b_.CreateSelect(below, lo, c64(0));
+      g.ok = b_.CreateAnd(below, fast_access_ok(clamped, span, g.need));
+      g.host = b_.CreateGEP(i8_, base_, lo);
+    }
+    auto* shared = llvm::BasicBlock::Create(ctx_, "shared_fast", fn_);
+    b_.CreateCondBr(g.ok, shared, individual, likely());
+    b_.SetInsertPoint(shared);
+    return b_.CreateGEP(i8_, g.host, c64(static_cast<std::uint64_t>(op.imm - g.lo)));
+  }
+
   llvm::Value* host_ptr(const ir::Op& op, llvm::Value* addr, unsigned size, std::uint8_t need) {
+    llvm::Value* shared_ptr = nullptr;
+    llvm::BasicBlock* shared_from = nullptr;
+    auto* after = llvm::BasicBlock::Create(ctx_, "access", fn_);
+    if (group_of_[op_index_] >= 0) {
+      auto* individual = llvm::BasicBlock::Create(ctx_, "own_check", fn_);
+      shared_ptr = grouped_host_ptr(op, groups_[static_cast<std::size_t>(group_of_[op_index_])], individual);
+      shared_from = b_.GetInsertBlock();
+      b_.CreateBr(after);
+      b_.SetInsertPoint(individual);
+    }
+    llvm::Value* own = own_host_ptr(op, addr, size, need);
+    llvm::BasicBlock* own_from = b_.GetInsertBlock();
+    b_.CreateBr(after);
+    b_.SetInsertPoint(after);
+    if (!shared_ptr) return own;
+    llvm::PHINode* p = b_.CreatePHI(ptr_, 2);
+    p->addIncoming(shared_ptr, shared_from);
+    p->addIncoming(own, own_from);
+    return p;
+  }
+  llvm::Value* own_host_ptr(const ir::Op& op, llvm::Value* addr, unsigned size, std::uint8_t need) {
     auto* check = llvm::BasicBlock::Create(ctx_, "perm", fn_);
     auto* fast = llvm::BasicBlock::Create(ctx_, "fast", fn_);
     auto* slow = llvm::BasicBlock::Create(ctx_, "slow", fn_);
@@ -380,11 +502,7 @@ class RegionLowering {
     b_.SetInsertPoint(check);
     // Stores also require the page to hold no translated code (kPermCode):
     // the slow path then tells the engine that code was rewritten.
-    const std::uint8_t mask = (need & mem::kPermWrite) ? (need | mem::kPermCode) : need;
-    llvm::Value* perm = b_.CreateLoad(i8_, b_.CreateGEP(i8_, perms_, b_.CreateLShr(addr, 12)));
-    llvm::Value* allowed = b_.CreateICmpEQ(b_.CreateAnd(perm, b_.getInt8(mask)), b_.getInt8(need));
-    if (size > 1) allowed = b_.CreateAnd(allowed, b_.CreateICmpULE(b_.CreateAnd(addr, 0xfff), c64(4096 - size)));
-    b_.CreateCondBr(allowed, fast, slow, likely());
+    b_.CreateCondBr(fast_access_ok(addr, size, need), fast, slow, likely());
     b_.SetInsertPoint(fast);
     llvm::Value* fast_ptr = b_.CreateGEP(i8_, base_, addr);
     b_.CreateBr(join);
@@ -479,6 +597,9 @@ class RegionLowering {
   std::unordered_map<std::uint64_t, std::size_t> index_of_;  // start pc -> region block
   const ir::Block* block_ = nullptr;                         // the block being lowered
   std::size_t block_index_ = 0;
+  std::size_t op_index_ = 0;              // of the op being lowered, in block_->ops
+  std::vector<AccessGroup> groups_;       // the current block's shared checks
+  std::vector<int> group_of_;             // per op of the current block: its group, or -1
   llvm::Value* block_instret_ = nullptr;  // cpu.instret when the current block started
 };
 
