@@ -305,3 +305,70 @@ TEST_CASE("a tiered loop through jalr records its targets from baseline code", "
   REQUIRE(engine.run(cpu, 1000000) == HaltReason::kEcall);
   require_same(cpu, expected);
 }
+
+namespace {
+
+// OP-FP with funct7 / rm / rs2 fields (D: fmt 01).
+std::uint32_t fp_op(unsigned funct7, unsigned rm, unsigned rd, unsigned rs1, unsigned rs2) {
+  return (funct7 << 25) | (rs2 << 20) | (rs1 << 15) | (rm << 12) | (rd << 7) | 0x53u;
+}
+constexpr unsigned kDyn = 7;
+
+}  // namespace
+
+TEST_CASE("baseline double-precision FP matches the interpreter: NaNs, flags, rounding modes", "[baseline][fp]") {
+  const std::vector<std::uint32_t> code = {fp_op(0x01, kDyn, 2, 0, 1),  // fadd.d f2, f0, f1
+                                           fp_op(0x05, kDyn, 3, 0, 1),  // fsub.d
+                                           fp_op(0x09, kDyn, 4, 0, 1),  // fmul.d
+                                           fp_op(0x0d, kDyn, 5, 0, 1),  // fdiv.d
+                                           fp_op(0x2d, kDyn, 6, 0, 0),  // fsqrt.d f6, f0
+                                           fp_op(0x51, 2, 10, 0, 1),    // feq.d x10
+                                           fp_op(0x51, 1, 11, 0, 1),    // flt.d x11
+                                           fp_op(0x51, 0, 12, 0, 1),    // fle.d x12
+                                           fp_op(0x11, 0, 7, 0, 1),     // fsgnj.d f7
+                                           fp_op(0x11, 1, 8, 0, 1),     // fsgnjn.d f8
+                                           fp_op(0x11, 2, 9, 0, 1),     // fsgnjx.d f9
+                                           fp_op(0x69, 0, 10, 5, 0),    // fcvt.d.w f10, x5
+                                           fp_op(0x01, 1, 11, 0, 1),    // fadd.d f11, f0, f1, rtz (static: the thunk)
+                                           csrrs(13, 3, 0),             // frcsr x13
+                                           kEcall};
+  auto memory = memory_with(code);
+  struct Inputs {
+    std::uint64_t a, b;
+    std::uint32_t frm;
+  };
+  const Inputs inputs[] = {
+      {0x3ff0000000000000ull, 0x4008000000000000ull, 0},  // 1, 3: inexact
+      {0x3ff0000000000000ull, 0x4008000000000000ull, 1},  // dynamic rtz
+      {0x3ff0000000000000ull, 0x4008000000000000ull, 3},  // dynamic rup
+      {0x7ff4000000000000ull, 0x4008000000000000ull, 0},  // signalling NaN
+      {0xfff8000000000001ull, 0x0000000000000000ull, 0},  // quiet NaN with payload, 0
+      {0xbff0000000000000ull, 0x8000000000000000ull, 0},  // sqrt(-1), x/-0
+      {0x7ff0000000000000ull, 0x7ff0000000000000ull, 0},  // inf - inf
+      {0x0000000000000001ull, 0x3fe0000000000000ull, 0},  // subnormal * 0.5: underflow
+  };
+  auto engine = baseline_only(*memory);
+  for (const Inputs& in : inputs) {
+    INFO(std::hex << in.a << " " << in.b << " frm " << in.frm);
+    auto start = [&](CpuState& cpu) {
+      cpu.pc = kCode;
+      cpu.f(0) = in.a;
+      cpu.f(1) = in.b;
+      cpu.x(5) = 0xfffffff9;  // -7 as int32
+      cpu.fcsr = in.frm << 5;
+    };
+    CpuState expected;
+    start(expected);
+    Interpreter interpreter(*memory);
+    REQUIRE(interpreter.run(expected, 1000) == HaltReason::kEcall);
+    CpuState cpu;
+    start(cpu);
+    REQUIRE(engine->run(cpu, 1000) == HaltReason::kEcall);
+    require_same(cpu, expected);
+    CHECK(cpu.fcsr == expected.fcsr);
+    for (unsigned r = 2; r <= 11; ++r) {
+      INFO("f" << r);
+      CHECK(cpu.f(r) == expected.f(r));
+    }
+  }
+}

@@ -21,8 +21,10 @@ enum Cond : std::uint8_t {
   kAboveEqual = 0x3,  // unsigned >=
   kEqual = 0x4,
   kNotEqual = 0x5,
-  kBelowEqual = 0x6,    // unsigned <=
-  kAbove = 0x7,         // unsigned >
+  kBelowEqual = 0x6,  // unsigned <=
+  kAbove = 0x7,       // unsigned >
+  kParity = 0xa,      // after (u)comisd: unordered
+  kNotParity = 0xb,
   kLess = 0xc,          // signed <
   kGreaterEqual = 0xd,  // signed >=
   kLessEqual = 0xe,
@@ -159,6 +161,26 @@ class Assembler {
     modrm(3, 0, r);
   }
 
+  // ---- scalar SSE2 (double) ----------------------------------------------------
+  // Registers are XMM numbers 0..15 passed as Reg values.
+  void movsd_load(Reg xmm, Mem m) { sse(0xf2, 0x10, xmm, m); }
+  void movsd_store(Mem m, Reg xmm) { sse(0xf2, 0x11, xmm, m); }
+  void addsd(Reg xmm, Mem m) { sse(0xf2, 0x58, xmm, m); }
+  void mulsd(Reg xmm, Mem m) { sse(0xf2, 0x59, xmm, m); }
+  void subsd(Reg xmm, Mem m) { sse(0xf2, 0x5c, xmm, m); }
+  void divsd(Reg xmm, Mem m) { sse(0xf2, 0x5e, xmm, m); }
+  void sqrtsd(Reg xmm, Mem m) { sse(0xf2, 0x51, xmm, m); }
+  void ucomisd(Reg xmm, Mem m) { sse(0x66, 0x2e, xmm, m); }  // quiet compare
+  void comisd(Reg xmm, Mem m) { sse(0x66, 0x2f, xmm, m); }   // signalling compare
+  void ucomisd(Reg a, Reg b) {
+    byte(0x66);
+    op_rr2(0x2e, a, b, false);
+  }
+  void cvtsi2sd32(Reg xmm, Reg src) {  // xmm = (double)(int32)src
+    byte(0xf2);
+    op_rr2(0x2a, xmm, src, false);
+  }
+
   // ---- control flow -----------------------------------------------------------
   void jmp(Label& l) {
     byte(0xe9);
@@ -250,6 +272,11 @@ class Assembler {
     byte(0x0f);
     byte(opcode);
     modrm(3, reg, rm);
+  }
+  // Mandatory prefix, then REX, then 0F opcode.
+  void sse(std::uint8_t prefix, std::uint8_t opcode, Reg xmm, const Mem& m) {
+    byte(prefix);
+    op_rm2(opcode, xmm, m, false);
   }
   void group3(std::uint8_t n, Reg r, bool w) {
     rex(w, 0, 0, r);

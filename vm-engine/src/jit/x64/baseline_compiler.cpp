@@ -533,10 +533,14 @@ class BaselineEmitter {
     call(&vm_jit_csr);
     collect_bool_result(op);
   }
-  // Every FP op goes through the thunk (the interpreter's code, any
-  // rounding mode): hot FP code is the LLVM tier's job. It fails only for a
+  // Every FP op but the common double-precision ones goes through the thunk
+  // (the interpreter's code, any rounding mode), which fails only for a
   // reserved rounding mode.
   void emit_fp(const ir::Op& op) {
+    if (emit_fp_inline(op)) return;
+    emit_fp_call(op);
+  }
+  void emit_fp_call(const ir::Op& op) {
     begin_call(24);
     read(rcx, op.src1);
     read(r8, op.src2);
@@ -546,6 +550,116 @@ class BaselineEmitter {
     a_.mov_imm(rdx, op.aux);
     call(&vm_jit_fp);
     collect_bool_result(op);
+  }
+
+  // Double-precision arithmetic, comparisons, sign injection, moves and
+  // exact int32 conversions on the host's SSE unit, as the interpreter's
+  // host_fp fast path does: round-to-nearest only (a dynamic rounding mode
+  // is checked at run time, anything else calls the thunk), status flags
+  // left pending in MXCSR, RISC-V's canonical NaN for NaN results.
+  bool emit_fp_inline(const ir::Op& op) {
+    constexpr std::uint64_t kSign = 1ull << 63;
+    switch (op.opcode) {
+      case Opcode::FsgnjD:
+      case Opcode::FsgnjnD:
+      case Opcode::FsgnjxD:
+        read(rax, op.src1);
+        read(rcx, op.src2);
+        a_.mov_imm(rdx, kSign);
+        if (op.opcode == Opcode::FsgnjnD) a_.alu(Alu::kXor, rcx, rdx);  // the negated sign
+        a_.alu(Alu::kAnd, rcx, rdx);
+        if (op.opcode != Opcode::FsgnjxD) {
+          a_.mov_imm(rdx, ~kSign);
+          a_.alu(Alu::kAnd, rax, rdx);
+          a_.alu(Alu::kOr, rax, rcx);
+        } else {
+          a_.alu(Alu::kXor, rax, rcx);
+        }
+        write(op.dst, rax);
+        return true;
+      case Opcode::FmvXD:
+      case Opcode::FmvDX:
+        read(rax, op.src1);
+        write(op.dst, rax);
+        return true;
+      case Opcode::FcvtDW:  // exact: every int32 is a double, no flags
+        read(rax, op.src1);
+        a_.cvtsi2sd32(static_cast<Reg>(0), rax);
+        a_.movsd_store(reg(op.dst), static_cast<Reg>(0));
+        return true;
+      case Opcode::FeqD:
+      case Opcode::FltD:
+      case Opcode::FleD: {
+        const Reg xmm0 = static_cast<Reg>(0);
+        if (op.opcode == Opcode::FeqD) {
+          // Quiet: NV only for a signalling NaN, as ucomisd raises IE.
+          a_.movsd_load(xmm0, reg(op.src1));
+          a_.ucomisd(xmm0, reg(op.src2));
+          a_.setcc(kEqual, rax);
+          a_.setcc(kNotParity, rcx);  // ordered
+          a_.alu32(Alu::kAnd, rax, rcx);
+        } else {
+          // Signalling: NV for any NaN, as comisd raises IE. b > a (b >= a)
+          // is false when unordered.
+          a_.movsd_load(xmm0, reg(op.src2));
+          a_.comisd(xmm0, reg(op.src1));
+          a_.setcc(op.opcode == Opcode::FltD ? kAbove : kAboveEqual, rax);
+        }
+        a_.movzx8(rax, rax);
+        write(op.dst, rax);
+        return true;
+      }
+      case Opcode::FaddD:
+      case Opcode::FsubD:
+      case Opcode::FmulD:
+      case Opcode::FdivD:
+      case Opcode::FsqrtD:
+        break;
+      default:
+        return false;
+    }
+    if (op.aux != 0 && op.aux != ir::kRmDynamic) return false;
+    Label& done = new_label();
+    if (op.aux == ir::kRmDynamic) {
+      // frm (fcsr bits 5..7) not round-to-nearest: the thunk does it.
+      Label& other = cold_label([this, &op, &done] {
+        emit_fp_call(op);
+        a_.jmp(done);
+      });
+      a_.load32(rax, at(rdi, off(offsetof(CpuState, fcsr))));
+      a_.alu_imm(Alu::kAnd, rax, 0xe0, false);
+      a_.jcc(kNotEqual, other);
+    }
+    const Reg xmm0 = static_cast<Reg>(0);
+    if (op.opcode == Opcode::FsqrtD) {
+      a_.sqrtsd(xmm0, reg(op.src1));
+    } else {
+      a_.movsd_load(xmm0, reg(op.src1));
+      switch (op.opcode) {
+        case Opcode::FaddD:
+          a_.addsd(xmm0, reg(op.src2));
+          break;
+        case Opcode::FsubD:
+          a_.subsd(xmm0, reg(op.src2));
+          break;
+        case Opcode::FmulD:
+          a_.mulsd(xmm0, reg(op.src2));
+          break;
+        default:
+          a_.divsd(xmm0, reg(op.src2));
+          break;
+      }
+    }
+    Label& nan = cold_label([this, &op, &done] {
+      a_.mov_imm(rax, 0x7ff8000000000000ull);
+      write(op.dst, rax);
+      a_.jmp(done);
+    });
+    a_.ucomisd(xmm0, xmm0);  // quiet: SSE's NaN results are quiet, so no flag
+    a_.jcc(kParity, nan);    // unordered
+    a_.movsd_store(reg(op.dst), xmm0);
+    a_.bind(done);
+    return true;
   }
 
   // ---- terminators ------------------------------------------------------------------
