@@ -263,7 +263,7 @@ struct JitEngine::Impl {
       stats.baseline_seconds_total += seconds;
       baseline_seconds.push_back(seconds);
     }
-    if (perf_map) perf_map->add(fn, code.size(), e->pc);
+    if (perf_map) perf_map->add(fn, code.size(), e->pc, ".baseline");
     auto block_fn = reinterpret_cast<BlockFn>(const_cast<void*>(fn));
     e->fn.store(block_fn, std::memory_order_release);
     return block_fn;

@@ -18,10 +18,10 @@ vm::Result<std::unique_ptr<PerfMap>> PerfMap::open_for_this_process() {
 
 PerfMap::~PerfMap() { std::fclose(file_); }
 
-void PerfMap::add(const void* code, std::uint64_t size, std::uint64_t guest_pc) {
+void PerfMap::add(const void* code, std::uint64_t size, std::uint64_t guest_pc, const char* tier) {
   std::lock_guard lock(mutex_);
-  std::fprintf(file_, "%lx %lx guest_0x%lx\n", static_cast<unsigned long>(reinterpret_cast<std::uintptr_t>(code)),
-               static_cast<unsigned long>(size ? size : 1), static_cast<unsigned long>(guest_pc));
+  std::fprintf(file_, "%lx %lx guest_0x%lx%s\n", static_cast<unsigned long>(reinterpret_cast<std::uintptr_t>(code)),
+               static_cast<unsigned long>(size ? size : 1), static_cast<unsigned long>(guest_pc), tier);
   std::fflush(file_);
 }
 

@@ -18,7 +18,9 @@ class PerfMap {
   PerfMap(const PerfMap&) = delete;
   PerfMap& operator=(const PerfMap&) = delete;
   // Thread-safe; each line is flushed so a crash keeps what was written.
-  void add(const void* code, std::uint64_t size, std::uint64_t guest_pc);
+  // The name is guest_0x<pc> followed by `tier` (".baseline" for the
+  // baseline tier's code, nothing for LLVM regions).
+  void add(const void* code, std::uint64_t size, std::uint64_t guest_pc, const char* tier = "");
 
  private:
   explicit PerfMap(std::FILE* file) : file_(file) {}

@@ -16,23 +16,20 @@ std::size_t round_up(std::size_t v, std::size_t to) { return (v + to - 1) / to *
 
 vm::Result<std::unique_ptr<CodeArena>> CodeArena::create(std::size_t capacity) {
   capacity = round_up(capacity, kPage);
-  const int fd = memfd_create("vm-baseline-code", MFD_CLOEXEC);
-  if (fd >= 0) {
-    void* write = MAP_FAILED;
-    void* exec = MAP_FAILED;
-    if (ftruncate(fd, static_cast<off_t>(capacity)) == 0) {
-      write = mmap(nullptr, capacity, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-      exec = mmap(nullptr, capacity, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
-    }
-    close(fd);  // the mappings keep the memory
-    if (write != MAP_FAILED && exec != MAP_FAILED)
+  // Shared anonymous memory, mapped a second time by mremap (old size 0):
+  // /proc/PID/maps shows both as /dev/zero, which `perf` treats as
+  // anonymous and names from /tmp/perf-PID.map (it does not for a memfd).
+  void* write = mmap(nullptr, capacity, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (write != MAP_FAILED) {
+    void* exec = mremap(write, 0, capacity, MREMAP_MAYMOVE);
+    if (exec != MAP_FAILED && mprotect(exec, capacity, PROT_READ | PROT_EXEC) == 0)
       return std::unique_ptr<CodeArena>(
           new CodeArena(static_cast<std::uint8_t*>(write), static_cast<std::uint8_t*>(exec), capacity, true));
-    if (write != MAP_FAILED) munmap(write, capacity);
     if (exec != MAP_FAILED) munmap(exec, capacity);
+    munmap(write, capacity);
   }
-  // No memfd (old kernel, seccomp): one mapping, made writable only while
-  // add() copies into it.
+  // No second mapping (mremap refused): one mapping, made writable only
+  // while add() copies into it.
   void* p = mmap(nullptr, capacity, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (p == MAP_FAILED)
     return vm::make_error(vm::ErrorCode::kResourceExhausted, "cannot map " + std::to_string(capacity >> 20) +

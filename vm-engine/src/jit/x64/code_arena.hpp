@@ -1,7 +1,8 @@
-// Executable memory for the baseline tier: one memfd mapped twice, writable
-// at one address and executable at another, so no page is ever writable
-// and executable at once and publishing code needs no mprotect call. Where
-// memfd_create is unavailable it falls back to toggling page protection.
+// Executable memory for the baseline tier: shared memory mapped twice,
+// writable at one address and executable at another, so no page is ever
+// writable and executable at once and publishing code needs no mprotect
+// call. Where the second mapping is refused it falls back to toggling page
+// protection.
 // Code is appended and never freed one block at a time: reset() drops it
 // all when the engine flushes its translations (no code can be running
 // then).
