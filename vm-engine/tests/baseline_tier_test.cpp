@@ -317,20 +317,24 @@ constexpr unsigned kDyn = 7;
 }  // namespace
 
 TEST_CASE("baseline double-precision FP matches the interpreter: NaNs, flags, rounding modes", "[baseline][fp]") {
-  const std::vector<std::uint32_t> code = {fp_op(0x01, kDyn, 2, 0, 1),  // fadd.d f2, f0, f1
-                                           fp_op(0x05, kDyn, 3, 0, 1),  // fsub.d
-                                           fp_op(0x09, kDyn, 4, 0, 1),  // fmul.d
-                                           fp_op(0x0d, kDyn, 5, 0, 1),  // fdiv.d
-                                           fp_op(0x2d, kDyn, 6, 0, 0),  // fsqrt.d f6, f0
-                                           fp_op(0x51, 2, 10, 0, 1),    // feq.d x10
-                                           fp_op(0x51, 1, 11, 0, 1),    // flt.d x11
-                                           fp_op(0x51, 0, 12, 0, 1),    // fle.d x12
-                                           fp_op(0x11, 0, 7, 0, 1),     // fsgnj.d f7
-                                           fp_op(0x11, 1, 8, 0, 1),     // fsgnjn.d f8
-                                           fp_op(0x11, 2, 9, 0, 1),     // fsgnjx.d f9
-                                           fp_op(0x69, 0, 10, 5, 0),    // fcvt.d.w f10, x5
-                                           fp_op(0x01, 1, 11, 0, 1),    // fadd.d f11, f0, f1, rtz (static: the thunk)
-                                           csrrs(13, 3, 0),             // frcsr x13
+  const std::vector<std::uint32_t> code = {fp_op(0x01, kDyn, 2, 0, 1),   // fadd.d f2, f0, f1
+                                           fp_op(0x05, kDyn, 3, 0, 1),   // fsub.d
+                                           fp_op(0x09, kDyn, 4, 0, 1),   // fmul.d
+                                           fp_op(0x0d, kDyn, 5, 0, 1),   // fdiv.d
+                                           fp_op(0x2d, kDyn, 6, 0, 0),   // fsqrt.d f6, f0
+                                           fp_op(0x51, 2, 10, 0, 1),     // feq.d x10
+                                           fp_op(0x51, 1, 11, 0, 1),     // flt.d x11
+                                           fp_op(0x51, 0, 12, 0, 1),     // fle.d x12
+                                           fp_op(0x11, 0, 7, 0, 1),      // fsgnj.d f7
+                                           fp_op(0x11, 1, 8, 0, 1),      // fsgnjn.d f8
+                                           fp_op(0x11, 2, 9, 0, 1),      // fsgnjx.d f9
+                                           fp_op(0x69, 0, 10, 5, 0),     // fcvt.d.w f10, x5
+                                           fp_op(0x01, 1, 11, 0, 1),     // fadd.d f11, f0, f1, rtz (static: the thunk)
+                                           csrrs(14, 1, 0),              // frflags x14
+                                           i_type(0x73, 1, 15, 6, 1),    // fsflags x15, x6
+                                           fp_op(0x0d, kDyn, 12, 0, 1),  // fdiv.d f12
+                                           i_type(0x73, 7, 16, 1, 1),    // csrrci x16, fflags, 1: clears NX
+                                           csrrs(13, 3, 0),              // frcsr x13
                                            kEcall};
   auto memory = memory_with(code);
   struct Inputs {
@@ -355,6 +359,7 @@ TEST_CASE("baseline double-precision FP matches the interpreter: NaNs, flags, ro
       cpu.f(0) = in.a;
       cpu.f(1) = in.b;
       cpu.x(5) = 0xfffffff9;  // -7 as int32
+      cpu.x(6) = 0x14;        // NV | DZ
       cpu.fcsr = in.frm << 5;
     };
     CpuState expected;
@@ -366,7 +371,7 @@ TEST_CASE("baseline double-precision FP matches the interpreter: NaNs, flags, ro
     REQUIRE(engine->run(cpu, 1000) == HaltReason::kEcall);
     require_same(cpu, expected);
     CHECK(cpu.fcsr == expected.fcsr);
-    for (unsigned r = 2; r <= 11; ++r) {
+    for (unsigned r = 2; r <= 12; ++r) {
       INFO("f" << r);
       CHECK(cpu.f(r) == expected.f(r));
     }

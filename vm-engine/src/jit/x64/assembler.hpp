@@ -176,6 +176,12 @@ class Assembler {
     byte(0x66);
     op_rr2(0x2e, a, b, false);
   }
+  void stmxcsr(Mem m) { op_rm2(0xae, static_cast<Reg>(3), m, false); }
+  void ldmxcsr(Mem m) { op_rm2(0xae, static_cast<Reg>(2), m, false); }
+  void store32_imm(Mem m, std::int32_t imm) {
+    op_rm(0xc7, static_cast<Reg>(0), m, false);
+    imm32(static_cast<std::uint32_t>(imm));
+  }
   void cvtsi2sd32(Reg xmm, Reg src) {  // xmm = (double)(int32)src
     byte(0xf2);
     op_rr2(0x2a, xmm, src, false);

@@ -516,7 +516,64 @@ class BaselineEmitter {
     a_.jcc(kEqual, fault_with(op, static_cast<std::uint64_t>(TrapCause::kIllegalInsn), 0));
     write(op.dst, rax);
   }
+  // The fflags CSR (frflags/fsflags around quiet comparisons) inline: fold
+  // the flags pending in MXCSR into fcsr (as host_fp::fold_flags) without
+  // a call. MXCSR goes through the red zone below rsp.
+  void emit_fflags(const ir::Op& op) {
+    const Mem scratch = at(rsp, -8);
+    const std::int32_t fcsr = off(offsetof(CpuState, fcsr));
+    Label& folded = new_label();
+    Label& fold = cold_label([this, scratch, fcsr, &folded] {
+      // eax = MXCSR: IE(0) -> NV(16), ZE(2) -> DZ(8), OE(3) -> OF(4),
+      // UE(4) -> UF(2), PE(5) -> NX(1).
+      a_.mov32(rcx, rax);
+      a_.alu_imm(Alu::kAnd, rcx, 1, false);
+      a_.shift_imm(Shift::kShl, rcx, 4, false);
+      const std::pair<int, int> moves[] = {{2, 3}, {3, 2}, {4, 1}, {5, 0}};
+      for (auto [from, to] : moves) {
+        a_.mov32(rdx, rax);
+        a_.shift_imm(Shift::kShr, rdx, static_cast<std::uint8_t>(from), false);
+        a_.alu_imm(Alu::kAnd, rdx, 1, false);
+        if (to) a_.shift_imm(Shift::kShl, rdx, static_cast<std::uint8_t>(to), false);
+        a_.alu32(Alu::kOr, rcx, rdx);
+      }
+      a_.load32(rdx, at(rdi, fcsr));
+      a_.alu32(Alu::kOr, rdx, rcx);
+      a_.store32(at(rdi, fcsr), rdx);
+      a_.store32_imm(scratch, 0x1f80);  // the guest default, no flags pending
+      a_.ldmxcsr(scratch);
+      a_.jmp(folded);
+    });
+    a_.stmxcsr(scratch);
+    a_.load32(rax, scratch);
+    a_.alu_imm(Alu::kAnd, rax, 0x3f, false);
+    a_.jcc(kNotEqual, fold);
+    a_.bind(folded);
+    const auto kind = static_cast<ir::CsrOp>(op.aux);
+    const bool immediate = kind == ir::CsrOp::kRwi || kind == ir::CsrOp::kRsi || kind == ir::CsrOp::kRci;
+    const bool writes = kind == ir::CsrOp::kRw || kind == ir::CsrOp::kRwi || (immediate ? op.src2 != 0 : op.src1 != 0);
+    a_.load32(rdx, at(rdi, fcsr));
+    a_.mov32(rax, rdx);
+    a_.alu_imm(Alu::kAnd, rax, 0x1f, false);  // the old fflags
+    if (writes) {
+      if (immediate)
+        a_.mov_imm(rcx, op.src2);
+      else
+        read(rcx, op.src1);
+      if (kind == ir::CsrOp::kRs || kind == ir::CsrOp::kRsi) a_.alu32(Alu::kOr, rcx, rax);
+      if (kind == ir::CsrOp::kRc || kind == ir::CsrOp::kRci) {
+        a_.alu_imm(Alu::kXor, rcx, -1, false);
+        a_.alu32(Alu::kAnd, rcx, rax);
+      }
+      a_.alu_imm(Alu::kAnd, rcx, 0x1f, false);
+      a_.alu_imm(Alu::kAnd, rdx, ~0x1f, false);
+      a_.alu32(Alu::kOr, rdx, rcx);
+      a_.store32(at(rdi, fcsr), rdx);
+    }
+    write(op.dst, rax);
+  }
   void emit_csr(const ir::Op& op) {
+    if (op.imm == 0x001) return emit_fflags(op);
     const auto kind = static_cast<ir::CsrOp>(op.aux);
     const bool immediate = kind == ir::CsrOp::kRwi || kind == ir::CsrOp::kRsi || kind == ir::CsrOp::kRci;
     begin_call(24);
