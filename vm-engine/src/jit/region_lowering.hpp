@@ -389,8 +389,8 @@ class RegionLowering {
   // (fields of one struct, an unrolled copy loop), share one fast-path
   // check made at the first of them: each then costs a predictable branch
   // on its result. When the shared check fails (page boundary, a read-only
-  // page for a store) every member takes its own check, so faults and code
-  // invalidation stay exactly per access.
+  // page for a store) every member takes the slow path, which checks it
+  // alone, so faults and code invalidation stay exactly per access.
   static constexpr std::int64_t kGroupSpan = 128;
   struct AccessGroup {
     std::int64_t lo = 0, hi = 0;  // offsets from the base register: [lo, hi)
@@ -453,58 +453,42 @@ class RegionLowering {
     for (std::size_t i = 0; i < ops.size(); ++i)
       if (group_of_[i] >= 0 && groups_[static_cast<std::size_t>(group_of_[i])].members < 2) group_of_[i] = -1;
   }
-  // The member's host address on the shared fast path; `individual` is
-  // where it goes when the shared check failed.
-  llvm::Value* grouped_host_ptr(const ir::Op& op, AccessGroup& g, llvm::BasicBlock* individual) {
-    if (op_index_ == g.first) {
-      llvm::Value* lo = b_.CreateAdd(read(op.src1), c64(static_cast<std::uint64_t>(g.lo)));
-      const auto span = static_cast<unsigned>(g.hi - g.lo);
-      // Branch-free, so the permission byte is read for an address clamped
-      // into the table (a wild base must not read beyond it).
-      llvm::Value* below = b_.CreateICmpULT(lo, limit_);
-      llvm::Value* clamped = b_.CreateSelect(below, lo, c64(0));
-      g.ok = b_.CreateAnd(below, fast_access_ok(clamped, span, g.need));
-      g.host = b_.CreateGEP(i8_, base_, lo);
-    }
-    auto* shared = llvm::BasicBlock::Create(ctx_, "shared_fast", fn_);
-    b_.CreateCondBr(g.ok, shared, individual, likely());
-    b_.SetInsertPoint(shared);
-    return b_.CreateGEP(i8_, g.host, c64(static_cast<std::uint64_t>(op.imm - g.lo)));
+  // Emits the shared check at the group's first member.
+  void check_group(const ir::Op& op, AccessGroup& g) {
+    llvm::Value* lo = b_.CreateAdd(read(op.src1), c64(static_cast<std::uint64_t>(g.lo)));
+    const auto span = static_cast<unsigned>(g.hi - g.lo);
+    // Branch-free, so the permission byte is read for an address clamped
+    // into the table (a wild base must not read beyond it).
+    llvm::Value* below = b_.CreateICmpULT(lo, limit_);
+    llvm::Value* clamped = b_.CreateSelect(below, lo, c64(0));
+    g.ok = b_.CreateAnd(below, fast_access_ok(clamped, span, g.need));
+    g.host = b_.CreateGEP(i8_, base_, lo);
   }
 
   llvm::Value* host_ptr(const ir::Op& op, llvm::Value* addr, unsigned size, std::uint8_t need) {
-    llvm::Value* shared_ptr = nullptr;
-    llvm::BasicBlock* shared_from = nullptr;
-    auto* after = llvm::BasicBlock::Create(ctx_, "access", fn_);
-    if (group_of_[op_index_] >= 0) {
-      auto* individual = llvm::BasicBlock::Create(ctx_, "own_check", fn_);
-      shared_ptr = grouped_host_ptr(op, groups_[static_cast<std::size_t>(group_of_[op_index_])], individual);
-      shared_from = b_.GetInsertBlock();
-      b_.CreateBr(after);
-      b_.SetInsertPoint(individual);
-    }
-    llvm::Value* own = own_host_ptr(op, addr, size, need);
-    llvm::BasicBlock* own_from = b_.GetInsertBlock();
-    b_.CreateBr(after);
-    b_.SetInsertPoint(after);
-    if (!shared_ptr) return own;
-    llvm::PHINode* p = b_.CreatePHI(ptr_, 2);
-    p->addIncoming(shared_ptr, shared_from);
-    p->addIncoming(own, own_from);
-    return p;
-  }
-  llvm::Value* own_host_ptr(const ir::Op& op, llvm::Value* addr, unsigned size, std::uint8_t need) {
-    auto* check = llvm::BasicBlock::Create(ctx_, "perm", fn_);
     auto* fast = llvm::BasicBlock::Create(ctx_, "fast", fn_);
     auto* slow = llvm::BasicBlock::Create(ctx_, "slow", fn_);
     auto* join = llvm::BasicBlock::Create(ctx_, "join", fn_);
-    b_.CreateCondBr(b_.CreateICmpULT(addr, limit_), check, slow, likely());
-    b_.SetInsertPoint(check);
-    // Stores also require the page to hold no translated code (kPermCode):
-    // the slow path then tells the engine that code was rewritten.
-    b_.CreateCondBr(fast_access_ok(addr, size, need), fast, slow, likely());
-    b_.SetInsertPoint(fast);
-    llvm::Value* fast_ptr = b_.CreateGEP(i8_, base_, addr);
+    llvm::Value* fast_ptr = nullptr;
+    if (group_of_[op_index_] >= 0) {
+      // A member of a group whose shared check failed takes the slow path,
+      // which checks this access alone (rare: a page boundary or a
+      // refused page).
+      AccessGroup& g = groups_[static_cast<std::size_t>(group_of_[op_index_])];
+      if (op_index_ == g.first) check_group(op, g);
+      b_.CreateCondBr(g.ok, fast, slow, likely());
+      b_.SetInsertPoint(fast);
+      fast_ptr = b_.CreateGEP(i8_, g.host, c64(static_cast<std::uint64_t>(op.imm - g.lo)));
+    } else {
+      auto* check = llvm::BasicBlock::Create(ctx_, "perm", fn_);
+      b_.CreateCondBr(b_.CreateICmpULT(addr, limit_), check, slow, likely());
+      b_.SetInsertPoint(check);
+      // Stores also require the page to hold no translated code (kPermCode):
+      // the slow path then tells the engine that code was rewritten.
+      b_.CreateCondBr(fast_access_ok(addr, size, need), fast, slow, likely());
+      b_.SetInsertPoint(fast);
+      fast_ptr = b_.CreateGEP(i8_, base_, addr);
+    }
     b_.CreateBr(join);
     b_.SetInsertPoint(slow);
     llvm::Value* slow_ptr = call(&vm_jit_host_ptr, {jctx_, addr, c64(size), c64(need)});
