@@ -377,3 +377,35 @@ TEST_CASE("baseline double-precision FP matches the interpreter: NaNs, flags, ro
     }
   }
 }
+
+TEST_CASE("baseline fcvt.d.w with a dynamic rounding mode traps when frm is reserved", "[baseline][fp]") {
+  // fcvt.d.w is exact, but rm = dyn with frm 5..7 is still an illegal
+  // instruction (the interpreter's soft path checks it before converting).
+  const std::vector<std::uint32_t> code = {addi(5, 0, -7), fp_op(0x69, kDyn, 10, 5, 0), addi(6, 0, 1), kEcall};
+  auto memory = memory_with(code);
+  auto engine = baseline_only(*memory);
+  for (const std::uint32_t frm : {0u, 1u, 4u, 5u, 6u, 7u}) {
+    INFO("frm " << frm);
+    auto start = [&](CpuState& cpu) {
+      cpu = CpuState{};
+      cpu.pc = kCode;
+      cpu.f(10) = 0x1234;
+      cpu.fcsr = frm << 5;
+    };
+    CpuState expected;
+    start(expected);
+    Interpreter interpreter(*memory);
+    const HaltReason want = interpreter.run(expected, 1000);
+    CHECK(want == (frm > 4 ? HaltReason::kFault : HaltReason::kEcall));
+    CpuState cpu;
+    start(cpu);
+    REQUIRE(engine->run(cpu, 1000) == want);
+    require_same(cpu, expected);
+    CHECK(cpu.f(10) == expected.f(10));
+    CHECK(cpu.fcsr == expected.fcsr);
+    if (want == HaltReason::kFault) {
+      CHECK(engine->last_trap().cause == interpreter.last_trap().cause);
+      CHECK(engine->last_trap().pc == kCode + 4);
+    }
+  }
+}

@@ -609,6 +609,19 @@ class BaselineEmitter {
     collect_bool_result(op);
   }
 
+  // For a dynamic rounding mode: when frm (fcsr bits 5..7) is not
+  // round-to-nearest, the thunk runs the op (and faults for a reserved
+  // frm), then code continues at `done`.
+  void call_unless_nearest(const ir::Op& op, Label& done) {
+    Label& other = cold_label([this, &op, &done] {
+      emit_fp_call(op);
+      a_.jmp(done);
+    });
+    a_.load32(rax, at(rdi, off(offsetof(CpuState, fcsr))));
+    a_.alu_imm(Alu::kAnd, rax, 0xe0, false);
+    a_.jcc(kNotEqual, other);
+  }
+
   // Double-precision arithmetic, comparisons, sign injection, moves and
   // exact int32 conversions on the host's SSE unit, as the interpreter's
   // host_fp fast path does: round-to-nearest only (a dynamic rounding mode
@@ -639,11 +652,17 @@ class BaselineEmitter {
         read(rax, op.src1);
         write(op.dst, rax);
         return true;
-      case Opcode::FcvtDW:  // exact: every int32 is a double, no flags
+      case Opcode::FcvtDW: {  // exact: every int32 is a double, no flags
+        // Exact, yet rm = dyn with a reserved frm (5..7) is an illegal
+        // instruction, as in the interpreter: only frm = nearest stays inline.
+        Label& done = new_label();
+        if (op.aux == ir::kRmDynamic) call_unless_nearest(op, done);
         read(rax, op.src1);
         a_.cvtsi2sd32(static_cast<Reg>(0), rax);
         a_.movsd_store(reg(op.dst), static_cast<Reg>(0));
+        a_.bind(done);
         return true;
+      }
       case Opcode::FeqD:
       case Opcode::FltD:
       case Opcode::FleD: {
@@ -677,16 +696,7 @@ class BaselineEmitter {
     }
     if (op.aux != 0 && op.aux != ir::kRmDynamic) return false;
     Label& done = new_label();
-    if (op.aux == ir::kRmDynamic) {
-      // frm (fcsr bits 5..7) not round-to-nearest: the thunk does it.
-      Label& other = cold_label([this, &op, &done] {
-        emit_fp_call(op);
-        a_.jmp(done);
-      });
-      a_.load32(rax, at(rdi, off(offsetof(CpuState, fcsr))));
-      a_.alu_imm(Alu::kAnd, rax, 0xe0, false);
-      a_.jcc(kNotEqual, other);
-    }
+    if (op.aux == ir::kRmDynamic) call_unless_nearest(op, done);
     const Reg xmm0 = static_cast<Reg>(0);
     if (op.opcode == Opcode::FsqrtD) {
       a_.sqrtsd(xmm0, reg(op.src1));
