@@ -84,19 +84,35 @@ bool run_from_scratch(BenchEngine& e) {
   return e.run(cpu, ~0ull) == engine::HaltReason::kEcall;
 }
 
-void jit_compile_latency(benchmark::State& state, const CompileCase* c) {
-  const std::vector<std::uint32_t> code = straight_line(c->guest_insns);
+bool skip(benchmark::State& state, const char* why) {
+  state.SkipWithError(why);
+  return false;
+}
+
+// Runs `code` from scratch once per iteration on a fresh engine of `choice`;
+// false (and the state skipped) on any failure. `before`/`after` are the
+// engine's statistics around the loop.
+bool time_compiles(benchmark::State& state, const std::vector<std::uint32_t>& code, EngineChoice choice,
+                   engine::JitStats& before, engine::JitStats& after, std::uint64_t& runs) {
   GuestMemory g = load_program(code);
-  if (!g.error.empty()) return state.SkipWithError(g.error.c_str());
-  BenchEngine e = BenchEngine::create(*g.memory, EngineChoice::kJit, {.max_block_insns = kMaxBlockInsns});
-  if (!e.error().empty()) return state.SkipWithError(e.error().c_str());
-  const engine::JitStats before = e.jit()->stats();
-  std::uint64_t runs = 0;
+  if (!g.error.empty()) return skip(state, g.error.c_str());
+  BenchEngine e = BenchEngine::create(*g.memory, choice, {.max_block_insns = kMaxBlockInsns});
+  if (!e.error().empty()) return skip(state, e.error().c_str());
+  before = e.jit()->stats();
+  runs = 0;
   for (auto _ : state) {
-    if (!run_from_scratch(e)) return state.SkipWithError("program did not reach its ecall");
+    if (!run_from_scratch(e)) return skip(state, "program did not reach its ecall");
     ++runs;
   }
-  const engine::JitStats after = e.jit()->stats();
+  after = e.jit()->stats();
+  return true;
+}
+
+void jit_compile_latency(benchmark::State& state, const CompileCase* c) {
+  const std::vector<std::uint32_t> code = straight_line(c->guest_insns);
+  engine::JitStats before, after;
+  std::uint64_t runs = 0;
+  if (!time_compiles(state, code, EngineChoice::kJit, before, after, runs)) return;
   const auto compiles = static_cast<double>(after.blocks_compiled - before.blocks_compiled);
   if (after.compile_failures != before.compile_failures) return state.SkipWithError("a compilation failed");
   if (runs == 0 || compiles == 0) return;
@@ -139,18 +155,9 @@ void jit_compile_parallel(benchmark::State& state) {
 }
 
 void baseline_compile_latency(benchmark::State& state, const CompileCase* c) {
-  const std::vector<std::uint32_t> code = straight_line(c->guest_insns);
-  GuestMemory g = load_program(code);
-  if (!g.error.empty()) return state.SkipWithError(g.error.c_str());
-  BenchEngine e = BenchEngine::create(*g.memory, EngineChoice::kBaseline, {.max_block_insns = kMaxBlockInsns});
-  if (!e.error().empty()) return state.SkipWithError(e.error().c_str());
-  const engine::JitStats before = e.jit()->stats();
+  engine::JitStats before, after;
   std::uint64_t runs = 0;
-  for (auto _ : state) {
-    if (!run_from_scratch(e)) return state.SkipWithError("program did not reach its ecall");
-    ++runs;
-  }
-  const engine::JitStats after = e.jit()->stats();
+  if (!time_compiles(state, straight_line(c->guest_insns), EngineChoice::kBaseline, before, after, runs)) return;
   const auto compiles = static_cast<double>(after.baseline_blocks - before.baseline_blocks);
   if (runs == 0 || compiles == 0) return state.SkipWithError("the baseline tier compiled nothing");
   const double compile_s = after.baseline_seconds_total - before.baseline_seconds_total;
