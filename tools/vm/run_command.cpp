@@ -80,10 +80,12 @@ void print_stats(const engine::UserRunResult& r, const std::string& engine) {
   fmt::print(stderr,
              "  blocks compiled: {} ({} failed)\n"
              "  compile time: total {:.3f} ms, median {:.3f} ms, p99 {:.3f} ms\n"
-             "  instructions in compiled code: {} ({:.1f}%), interpreted: {}\n",
+             "  instructions in compiled code: {} ({:.1f}%), interpreted: {}\n"
+             "  slow-access exits: {}\n",
              j.blocks_compiled, j.compile_failures, j.compile_seconds_total * 1e3, j.compile_seconds_median * 1e3,
              j.compile_seconds_p99 * 1e3, j.insns_compiled_code,
-             total > 0 ? 100.0 * static_cast<double>(j.insns_compiled_code) / total : 0.0, j.insns_interpreted);
+             total > 0 ? 100.0 * static_cast<double>(j.insns_compiled_code) / total : 0.0, j.insns_interpreted,
+             j.slow_access_exits);
 }
 
 }  // namespace

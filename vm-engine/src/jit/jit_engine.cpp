@@ -346,7 +346,8 @@ struct JitEngine::Impl {
   }
 
   HaltReason run(CpuState& cpu, std::uint64_t max_insns);
-  HaltReason interpret_one(CpuState& cpu, CodeEntry* e);
+  // `counts`: whether this run counts towards compiling a region at e->pc.
+  HaltReason interpret_one(CpuState& cpu, CodeEntry* e, bool counts = true);
   BlockFn compile_now(CodeEntry* e, CpuState& cpu, HaltReason& fetch_fault);
 };
 
@@ -370,9 +371,9 @@ BlockFn JitEngine::Impl::compile_now(CodeEntry* e, CpuState& cpu, HaltReason& fe
 }
 
 // Tiered mode (and the jit mode's fallback): one block in the interpreter.
-HaltReason JitEngine::Impl::interpret_one(CpuState& cpu, CodeEntry* e) {
+HaltReason JitEngine::Impl::interpret_one(CpuState& cpu, CodeEntry* e, bool counts) {
   // With the baseline tier, promotion to LLVM is counted by baseline code.
-  const bool counts_here = !baseline_arena || e->no_baseline;
+  const bool counts_here = counts && (!baseline_arena || e->no_baseline);
   if (options.tiered && options.optimize && counts_here && !e->queued && counts_towards_compiling(e) &&
       ++e->count >= options.threshold && !compiler_unavailable.load(std::memory_order_relaxed))
     enqueue(e);
@@ -423,6 +424,16 @@ HaltReason JitEngine::Impl::run(CpuState& cpu, std::uint64_t max_insns) {
       }
       if (code == jit::kExitHot) {
         promote_hot(lookup(cpu.pc));
+      } else if (code == jit::kExitSlowAccess) {
+        // Never compiled code at this pc, which would leave again: the
+        // interpreter runs the access (and raises its fault), and a region
+        // starting here would be no better, so the run is not counted.
+        ++stats.slow_access_exits;
+        const HaltReason r = interpret_one(cpu, lookup(cpu.pc), /*counts=*/false);
+        if (r != HaltReason::kInstructionLimit) {
+          reason = r;
+          break;
+        }
       } else if (code == jit::kExitInterpret) {
         const HaltReason r = interpret_one(cpu, e);
         if (r != HaltReason::kInstructionLimit) {

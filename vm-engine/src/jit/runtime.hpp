@@ -86,6 +86,7 @@ enum ExitCode : std::uint32_t {
   kExitBreakpoint = 4,  // as kExitFault, cause breakpoint
   kExitInterpret = 5,   // nothing ran: the interpreter must run this block (frm not nearest)
   kExitHot = 6,         // nothing ran: baseline code at cpu.pc got hot, optimise it, then run it
+  kExitSlowAccess = 7,  // cpu.pc at a load/store the inline fast path refused, which did not run
 };
 
 // Exported from libvm-engine for the LLVM tier module, which takes their

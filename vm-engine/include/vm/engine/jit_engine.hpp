@@ -49,6 +49,9 @@ struct JitStats {
   double baseline_seconds_p99 = 0;
   std::uint64_t insns_compiled_code = 0;  // retired inside compiled code (either tier)
   std::uint64_t insns_interpreted = 0;    // retired by the interpreter (tiered)
+  // Times LLVM code left before a load/store its inline check refused
+  // (page-crossing, a page holding code, a fault) for the interpreter to run.
+  std::uint64_t slow_access_exits = 0;
 };
 
 class VM_ENGINE_API JitEngine {
