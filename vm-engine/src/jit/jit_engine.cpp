@@ -166,29 +166,30 @@ struct JitEngine::Impl {
   // gets hot never loads it.
   void worker_loop() {
     std::unique_ptr<jit::RegionCompiler> compiler;
+    // Requests this worker took off the queue and has not compiled yet.
+    std::vector<Request*> backlog;
     for (;;) {
       // A bounded wait, re-checking `stopping`: the batch loop below may
       // consume a permit that stop_workers() released for this thread, so
       // a plain acquire() could sleep forever at shutdown.
-      if (stopping.load(std::memory_order_acquire)) return;
-      if (!pending.try_acquire_for(std::chrono::milliseconds(20))) continue;
-      if (stopping.load(std::memory_order_acquire)) return;
-      std::vector<Request*> batch;
-      std::size_t insns = 0;
-      Request* r = nullptr;
-      while (queue.pop(r)) {
-        batch.push_back(r);
-        for (const cross_arch::ir::Block& b : r->region.blocks) insns += b.guest_insn_count();
-        if (batch.size() == kMaxBatch || insns >= kMaxBatchInsns || !pending.try_acquire()) break;
+      if (stopping.load(std::memory_order_acquire)) return drop(backlog);
+      bool have_permit = false;
+      if (backlog.empty()) {
+        if (!pending.try_acquire_for(std::chrono::milliseconds(20))) continue;
+        have_permit = true;
       }
-      if (batch.empty()) continue;
-      if (!compiler && !compiler_unavailable.load(std::memory_order_acquire) && delay_first_load())
+      if (stopping.load(std::memory_order_acquire)) return drop(backlog);
+      take_queued(backlog, have_permit);
+      if (backlog.empty()) continue;
+      if (!compiler && !compiler_unavailable.load(std::memory_order_acquire) && delay_first_load()) {
         compiler = create_worker_compiler();
+        take_queued(backlog, false);  // what got hot while the tier was loading competes too
+      }
       // Loading takes tens of milliseconds: a shutdown meanwhile drops the
-      // batch rather than compiling it.
-      if (stopping.load(std::memory_order_acquire)) {
-        // dropped
-      } else if (compiler) {
+      // backlog rather than compiling it.
+      if (stopping.load(std::memory_order_acquire)) return drop(backlog);
+      std::vector<Request*> batch = next_batch(backlog);
+      if (compiler) {
         compile_batch(*compiler, batch);
       } else {
         std::lock_guard lock(stats_mutex);
@@ -197,6 +198,50 @@ struct JitEngine::Impl {
       for (Request* done : batch) delete done;
       in_flight.fetch_sub(batch.size(), std::memory_order_acq_rel);
     }
+  }
+
+  // Moves everything queued into the backlog, taking each request's permit
+  // (`have_permit`: one was taken already). A permit another worker took
+  // for a request this one popped only wakes it to an empty queue.
+  void take_queued(std::vector<Request*>& backlog, bool have_permit) {
+    Request* r = nullptr;
+    while (queue.pop(r)) {
+      if (!have_permit) (void)pending.try_acquire();
+      have_permit = false;
+      backlog.push_back(r);
+    }
+  }
+
+  // The hottest requests first: code still running in the baseline tier
+  // keeps asking (CodeEntry::heat), while start-up code queued first may
+  // never run again. Before this, FIFO order made int_mix's hot loops wait
+  // ~110 ms behind libc's start-up regions. Small regions are batched, a
+  // large one goes alone (see kMaxBatch).
+  std::vector<Request*> next_batch(std::vector<Request*>& backlog) {
+    std::stable_sort(backlog.begin(), backlog.end(), [](const Request* a, const Request* b) {
+      return a->entry->heat.load(std::memory_order_relaxed) > b->entry->heat.load(std::memory_order_relaxed);
+    });
+    std::vector<Request*> batch;
+    std::size_t insns = 0;
+    std::size_t taken = 0;
+    while (taken < backlog.size() && batch.size() < kMaxBatch) {
+      Request* r = backlog[taken];
+      std::size_t more = 0;
+      for (const cross_arch::ir::Block& b : r->region.blocks) more += b.guest_insn_count();
+      // A hot small region does not wait for a large one.
+      if (!batch.empty() && insns + more > kMaxBatchInsns) break;
+      batch.push_back(r);
+      insns += more;
+      ++taken;
+    }
+    backlog.erase(backlog.begin(), backlog.begin() + static_cast<std::ptrdiff_t>(taken));
+    return batch;
+  }
+
+  void drop(std::vector<Request*>& backlog) {
+    for (Request* r : backlog) delete r;
+    in_flight.fetch_sub(backlog.size(), std::memory_order_acq_rel);
+    backlog.clear();
   }
 
   // Waits out kFirstLoadDelay unless the tier is already loaded; false when
@@ -276,7 +321,14 @@ struct JitEngine::Impl {
 
   // Baseline code at `e` asked for optimisation (kExitHot).
   void promote_hot(CodeEntry* e) {
-    if (e->queued || !options.optimize || compiler_unavailable.load(std::memory_order_relaxed)) return;
+    if (!options.optimize || compiler_unavailable.load(std::memory_order_relaxed)) return;
+    if (e->queued) {
+      // Still waiting for its region: count how often it asks, so the
+      // compiler takes the hottest requests first.
+      e->heat.fetch_add(1, std::memory_order_relaxed);
+      e->hot_countdown = static_cast<std::int32_t>(std::max(1u, options.threshold));
+      return;
+    }
     // Inside a region still being compiled: wait for it, then count again
     // (see counts_towards_compiling).
     if (e->covered_by && !is_optimized(e->covered_by)) {
@@ -285,6 +337,7 @@ struct JitEngine::Impl {
     }
     e->covered_by = nullptr;
     enqueue(e);
+    e->hot_countdown = static_cast<std::int32_t>(std::max(1u, options.threshold));  // to count its heat
   }
 
   cross_arch::ir::Block lift(std::uint64_t pc) {

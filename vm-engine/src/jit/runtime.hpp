@@ -50,6 +50,10 @@ struct CodeEntry {
   std::int32_t hot_countdown = 0;
   std::uint64_t last_target = 0;
   bool no_baseline = false;  // the baseline tier could not take it (arena full)
+  // How many more times baseline code asked for optimisation while its
+  // region waited in the compile queue (read by compiler threads to take
+  // the hottest first).
+  std::atomic<std::uint32_t> heat{0};
 
   void note_target(std::uint64_t next_pc) {
     for (std::size_t i = 0; i < seen_count; ++i)
