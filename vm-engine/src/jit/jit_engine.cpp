@@ -17,6 +17,7 @@
 #include <semaphore>
 #include <thread>
 #include <unordered_map>
+#include <utility>
 
 #include <boost/lockfree/queue.hpp>
 
@@ -218,9 +219,12 @@ struct JitEngine::Impl {
   // ~110 ms behind libc's start-up regions. Small regions are batched, a
   // large one goes alone (see kMaxBatch).
   std::vector<Request*> next_batch(std::vector<Request*>& backlog) {
-    std::stable_sort(backlog.begin(), backlog.end(), [](const Request* a, const Request* b) {
-      return a->entry->heat.load(std::memory_order_relaxed) > b->entry->heat.load(std::memory_order_relaxed);
-    });
+    // Sorted on a snapshot: the dispatcher keeps raising heat meanwhile,
+    // and a comparison that changes during a sort breaks the sort.
+    std::vector<std::pair<std::uint32_t, Request*>> by_heat;
+    for (Request* r : backlog) by_heat.emplace_back(r->entry->heat.load(std::memory_order_relaxed), r);
+    std::stable_sort(by_heat.begin(), by_heat.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    for (std::size_t i = 0; i < backlog.size(); ++i) backlog[i] = by_heat[i].second;
     std::vector<Request*> batch;
     std::size_t insns = 0;
     std::size_t taken = 0;
