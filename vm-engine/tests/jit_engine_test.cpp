@@ -441,9 +441,11 @@ TEST_CASE("an access the inline check refuses leaves the region and runs in the 
   // check:
   //   0: ld x5, 0(x10); 4: ld x6, 8(x10); 8: add x7, x7, x5; 12: add x7, x7, x6
   //  16: addi x11, x11, -1; 20: blt x0, x11, -20; 24: ecall
-  const auto add = [](unsigned rd, unsigned rs1, unsigned rs2) { return (rs2 << 20) | (rs1 << 15) | (rd << 7) | 0x33u; };
-  auto memory = memory_with({ld(5, 10, 0), ld(6, 10, 8), add(7, 7, 5), add(7, 7, 6), addi(11, 11, -1),
-                             blt(0, 11, -20), kEcall});
+  const auto add = [](unsigned rd, unsigned rs1, unsigned rs2) {
+    return (rs2 << 20) | (rs1 << 15) | (rd << 7) | 0x33u;
+  };
+  auto memory =
+      memory_with({ld(5, 10, 0), ld(6, 10, 8), add(7, 7, 5), add(7, 7, 6), addi(11, 11, -1), blt(0, 11, -20), kEcall});
   REQUIRE(memory->map_fixed(0x40000, 0x2000, vm::mem::kPermRead | vm::mem::kPermWrite));
   std::vector<std::uint8_t> words(32);
   for (std::size_t i = 0; i < words.size(); ++i) words[i] = static_cast<std::uint8_t>(i * 7 + 1);

@@ -326,22 +326,17 @@ struct JitEngine::Impl {
   // Baseline code at `e` asked for optimisation (kExitHot).
   void promote_hot(CodeEntry* e) {
     if (!options.optimize || compiler_unavailable.load(std::memory_order_relaxed)) return;
+    // Whatever happens below, the block counts another threshold of runs:
+    // as the heat of its queued region, or while a region covering it
+    // compiles (then counting again, see counts_towards_compiling).
+    e->hot_countdown = static_cast<std::int32_t>(std::max(1u, options.threshold));
     if (e->queued) {
-      // Still waiting for its region: count how often it asks, so the
-      // compiler takes the hottest requests first.
-      e->heat.fetch_add(1, std::memory_order_relaxed);
-      e->hot_countdown = static_cast<std::int32_t>(std::max(1u, options.threshold));
+      e->heat.fetch_add(1, std::memory_order_relaxed);  // the compiler takes the hottest first
       return;
     }
-    // Inside a region still being compiled: wait for it, then count again
-    // (see counts_towards_compiling).
-    if (e->covered_by && !is_optimized(e->covered_by)) {
-      e->hot_countdown = static_cast<std::int32_t>(std::max(1u, options.threshold));
-      return;
-    }
+    if (e->covered_by && !is_optimized(e->covered_by)) return;
     e->covered_by = nullptr;
     enqueue(e);
-    e->hot_countdown = static_cast<std::int32_t>(std::max(1u, options.threshold));  // to count its heat
   }
 
   cross_arch::ir::Block lift(std::uint64_t pc) {

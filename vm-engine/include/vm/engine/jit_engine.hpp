@@ -19,7 +19,7 @@
 namespace vm::engine {
 
 struct JitOptions {
-  bool tiered = true;               // false: compile every block synchronously (--engine jit)
+  bool tiered = true;  // false: compile every block synchronously (--engine jit)
   // tiered: executions (interpreted or baseline) before a block is queued for
   // LLVM. Late enough that regions follow a settled profile and only code
   // that stays hot pays for LLVM (1000 measured best of 50..10000).
