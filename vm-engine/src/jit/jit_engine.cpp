@@ -474,6 +474,7 @@ HaltReason JitEngine::Impl::run(CpuState& cpu, std::uint64_t max_insns) {
     } else {
       const std::uint64_t before = cpu.instret;
       const std::uint32_t code = fn(&cpu, &ctx);
+      if (ctx.raw_nan_slots != 0) jit::canonicalise_raw_nans(cpu.regs, ctx.raw_nan_slots);
       stats.insns_compiled_code += cpu.instret - before;
       if (code == jit::kExitNext && memory.code_write_pending()) {
         reason = HaltReason::kCodeInvalidated;
@@ -481,11 +482,12 @@ HaltReason JitEngine::Impl::run(CpuState& cpu, std::uint64_t max_insns) {
       }
       if (code == jit::kExitHot) {
         promote_hot(lookup(cpu.pc));
-      } else if (code == jit::kExitSlowAccess) {
+      } else if (code == jit::kExitSlowAccess || code == jit::kExitOddNan) {
         // Never compiled code at this pc, which would leave again: the
-        // interpreter runs the access (and raises its fault), and a region
-        // starting here would be no better, so the run is not counted.
-        ++stats.slow_access_exits;
+        // interpreter runs the access (and raises its fault) or the block,
+        // and a region starting here would be no better, so the run is not
+        // counted.
+        if (code == jit::kExitSlowAccess) ++stats.slow_access_exits;
         const HaltReason r = interpret_one(cpu, lookup(cpu.pc), /*counts=*/false);
         if (r != HaltReason::kInstructionLimit) {
           reason = r;

@@ -52,13 +52,39 @@ llvm::Value* RegionLowering::fp_intrinsic(llvm::Intrinsic::ID id, llvm::Type* t,
   return b_.CreateConstrainedFPCall(callee, std::vector<llvm::Value*>(args));
 }
 
+// Exactly the ops lower_fp_inline writes with write_pending (a superset
+// would only cost stores): compute_dirty_on_entry replays it.
+bool RegionLowering::leaves_nan_pending(const ir::Op& op) {
+#if VM_HOST_FP_SSE
+  const bool nearest = op.aux == 0 || op.aux == ir::kRmDynamic;
+  switch (op.opcode) {
+    case Opcode::FaddD:
+    case Opcode::FsubD:
+    case Opcode::FmulD:
+    case Opcode::FdivD:
+    case Opcode::FsqrtD:
+      return nearest;
+    case Opcode::FmaddD:
+    case Opcode::FmsubD:
+    case Opcode::FnmsubD:
+    case Opcode::FnmaddD:
+      return nearest && interp::host_fp::host_has_fma();
+    default:
+      return false;
+  }
+#else
+  (void)op;
+  return false;
+#endif
+}
+
 bool RegionLowering::lower_fp_inline(const ir::Op& op) {
 #if VM_HOST_FP_SSE
   // Static nearest, or dynamic (the region checked frm on entry).
   const bool nearest = op.aux == 0 || op.aux == ir::kRmDynamic;
   llvm::Type* f64 = b_.getDoubleTy();
   llvm::Type* f32 = b_.getFloatTy();
-  const auto d = [&](ir::Slot s) { return as_double(read(s)); };
+  const auto raw_d = [&](ir::Slot s) { return as_double(read_raw(s)); };
   const auto s = [&](ir::Slot slot) { return as_single(read(slot)); };
   llvm::Value* r = nullptr;
   switch (op.opcode) {
@@ -73,20 +99,26 @@ bool RegionLowering::lower_fp_inline(const ir::Op& op) {
       if (!nearest) return false;
       const bool single = op.opcode == Opcode::FaddS || op.opcode == Opcode::FsubS || op.opcode == Opcode::FmulS ||
                           op.opcode == Opcode::FdivS;
-      llvm::Value* a = single ? s(op.src1) : d(op.src1);
-      llvm::Value* b = single ? s(op.src2) : d(op.src2);
+      llvm::Value* a = single ? s(op.src1) : raw_d(op.src1);
+      llvm::Value* b = single ? s(op.src2) : raw_d(op.src2);
       llvm::Value* v = nullptr;
       if (op.opcode == Opcode::FaddD || op.opcode == Opcode::FaddS) v = b_.CreateFAdd(a, b);
       if (op.opcode == Opcode::FsubD || op.opcode == Opcode::FsubS) v = b_.CreateFSub(a, b);
       if (op.opcode == Opcode::FmulD || op.opcode == Opcode::FmulS) v = b_.CreateFMul(a, b);
       if (op.opcode == Opcode::FdivD || op.opcode == Opcode::FdivS) v = b_.CreateFDiv(a, b);
-      r = single ? from_single(v) : from_double(v);
-      break;
+      if (single) {
+        r = from_single(v);
+        break;
+      }
+      write_pending(op.dst, b_.CreateBitCast(v, i64_));
+      return true;
     }
     case Opcode::FsqrtD:
       if (!nearest) return false;
-      r = from_double(fp_intrinsic(llvm::Intrinsic::experimental_constrained_sqrt, f64, {d(op.src1)}));
-      break;
+      write_pending(
+          op.dst,
+          b_.CreateBitCast(fp_intrinsic(llvm::Intrinsic::experimental_constrained_sqrt, f64, {raw_d(op.src1)}), i64_));
+      return true;
     case Opcode::FsqrtS:
       if (!nearest) return false;
       r = from_single(fp_intrinsic(llvm::Intrinsic::experimental_constrained_sqrt, f32, {s(op.src1)}));
@@ -98,32 +130,32 @@ bool RegionLowering::lower_fp_inline(const ir::Op& op) {
       if (!nearest || !interp::host_fp::host_has_fma()) return false;
       // x86 need not raise NV for inf*0 + qNaN where RISC-V must: a NaN
       // addend takes the exact software path.
-      llvm::Value* c_bits = read(op.src3);
+      llvm::Value* c_bits = read_raw(op.src3);
       llvm::Value* c_nan = is_nan_double(c_bits);
       auto* host = llvm::BasicBlock::Create(ctx_, "fma", fn_);
       auto* soft = llvm::BasicBlock::Create(ctx_, "fma_soft", fn_);
       auto* join = llvm::BasicBlock::Create(ctx_, "fma_join", fn_);
       b_.CreateCondBr(c_nan, soft, host, unlikely());
       b_.SetInsertPoint(soft);
-      call(&vm_jit_fp,
-           {cpu_, c64(static_cast<std::uint64_t>(op.opcode)), c64(op.aux), read(op.src1), read(op.src2), c_bits, out_});
+      call(&vm_jit_fp, {cpu_, c64(static_cast<std::uint64_t>(op.opcode)), c64(op.aux), read(op.src1), read(op.src2),
+                        read(op.src3), out_});
       llvm::Value* soft_r = b_.CreateLoad(i64_, out_);
       b_.CreateBr(join);
       b_.SetInsertPoint(host);
-      llvm::Value* a = d(op.src1);
+      llvm::Value* a = raw_d(op.src1);
       llvm::Value* c = as_double(c_bits);
       if (op.opcode == Opcode::FnmsubD || op.opcode == Opcode::FnmaddD) a = b_.CreateFNeg(a);
       if (op.opcode == Opcode::FmsubD || op.opcode == Opcode::FnmaddD) c = b_.CreateFNeg(c);
-      llvm::Value* host_r =
-          from_double(fp_intrinsic(llvm::Intrinsic::experimental_constrained_fma, f64, {a, d(op.src2), c}));
+      llvm::Value* host_r = b_.CreateBitCast(
+          fp_intrinsic(llvm::Intrinsic::experimental_constrained_fma, f64, {a, raw_d(op.src2), c}), i64_);
       llvm::BasicBlock* host_end = b_.GetInsertBlock();
       b_.CreateBr(join);
       b_.SetInsertPoint(join);
       llvm::PHINode* phi = b_.CreatePHI(i64_, 2);
       phi->addIncoming(soft_r, soft);
       phi->addIncoming(host_r, host_end);
-      r = phi;
-      break;
+      write_pending(op.dst, phi);
+      return true;
     }
     case Opcode::FsgnjD:
       r = b_.CreateOr(b_.CreateAnd(read(op.src1), c64(~kSign)), b_.CreateAnd(read(op.src2), c64(kSign)));
@@ -139,13 +171,13 @@ bool RegionLowering::lower_fp_inline(const ir::Op& op) {
       r = read(op.src1);
       break;
     case Opcode::FeqD:  // quiet: NV only for signalling NaNs (ucomisd)
-      r = bool64(b_.CreateFCmpOEQ(d(op.src1), d(op.src2)));
+      r = bool64(b_.CreateFCmpOEQ(raw_d(op.src1), raw_d(op.src2)));
       break;
     case Opcode::FltD:  // signalling: NV for any NaN (comisd)
-      r = bool64(b_.CreateFCmpS(llvm::CmpInst::FCMP_OLT, d(op.src1), d(op.src2)));
+      r = bool64(b_.CreateFCmpS(llvm::CmpInst::FCMP_OLT, raw_d(op.src1), raw_d(op.src2)));
       break;
     case Opcode::FleD:
-      r = bool64(b_.CreateFCmpS(llvm::CmpInst::FCMP_OLE, d(op.src1), d(op.src2)));
+      r = bool64(b_.CreateFCmpS(llvm::CmpInst::FCMP_OLE, raw_d(op.src1), raw_d(op.src2)));
       break;
     // Exact in any rounding mode (every int32 is a double): no flags.
     case Opcode::FcvtDW:
@@ -204,29 +236,83 @@ llvm::Value* RegionLowering::fold_pending_flags() {
   return result;
 }
 
+// The MXCSR word, status flags included (stmxcsr).
+llvm::Value* RegionLowering::read_mxcsr() {
+  llvm::Value* slot = entry_b_.CreateAlloca(i32_, nullptr, "mxcsr");
+  b_.CreateCall(llvm::Intrinsic::getDeclaration(&module_, llvm::Intrinsic::x86_sse_stmxcsr), {slot});
+  return b_.CreateLoad(i32_, slot);
+}
+
+// fflags_from_mxcsr as a 64-entry table indexed by MXCSR's status bits.
+llvm::Value* RegionLowering::fflags_of_mxcsr(llvm::Value* mxcsr) {
+  constexpr const char* kName = "vm_fflags_of_mxcsr";
+  llvm::GlobalVariable* table = module_.getNamedGlobal(kName);
+  if (!table) {
+    std::vector<std::uint8_t> entries(64);
+    for (std::uint32_t m = 0; m < 64; ++m)
+      entries[m] = static_cast<std::uint8_t>(interp::host_fp::fflags_from_mxcsr(m));
+    llvm::Constant* init = llvm::ConstantDataArray::get(ctx_, entries);
+    table = new llvm::GlobalVariable(module_, init->getType(), /*isConstant=*/true, llvm::GlobalValue::PrivateLinkage,
+                                     init, kName);
+  }
+  llvm::Value* index = b_.CreateZExt(b_.CreateAnd(mxcsr, b_.getInt32(0x3f)), i64_);
+  return b_.CreateZExt(b_.CreateLoad(i8_, b_.CreateGEP(i8_, table, index)), i32_);
+}
+
 // csrr*/csrr*i on fflags (frflags/fsflags, which compilers put around quiet
 // comparisons) without a call: a call would make LLVM spill every live FP
 // value, since SysV saves no XMM register. Same semantics as
 // interp::execute_csr for CSR 0x001, which is always legal.
+//
+// The guest's fflags are fcsr's plus those pending in MXCSR. frflags only
+// reads them: nothing is folded, so no ldmxcsr (a slow, serialising write)
+// runs. The idiom `frflags t; flt/fle ...; fsflags t` (glibc's quiet
+// comparisons, e.g. around every sqrt) then restores the MXCSR word read
+// by the frflags, only if the comparison raised something: fp_nbody's
+// inner loop ran two flag folds and two ldmxcsr per iteration before.
 bool RegionLowering::lower_fflags_inline(const ir::Op& op) {
   if (op.imm != 0x001) return false;
   const auto kind = static_cast<ir::CsrOp>(op.aux);
   const bool immediate = kind == ir::CsrOp::kRwi || kind == ir::CsrOp::kRsi || kind == ir::CsrOp::kRci;
   const bool writes = kind == ir::CsrOp::kRw || kind == ir::CsrOp::kRwi || (immediate ? op.src2 != 0 : op.src1 != 0);
+  llvm::Value* fcsr_ptr = field(cpu_, offsetof(CpuState, fcsr));
+  if (!writes) {
+    llvm::Value* mxcsr = read_mxcsr();
+    llvm::Value* flags = b_.CreateOr(b_.CreateLoad(i32_, fcsr_ptr), fflags_of_mxcsr(mxcsr));
+    write(op.dst, b_.CreateZExt(b_.CreateAnd(flags, b_.getInt32(0x1f)), i64_));
+    if (op.dst != 0) fflags_copy_ = FflagsCopy{op.dst, mxcsr};
+    return true;
+  }
+  const bool discards = op.dst == 0 || op.dst == ir::kDiscardSlot;
+  if (kind == ir::CsrOp::kRw && discards && op.src1 != 0 && fflags_copy_.slot == op.src1) {
+    llvm::Value* saved = fflags_copy_.mxcsr;
+    fflags_copy_ = {};
+    auto* restore = llvm::BasicBlock::Create(ctx_, "flags_raised", fn_);
+    auto* join = llvm::BasicBlock::Create(ctx_, "flags_restored", fn_);
+    b_.CreateCondBr(b_.CreateICmpNE(read_mxcsr(), saved), restore, join, unlikely());
+    b_.SetInsertPoint(restore);
+    llvm::Value* slot = entry_b_.CreateAlloca(i32_, nullptr, "mxcsr");
+    b_.CreateStore(saved, slot);
+    b_.CreateCall(llvm::Intrinsic::getDeclaration(&module_, llvm::Intrinsic::x86_sse_ldmxcsr), {slot});
+    b_.CreateBr(join);
+    b_.SetInsertPoint(join);
+    return true;
+  }
+  fflags_copy_ = {};
   llvm::Value* fcsr = fold_pending_flags();
   llvm::Value* old = b_.CreateAnd(fcsr, b_.getInt32(0x1f));
-  if (writes) {
-    llvm::Value* src = immediate ? b_.getInt32(op.src2) : lo32(read(op.src1));
-    llvm::Value* value = src;
-    if (kind == ir::CsrOp::kRs || kind == ir::CsrOp::kRsi) value = b_.CreateOr(old, src);
-    if (kind == ir::CsrOp::kRc || kind == ir::CsrOp::kRci) value = b_.CreateAnd(old, b_.CreateNot(src));
-    llvm::Value* updated = b_.CreateOr(b_.CreateAnd(fcsr, b_.getInt32(~0x1fu)), b_.CreateAnd(value, b_.getInt32(0x1f)));
-    b_.CreateStore(updated, field(cpu_, offsetof(CpuState, fcsr)));
-  }
+  llvm::Value* src = immediate ? b_.getInt32(op.src2) : lo32(read(op.src1));
+  llvm::Value* value = src;
+  if (kind == ir::CsrOp::kRs || kind == ir::CsrOp::kRsi) value = b_.CreateOr(old, src);
+  if (kind == ir::CsrOp::kRc || kind == ir::CsrOp::kRci) value = b_.CreateAnd(old, b_.CreateNot(src));
+  llvm::Value* updated = b_.CreateOr(b_.CreateAnd(fcsr, b_.getInt32(~0x1fu)), b_.CreateAnd(value, b_.getInt32(0x1f)));
+  b_.CreateStore(updated, fcsr_ptr);
   write(op.dst, b_.CreateZExt(old, i64_));
   return true;
 }
 #else
+llvm::Value* RegionLowering::read_mxcsr() { return nullptr; }
+llvm::Value* RegionLowering::fflags_of_mxcsr(llvm::Value*) { return nullptr; }
 llvm::Value* RegionLowering::fold_pending_flags() { return nullptr; }
 bool RegionLowering::lower_fflags_inline(const ir::Op&) { return false; }
 #endif

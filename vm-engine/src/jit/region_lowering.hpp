@@ -61,15 +61,22 @@ class RegionLowering {
       index_of_.emplace(region_.blocks[i].start_pc, i);
     }
     compute_dirty_on_entry();
+    region_entry_ = llvm::BasicBlock::Create(ctx_, "region_entry", fn_);
     // Register slots are created on first use, in the entry block, before
     // its terminator.
     entry_b_.SetInsertPoint(enter_if_rounding_is_nearest());
+    b_.SetInsertPoint(region_entry_);
+    dirty_.reset();
+    pending_.reset();
+    enter(0, b_.CreateLoad(i64_, icount_));
     for (std::size_t i = 0; i < region_.blocks.size(); ++i) {
       block_ = &region_.blocks[i];
       block_index_ = i;
       b_.SetInsertPoint(labels_[i]);
       block_instret_ = b_.CreateLoad(i64_, icount_);
       dirty_ = dirty_on_entry_[i];
+      pending_ = pending_on_entry_[i];
+      fflags_copy_ = {};
       if (has_internal_predecessor_[i]) check_budget_on_entry();
       plan_access_groups();
       for (const ir::Op& op : block_->ops) {
@@ -99,7 +106,14 @@ class RegionLowering {
     }
     return slots_[s];
   }
+  // A slot's value as the guest sees it: a NaN left pending by an SSE op
+  // becomes RISC-V's canonical NaN here.
   llvm::Value* read(ir::Slot s) {
+    llvm::Value* v = read_raw(s);
+    return pending_.test(s) ? canonical_nan(v) : v;
+  }
+  // For consumers whose result does not depend on a NaN's bits.
+  llvm::Value* read_raw(ir::Slot s) {
     if (s == 0) return c64(0);
     return b_.CreateLoad(i64_, slot(s));
   }
@@ -107,15 +121,38 @@ class RegionLowering {
     if (s == 0) return;
     b_.CreateStore(v, slot(s));
     dirty_.set(s);
+    pending_.reset(s);
+    if (s == fflags_copy_.slot) fflags_copy_ = {};
   }
-  // Which registers may differ from the CpuState when each region block
-  // starts (a forward data-flow over the region's internal edges), so an
-  // exit writes back only those: exits are many (every memory access has
-  // one) and their stores are most of a region's code.
+  // ---- deferred NaN canonicalisation ----------------------------------------
+  // RISC-V gives every NaN result one canonical bit pattern; SSE propagates
+  // an operand's payload or returns its own default NaN. Canonicalising
+  // after every op (a compare and a select, i.e. a branch: six x86
+  // instructions) was most of fp_nbody's generated code. A double result
+  // is instead written raw and marked pending; only what observes a NaN's
+  // bits canonicalises it: read() (stores, moves to integer registers, sign
+  // injection, helper calls) and the write-back at exits and syncs' exits.
+  // A value stays pending across the region's internal edges
+  // (compute_dirty_on_entry propagates the state). Arithmetic and
+  // comparisons read the raw value: a NaN operand yields a NaN, an SSE NaN
+  // is quiet like the canonical one, so results and flags are the same.
+  static bool leaves_nan_pending(const ir::Op& op);  // lower_fp.cpp
+  void write_pending(ir::Slot s, llvm::Value* v) {
+    write(s, v);
+    if (s != 0) pending_.set(s);
+  }
+  llvm::Value* canonical_nan(llvm::Value* bits) { return from_double(as_double(bits)); }
+  static constexpr std::uint64_t kCanonicalNanBits = 0x7ff8000000000000ull;
+  // Which registers may differ from the CpuState, and which may hold a
+  // pending NaN, when each region block starts: a forward data-flow over
+  // the region's internal edges that replays what lowering does to dirty_
+  // and pending_. Exits then write back only the dirty registers (exits
+  // are many, every memory access has one, and their stores are most of a
+  // region's code), and a value may stay pending from one block to the
+  // next (a loop's FP values are canonicalised where stored, not on every
+  // iteration).
   void compute_dirty_on_entry() {
     const std::size_t n = region_.blocks.size();
-    std::vector<std::bitset<ir::kNumSlots>> written(n);  // since the block's last sync point
-    std::vector<bool> syncs(n, false);
     std::vector<std::vector<std::size_t>> successors(n);
     has_internal_predecessor_.assign(n, false);
     syncing_block_.assign(n, false);
@@ -124,13 +161,6 @@ class RegionLowering {
       for (const ir::Op& op : region_.blocks[i].ops)
         if (op.dst != 0 && op.dst < ir::kFirstTemp) all_written.set(op.dst);
       syncing_block_[i] = all_written.count() > (region_.has_loop ? kLoopSyncMinWrites : kSyncMinWrites);
-      for (const ir::Op& op : region_.blocks[i].ops) {
-        if (syncing_block_[i] && may_fault(op)) {
-          syncs[i] = true;
-          written[i].reset();
-        }
-        if (op.dst != 0 && op.dst < ir::kFirstTemp) written[i].set(op.dst);
-      }
       for (std::uint64_t pc : region_.successors(i)) {
         auto it = index_of_.find(pc);
         if (it == index_of_.end()) continue;
@@ -139,13 +169,24 @@ class RegionLowering {
       }
     }
     dirty_on_entry_.assign(n, {});
+    pending_on_entry_.assign(n, {});
     for (bool changed = true; changed;) {
       changed = false;
       for (std::size_t i = 0; i < n; ++i) {
-        const std::bitset<ir::kNumSlots> out = syncs[i] ? written[i] : (dirty_on_entry_[i] | written[i]);
+        std::bitset<ir::kNumSlots> dirty = dirty_on_entry_[i], pending = pending_on_entry_[i];
+        for (const ir::Op& op : region_.blocks[i].ops) {
+          if (syncing_block_[i] && may_fault(op)) dirty &= pending;  // as sync()
+          if (op.dst != 0 && op.dst < ir::kFirstTemp) {
+            dirty.set(op.dst);
+            pending.set(op.dst, leaves_nan_pending(op));
+          }
+        }
         for (std::size_t j : successors[i]) {
-          if ((dirty_on_entry_[j] | out) == dirty_on_entry_[j]) continue;
-          dirty_on_entry_[j] |= out;
+          if ((dirty_on_entry_[j] | dirty) == dirty_on_entry_[j] &&
+              (pending_on_entry_[j] | pending) == pending_on_entry_[j])
+            continue;
+          dirty_on_entry_[j] |= dirty;
+          pending_on_entry_[j] |= pending;
           changed = true;
         }
       }
@@ -169,23 +210,37 @@ class RegionLowering {
     return f == ir::Format::LOAD || f == ir::Format::STORE || f == ir::Format::AMO || f == ir::Format::CSR;
   }
   bool syncs_before(const ir::Op& op) const { return syncing_block_[block_index_] && may_fault(op); }
+  // Pending NaN-carrying values stay dirty: their exits store them (see
+  // write_back), which costs nothing on the hot path.
   void sync() {
-    write_back();
-    dirty_.reset();
+    for (unsigned s = 1; s < ir::kFirstTemp; ++s)
+      if (dirty_.test(s) && !pending_.test(s)) b_.CreateStore(read(static_cast<ir::Slot>(s)), reg_ptr(s));
+    dirty_ &= pending_;
   }
   // Registers written on some path to here go back to the CpuState;
   // temporaries die inside the region.
-  void write_back() {
-    for (unsigned s = 1; s < ir::kFirstTemp; ++s)
-      if (dirty_.test(s)) b_.CreateStore(read(static_cast<ir::Slot>(s)), reg_ptr(s));
+  // An exit that returns to the engine stores pending values raw and lists
+  // them in raw_nan_slots for the engine to canonicalise: a compare and a
+  // select per pending register on each of a region's many exits doubled
+  // fp_nbody's code and its compile time. An exit that may chain into
+  // other compiled code canonicalises them itself.
+  void write_back(bool engine_canonicalises = false) {
+    std::uint64_t raw = 0;
+    for (unsigned s = 1; s < ir::kFirstTemp; ++s) {
+      if (!dirty_.test(s)) continue;
+      const bool leave_raw = engine_canonicalises && pending_.test(s);
+      if (leave_raw) raw |= std::uint64_t{1} << s;
+      b_.CreateStore(leave_raw ? read_raw(static_cast<ir::Slot>(s)) : read(static_cast<ir::Slot>(s)), reg_ptr(s));
+    }
+    if (raw != 0) b_.CreateStore(c64(raw), field(jctx_, offsetof(JitContext, raw_nan_slots)));
   }
-  void store_exit_state(llvm::Value* pc, llvm::Value* instret) {
-    write_back();
+  void store_exit_state(llvm::Value* pc, llvm::Value* instret, bool engine_canonicalises = false) {
+    write_back(engine_canonicalises);
     b_.CreateStore(pc, field(cpu_, offsetof(CpuState, pc)));
     b_.CreateStore(instret, field(cpu_, offsetof(CpuState, instret)));
   }
   void leave(llvm::Value* pc, llvm::Value* instret, ExitCode code) {
-    store_exit_state(pc, instret);
+    store_exit_state(pc, instret, /*engine_canonicalises=*/true);
     b_.CreateRet(b_.getInt32(code));
   }
   llvm::Value* retired(std::uint64_t n) { return b_.CreateAdd(block_instret_, c64(n)); }
@@ -260,7 +315,17 @@ class RegionLowering {
     b_.CreateStore(instret, icount_);
     auto* elsewhere = llvm::BasicBlock::Create(ctx_, "elsewhere", fn_);
     llvm::SwitchInst* sw = b_.CreateSwitch(pc, elsewhere, static_cast<unsigned>(seen->second.size()));
-    for (std::uint64_t target : seen->second) sw->addCase(b_.getInt64(target), labels_[index_of_.at(target)]);
+    for (std::uint64_t target : seen->second) {
+      const std::size_t j = index_of_.at(target);
+      if (unchecked_on_entry(j).none()) {
+        sw->addCase(b_.getInt64(target), labels_[j]);
+        continue;
+      }
+      auto* edge = llvm::BasicBlock::Create(ctx_, "edge", fn_);
+      sw->addCase(b_.getInt64(target), edge);
+      b_.SetInsertPoint(edge);
+      enter(j, instret);
+    }
     b_.SetInsertPoint(elsewhere);
     chain_indirect(pc, instret);
   }
@@ -270,7 +335,30 @@ class RegionLowering {
     auto it = index_of_.find(pc);
     if (it == index_of_.end()) return chain_to(pc, instret);
     b_.CreateStore(instret, icount_);
-    b_.CreateBr(labels_[it->second]);
+    enter(it->second, instret);
+  }
+  // Branches to region block j. A slot pending there but not here holds a
+  // value that canonicalising must leave unchanged: a NaN other than the
+  // canonical one (from memory or the entry state, never from an op the
+  // region ran) makes the region leave for the interpreter instead. Tests
+  // on the bits: an FP compare would raise NV for a signalling NaN.
+  std::bitset<ir::kNumSlots> unchecked_on_entry(std::size_t j) const { return pending_on_entry_[j] & ~pending_; }
+  void enter(std::size_t j, llvm::Value* instret) {
+    const std::bitset<ir::kNumSlots> unchecked = unchecked_on_entry(j);
+    for (unsigned s = 1; s < ir::kFirstTemp; ++s) {
+      if (!unchecked.test(s)) continue;
+      llvm::Value* v = read_raw(static_cast<ir::Slot>(s));
+      auto* nan = llvm::BasicBlock::Create(ctx_, "nan_entering", fn_);
+      auto* odd = llvm::BasicBlock::Create(ctx_, "odd_nan", fn_);
+      auto* ok = llvm::BasicBlock::Create(ctx_, "value_ok", fn_);
+      b_.CreateCondBr(is_nan_double(v), nan, ok, unlikely());
+      b_.SetInsertPoint(nan);
+      b_.CreateCondBr(b_.CreateICmpEQ(v, c64(kCanonicalNanBits)), ok, odd);
+      b_.SetInsertPoint(odd);
+      leave(c64(region_.blocks[j].start_pc), instret, kExitOddNan);
+      b_.SetInsertPoint(ok);
+    }
+    b_.CreateBr(labels_[j]);
   }
   // A block reached by a branch inside the region first checks the budget,
   // so compiled code stops at the same block boundary as the interpreter
@@ -305,6 +393,7 @@ class RegionLowering {
     llvm::Value* callee = b_.CreateIntToPtr(c64(reinterpret_cast<std::uintptr_t>(thunk)), ptr_);
     llvm::CallInst* call = b_.CreateCall(type, callee, std::vector<llvm::Value*>(args));
     call->addFnAttr(llvm::Attribute::NoUnwind);
+    fflags_copy_ = {};  // thunks may fold MXCSR into fcsr
     return call;
   }
   template <typename... A>
@@ -341,14 +430,14 @@ class RegionLowering {
   // Ends the entry block; returns its terminator.
   llvm::Instruction* enter_if_rounding_is_nearest() {
     assumes_nearest_ = uses_dynamic_rounding(region_);
-    if (!assumes_nearest_) return b_.CreateBr(labels_[0]);
+    if (!assumes_nearest_) return b_.CreateBr(region_entry_);
     auto* other = llvm::BasicBlock::Create(ctx_, "rounding_not_nearest", fn_);
     auto* go = llvm::BasicBlock::Create(ctx_, "start", fn_);
     llvm::Instruction* branch = b_.CreateCondBr(rounding_not_nearest(), other, go, unlikely());
     b_.SetInsertPoint(other);
     b_.CreateRet(b_.getInt32(kExitInterpret));
     b_.SetInsertPoint(go);
-    b_.CreateBr(labels_[0]);
+    b_.CreateBr(region_entry_);
     return branch;
   }
   // After a CSR op that may have changed frm: leave before the next
@@ -368,6 +457,15 @@ class RegionLowering {
   bool lower_fp_inline(const ir::Op& op);
   bool lower_fflags_inline(const ir::Op& op);
   llvm::Value* fold_pending_flags();
+  llvm::Value* read_mxcsr();
+  llvm::Value* fflags_of_mxcsr(llvm::Value* mxcsr);
+  // The register an frflags of the current block wrote and the MXCSR word
+  // it read, while fcsr and that register stay untouched.
+  struct FflagsCopy {
+    ir::Slot slot = 0;
+    llvm::Value* mxcsr = nullptr;
+  };
+  FflagsCopy fflags_copy_;
   llvm::Value* as_double(llvm::Value* bits) { return b_.CreateBitCast(bits, b_.getDoubleTy()); }
   llvm::Value* as_single(llvm::Value* bits);
   llvm::Value* is_nan_double(llvm::Value* bits);
@@ -591,12 +689,15 @@ class RegionLowering {
   llvm::Value *cpu_ = nullptr, *jctx_ = nullptr, *out_ = nullptr, *icount_ = nullptr;
   llvm::Value *base_ = nullptr, *perms_ = nullptr, *limit_ = nullptr;
   std::array<llvm::Value*, ir::kNumSlots> slots_{};
-  std::bitset<ir::kNumSlots> dirty_;  // registers written since the last sync on some path to here
-  std::vector<bool> syncing_block_;   // blocks whose faulting ops sync first
+  std::bitset<ir::kNumSlots> dirty_;    // registers written since the last sync on some path to here
+  std::bitset<ir::kNumSlots> pending_;  // slots holding a raw SSE double result (its NaN not canonical)
+  std::vector<bool> syncing_block_;     // blocks whose faulting ops sync first
   std::vector<std::bitset<ir::kNumSlots>> dirty_on_entry_;
+  std::vector<std::bitset<ir::kNumSlots>> pending_on_entry_;
   std::vector<bool> has_internal_predecessor_;
   bool assumes_nearest_ = false;                             // dynamic-rounding FP ops compiled for round-to-nearest
   std::vector<llvm::BasicBlock*> labels_;                    // one per region block
+  llvm::BasicBlock* region_entry_ = nullptr;                 // after the entry checks, before block 0
   std::unordered_map<std::uint64_t, std::size_t> index_of_;  // start pc -> region block
   const ir::Block* block_ = nullptr;                         // the block being lowered
   std::size_t block_index_ = 0;

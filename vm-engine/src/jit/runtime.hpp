@@ -80,7 +80,23 @@ struct JitContext {
   std::uint64_t stop_at = 0;
   CodeEntry* const* jump_cache = nullptr;
   Trap trap;  // cause and tval filled on kExitFault / kExitBreakpoint; the engine sets pc
+  // Set by an exit that returns to the engine: one bit per register slot
+  // written back with an SSE result whose NaN, if it is one, is not yet
+  // RISC-V's canonical NaN. The engine canonicalises those registers and
+  // clears it (canonicalise_raw_nans), so exits carry no compare per
+  // register.
+  std::uint64_t raw_nan_slots = 0;
 };
+
+// What the engine does with JitContext::raw_nan_slots after compiled code
+// returns.
+inline void canonicalise_raw_nans(std::uint64_t* regs, std::uint64_t& slots) {
+  for (std::uint64_t m = slots; m != 0; m &= m - 1) {
+    std::uint64_t& r = regs[__builtin_ctzll(m)];
+    if ((r & ~(1ull << 63)) > 0x7ff0000000000000ull) r = 0x7ff8000000000000ull;
+  }
+  slots = 0;
+}
 
 enum ExitCode : std::uint32_t {
   kExitNext = 0,        // block ended normally, cpu.pc is the successor
@@ -91,6 +107,7 @@ enum ExitCode : std::uint32_t {
   kExitInterpret = 5,   // nothing ran: the interpreter must run this block (frm not nearest)
   kExitHot = 6,         // nothing ran: baseline code at cpu.pc got hot, optimise it, then run it
   kExitSlowAccess = 7,  // cpu.pc at a load/store the inline fast path refused, which did not run
+  kExitOddNan = 8,      // cpu.pc at a region block entered with a NaN the region cannot carry
 };
 
 // Exported from libvm-engine for the LLVM tier module, which takes their
