@@ -10,11 +10,14 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <llvm/ExecutionEngine/Orc/CompileUtils.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
 #include <llvm/ExecutionEngine/Orc/ObjectTransformLayer.h>
 #include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
+#include <llvm/IR/IRBuilder.h>
 #include <llvm/IR/LLVMContext.h>
 #include <llvm/IR/Module.h>
+#include <llvm/IR/PatternMatch.h>
 #include <llvm/IR/Verifier.h>
 #include <llvm/Object/ELFObjectFile.h>
 #include <llvm/Object/ObjectFile.h>
@@ -43,15 +46,13 @@ void initialise_llvm_once() {
   std::call_once(once, [] {
     llvm::InitializeNativeTarget();
     llvm::InitializeNativeTargetAsmPrinter();
-    // FastISel even at CodeGenOpt::Less: SelectionDAG costs several times
-    // more per region, while Less brings the greedy register allocator
-    // (the fast one spills every loop-carried value to the stack). Loop
-    // strength reduction and the machine scheduler took a fifth of code
-    // generation on guest regions (llc -time-passes) for no measured gain:
-    // guest loops' induction variables are guest registers already in
-    // their final form, and the host core reorders anyway.
+    // Loop strength reduction and the machine scheduler took a fifth of
+    // code generation on guest regions (llc -time-passes) for no measured
+    // gain: guest loops' induction variables are guest registers already in
+    // their final form, and the host core reorders anyway. (The instruction
+    // selector is chosen per code generator: make_jit.)
     // VM_LLVM_ARGS adds LLVM options for engine developers (-time-passes).
-    std::vector<std::string> words{"vm", "-fast-isel", "-disable-lsr", "-enable-misched=false"};
+    std::vector<std::string> words{"vm", "-disable-lsr", "-enable-misched=false"};
     if (const char* extra = std::getenv("VM_LLVM_ARGS")) {
       std::istringstream in(extra);
       for (std::string w; in >> w;) words.push_back(w);
@@ -76,6 +77,32 @@ llvm::CodeGenOpt::Level codegen_level(unsigned opt) {
     default:
       return llvm::CodeGenOpt::Aggressive;
   }
+}
+
+// InstCombine turns sext(trunc x) into its canonical shl + ashr pair, which
+// FastISel emits as two dependent shifts; trunc + sext is one movslq
+// (movswq, movsbq). RV64's W ops sign-extend every 32-bit result, so the
+// pair sat on most 32-bit dependency chains (alu_loop's took 4 cycles an
+// iteration instead of 3).
+void sext_from_shift_pairs(llvm::Function& f) {
+  using namespace llvm::PatternMatch;
+  for (llvm::BasicBlock& bb : f)
+    for (auto it = bb.begin(); it != bb.end();) {
+      llvm::Instruction& inst = *it++;
+      llvm::Value* x = nullptr;
+      llvm::Instruction* shl = nullptr;
+      const llvm::APInt *left = nullptr, *right = nullptr;
+      if (!inst.getType()->isIntegerTy(64) ||
+          !match(&inst, m_AShr(m_CombineAnd(m_Shl(m_Value(x), m_APInt(left)), m_Instruction(shl)), m_APInt(right))) ||
+          *left != *right)
+        continue;
+      const unsigned width = 64 - static_cast<unsigned>(left->getZExtValue());
+      if (width != 32 && width != 16 && width != 8) continue;
+      llvm::IRBuilder<> b(&inst);
+      inst.replaceAllUsesWith(b.CreateSExt(b.CreateTrunc(x, b.getIntNTy(width)), inst.getType()));
+      inst.eraseFromParent();
+      if (shl->use_empty()) shl->eraseFromParent();
+    }
 }
 
 // Level 1: a few cheap passes that clean up the lowering (registers from
@@ -105,7 +132,10 @@ class Optimiser {
     if (opt_ == 0) return;
     if (opt_ == 1) {
       for (llvm::Function& f : module)
-        if (!f.isDeclaration()) fpm_.run(f, fam_);
+        if (!f.isDeclaration()) {
+          fpm_.run(f, fam_);
+          sext_from_shift_pairs(f);
+        }
     } else {
       llvm::ModulePassManager mpm =
           pb_.buildPerModuleDefaultPipeline(opt_ == 2 ? llvm::OptimizationLevel::O2 : llvm::OptimizationLevel::O3);
@@ -131,24 +161,48 @@ class Optimiser {
 
 }  // namespace
 
-// Level 1 keeps two code generators: regions with a loop go through the
+// Level 1 keeps three code generators. Regions with a loop go through the
 // greedy register allocator (the fast one spills every loop-carried value
-// to the stack, which costs on every iteration); straight-line regions run
-// once per entry, so they take the cheapest code generator, which compiles
-// them 2-3x faster.
+// to the stack, which costs on every iteration), small ones also through
+// SelectionDAG (see kDagMaxInsns); straight-line regions run once per
+// entry, so they take the cheapest code generator (FastISel, fast register
+// allocator), which compiles them 2-3x faster.
+//
+// A loop of up to this many guest instructions is selected by SelectionDAG
+// rather than FastISel: its code is tighter (alu_loop's iteration 25 host
+// instructions instead of 27, with adc for sltu and lea for 32-bit adds)
+// and a small region's compile stays small. Measured on the shared 2-core
+// VM, tiered, interleaved best-of-3 against FastISel everywhere: alu_loop
+// -20% and -28%, int_mix -4% and -15%, memory, branchy and fp_nbody within
+// the noise. SelectionDAG on every region cost 1.5-2x the compile time,
+// which delayed fp_nbody's 300-instruction region by ~100 ms.
+constexpr std::size_t kDagMaxInsns = 64;
+
 struct BlockCompiler::Impl {
   std::unique_ptr<llvm::orc::LLJIT> jit;
   std::unique_ptr<llvm::orc::LLJIT> quick_jit;                  // level 1: straight-line regions
+  std::unique_ptr<llvm::orc::LLJIT> dag_jit;                    // level 1: small loops
   std::unordered_map<std::string, std::uint64_t> symbol_sizes;  // from the emitted objects
   unsigned opt_level = 0;
   std::uint64_t next_id = 0;
   std::unique_ptr<Optimiser> optimiser;
 
-  vm::Result<std::unique_ptr<llvm::orc::LLJIT>> make_jit(llvm::CodeGenOpt::Level level) {
+  vm::Result<std::unique_ptr<llvm::orc::LLJIT>> make_jit(llvm::CodeGenOpt::Level level, bool fast_isel) {
     auto jtmb = llvm::orc::JITTargetMachineBuilder::detectHost();
     if (!jtmb) return (to_vm_error(jtmb.takeError(), "detecting the host target"));
     jtmb->setCodeGenOptLevel(level);
-    auto jit = llvm::orc::LLJITBuilder().setJITTargetMachineBuilder(std::move(*jtmb)).create();
+    // FastISel at any level where asked (LLVM picks it only at None).
+    auto compiler = [fast_isel](llvm::orc::JITTargetMachineBuilder builder)
+        -> llvm::Expected<std::unique_ptr<llvm::orc::IRCompileLayer::IRCompiler>> {
+      auto tm = builder.createTargetMachine();
+      if (!tm) return tm.takeError();
+      (*tm)->setFastISel(fast_isel);
+      return std::make_unique<llvm::orc::TMOwningSimpleCompiler>(std::move(*tm));
+    };
+    auto jit = llvm::orc::LLJITBuilder()
+                   .setJITTargetMachineBuilder(std::move(*jtmb))
+                   .setCompileFunctionCreator(std::move(compiler))
+                   .create();
     if (!jit) return (to_vm_error(jit.takeError(), "creating LLJIT"));
     // Records each function's size from the object file (for perf maps).
     (*jit)->getObjTransformLayer().setTransform(
@@ -206,31 +260,41 @@ vm::Result<std::unique_ptr<BlockCompiler>> BlockCompiler::create(unsigned opt_le
   auto impl = std::make_unique<Impl>();
   impl->opt_level = opt_level > 3 ? 3 : opt_level;
   impl->optimiser = std::make_unique<Optimiser>(impl->opt_level);
-  auto jit = impl->make_jit(codegen_level(impl->opt_level));
+  auto jit = impl->make_jit(codegen_level(impl->opt_level), /*fast_isel=*/true);
   if (!jit) return vm::make_error(jit.error().code(), jit.error().message());
   impl->jit = std::move(*jit);
   if (impl->opt_level == 1) {
-    auto quick = impl->make_jit(llvm::CodeGenOpt::None);
+    auto quick = impl->make_jit(llvm::CodeGenOpt::None, /*fast_isel=*/true);
     if (!quick) return vm::make_error(quick.error().code(), quick.error().message());
     impl->quick_jit = std::move(*quick);
+    auto dag = impl->make_jit(llvm::CodeGenOpt::Less, /*fast_isel=*/false);
+    if (!dag) return vm::make_error(dag.error().code(), dag.error().message());
+    impl->dag_jit = std::move(*dag);
   }
   return std::unique_ptr<BlockCompiler>(new BlockCompiler(std::move(impl)));
 }
 
 vm::Result<std::vector<CompiledBlock>> BlockCompiler::compile(const std::vector<const Region*>& regions) {
-  // One module per code generator (see Impl); group 1 is the quick one.
+  // One module per code generator (see Impl); group 1 is the quick one,
+  // group 2 SelectionDAG's.
+  constexpr int kGroups = 3;
   std::vector<int> group_of;
-  std::vector<const Region*> groups[2];
+  std::vector<const Region*> groups[kGroups];
   for (const Region* r : regions) {
-    group_of.push_back(impl_->quick_jit && !r->has_loop ? 1 : 0);
-    groups[group_of.back()].push_back(r);
+    std::size_t insns = 0;
+    for (const cross_arch::ir::Block& b : r->blocks) insns += b.guest_insn_count();
+    int g = 0;
+    if (impl_->quick_jit && !r->has_loop) g = 1;
+    if (impl_->dag_jit && r->has_loop && insns <= kDagMaxInsns) g = 2;
+    group_of.push_back(g);
+    groups[g].push_back(r);
   }
-  llvm::orc::LLJIT* targets[2] = {impl_->jit.get(), impl_->quick_jit.get()};
-  std::vector<std::string> names[2];
-  for (int g = 0; g < 2; ++g)
+  llvm::orc::LLJIT* targets[kGroups] = {impl_->jit.get(), impl_->quick_jit.get(), impl_->dag_jit.get()};
+  std::vector<std::string> names[kGroups];
+  for (int g = 0; g < kGroups; ++g)
     if (!groups[g].empty()) VM_TRY_VOID(impl_->add(*targets[g], groups[g], names[g]));
   std::vector<CompiledBlock> out(regions.size());
-  std::size_t next[2] = {0, 0};
+  std::size_t next[kGroups] = {0, 0, 0};
   for (std::size_t i = 0; i < regions.size(); ++i) {
     const int g = group_of[i];
     const std::string& name = names[g][next[g]++];
