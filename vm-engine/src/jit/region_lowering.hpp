@@ -96,12 +96,19 @@ class RegionLowering {
   llvm::Value* reg_ptr(unsigned s) { return field(cpu_, offsetof(CpuState, regs) + 8u * s); }
   // The alloca holding slot `s`; a guest register's is loaded from the
   // CpuState on entry. Temporaries are written before they are read.
+  //
+  // FP registers' slots hold doubles, integer views being bitcasts: once
+  // mem2reg and InstCombine have run, an FP value lives in an XMM register
+  // from its load to its store, where i64 slots moved it to a general
+  // register and back (movq) at every phi and sync store.
+  static bool is_fp_slot(ir::Slot s) { return s >= ir::kFirstF && s < ir::kFirstF + 32; }
+  llvm::Type* slot_type(ir::Slot s) { return is_fp_slot(s) ? b_.getDoubleTy() : i64_; }
   llvm::Value* slot(ir::Slot s) {
     if (!slots_[s]) {
-      slots_[s] = entry_b_.CreateAlloca(i64_);
+      slots_[s] = entry_b_.CreateAlloca(slot_type(s));
       if (s < ir::kFirstTemp) {
         llvm::Value* p = entry_b_.CreateConstInBoundsGEP1_64(i8_, cpu_, offsetof(CpuState, regs) + 8u * s);
-        entry_b_.CreateStore(entry_b_.CreateLoad(i64_, p), slots_[s]);
+        entry_b_.CreateStore(entry_b_.CreateLoad(slot_type(s), p), slots_[s]);
       }
     }
     return slots_[s];
@@ -115,11 +122,12 @@ class RegionLowering {
   // For consumers whose result does not depend on a NaN's bits.
   llvm::Value* read_raw(ir::Slot s) {
     if (s == 0) return c64(0);
-    return b_.CreateLoad(i64_, slot(s));
+    llvm::Value* v = b_.CreateLoad(slot_type(s), slot(s));
+    return is_fp_slot(s) ? b_.CreateBitCast(v, i64_) : v;
   }
   void write(ir::Slot s, llvm::Value* v) {
     if (s == 0) return;
-    b_.CreateStore(v, slot(s));
+    b_.CreateStore(is_fp_slot(s) ? b_.CreateBitCast(v, b_.getDoubleTy()) : v, slot(s));
     dirty_.set(s);
     pending_.reset(s);
     if (s == fflags_copy_.slot) fflags_copy_ = {};
