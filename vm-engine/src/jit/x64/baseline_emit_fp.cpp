@@ -1,0 +1,224 @@
+// The baseline tier's FP ops (the common double-precision ones on the
+// host's SSE unit, the rest through the vm_jit_fp thunk), fflags and the
+// other CSR ops.
+#include "jit/x64/baseline_emitter.hpp"
+
+namespace vm::engine::jit::x64 {
+
+void BaselineEmitter::pass_result_pointer() {
+  a_.lea(rax, at(rsp, 8));
+  a_.store64(at(rsp), rax);
+}
+
+void BaselineEmitter::collect_bool_result(const ir::Op& op) {
+  a_.movzx8(rcx, rax);
+  a_.load64(rax, at(rsp, 8));
+  end_call(24);
+  a_.test32(rcx, rcx);
+  a_.jcc(kEqual, fault_with(op, static_cast<std::uint64_t>(TrapCause::kIllegalInsn), 0));
+  write(op.dst, rax);
+}
+
+void BaselineEmitter::emit_fflags(const ir::Op& op) {
+  const Mem scratch = at(rsp, -8);
+  const std::int32_t fcsr = off(offsetof(CpuState, fcsr));
+  Label& folded = new_label();
+  Label& fold = cold_label([this, scratch, fcsr, &folded] {
+    // eax = MXCSR: IE(0) -> NV(16), ZE(2) -> DZ(8), OE(3) -> OF(4),
+    // UE(4) -> UF(2), PE(5) -> NX(1).
+    a_.mov32(rcx, rax);
+    a_.alu_imm(Alu::kAnd, rcx, 1, false);
+    a_.shift_imm(Shift::kShl, rcx, 4, false);
+    const std::pair<int, int> moves[] = {{2, 3}, {3, 2}, {4, 1}, {5, 0}};
+    for (auto [from, to] : moves) {
+      a_.mov32(rdx, rax);
+      a_.shift_imm(Shift::kShr, rdx, static_cast<std::uint8_t>(from), false);
+      a_.alu_imm(Alu::kAnd, rdx, 1, false);
+      if (to) a_.shift_imm(Shift::kShl, rdx, static_cast<std::uint8_t>(to), false);
+      a_.alu32(Alu::kOr, rcx, rdx);
+    }
+    a_.load32(rdx, at(rdi, fcsr));
+    a_.alu32(Alu::kOr, rdx, rcx);
+    a_.store32(at(rdi, fcsr), rdx);
+    a_.store32_imm(scratch, 0x1f80);  // the guest default, no flags pending
+    a_.ldmxcsr(scratch);
+    a_.jmp(folded);
+  });
+  a_.stmxcsr(scratch);
+  a_.load32(rax, scratch);
+  a_.alu_imm(Alu::kAnd, rax, 0x3f, false);
+  a_.jcc(kNotEqual, fold);
+  a_.bind(folded);
+  const auto kind = static_cast<ir::CsrOp>(op.aux);
+  const bool immediate = kind == ir::CsrOp::kRwi || kind == ir::CsrOp::kRsi || kind == ir::CsrOp::kRci;
+  const bool writes = kind == ir::CsrOp::kRw || kind == ir::CsrOp::kRwi || (immediate ? op.src2 != 0 : op.src1 != 0);
+  a_.load32(rdx, at(rdi, fcsr));
+  a_.mov32(rax, rdx);
+  a_.alu_imm(Alu::kAnd, rax, 0x1f, false);  // the old fflags
+  if (writes) {
+    if (immediate)
+      a_.mov_imm(rcx, op.src2);
+    else
+      read(rcx, op.src1);
+    if (kind == ir::CsrOp::kRs || kind == ir::CsrOp::kRsi) a_.alu32(Alu::kOr, rcx, rax);
+    if (kind == ir::CsrOp::kRc || kind == ir::CsrOp::kRci) {
+      a_.alu_imm(Alu::kXor, rcx, -1, false);
+      a_.alu32(Alu::kAnd, rcx, rax);
+    }
+    a_.alu_imm(Alu::kAnd, rcx, 0x1f, false);
+    a_.alu_imm(Alu::kAnd, rdx, ~0x1f, false);
+    a_.alu32(Alu::kOr, rdx, rcx);
+    a_.store32(at(rdi, fcsr), rdx);
+  }
+  write(op.dst, rax);
+}
+
+void BaselineEmitter::emit_csr(const ir::Op& op) {
+  if (op.imm == 0x001) return emit_fflags(op);
+  const auto kind = static_cast<ir::CsrOp>(op.aux);
+  const bool immediate = kind == ir::CsrOp::kRwi || kind == ir::CsrOp::kRsi || kind == ir::CsrOp::kRci;
+  begin_call(24);
+  if (immediate)
+    a_.mov_imm(rcx, op.src2);
+  else
+    read(rcx, op.src1);
+  a_.mov_imm(r8, (immediate ? op.src2 : op.src1) == 0 ? 1 : 0);
+  a_.load64(r9, at(rdi, kInstret));  // the CSR sees this instruction's predecessors retired
+  add_imm(r9, op.insn);
+  pass_result_pointer();
+  a_.mov_imm(rsi, op.aux);
+  a_.mov_imm(rdx, static_cast<std::uint64_t>(op.imm));
+  call(&vm_jit_csr);
+  collect_bool_result(op);
+}
+
+void BaselineEmitter::emit_fp(const ir::Op& op) {
+  if (emit_fp_inline(op)) return;
+  emit_fp_call(op);
+}
+
+void BaselineEmitter::emit_fp_call(const ir::Op& op) {
+  begin_call(24);
+  read(rcx, op.src1);
+  read(r8, op.src2);
+  read(r9, op.src3);
+  pass_result_pointer();
+  a_.mov_imm(rsi, static_cast<std::uint64_t>(op.opcode));
+  a_.mov_imm(rdx, op.aux);
+  call(&vm_jit_fp);
+  collect_bool_result(op);
+}
+
+void BaselineEmitter::call_unless_nearest(const ir::Op& op, Label& done) {
+  Label& other = cold_label([this, &op, &done] {
+    emit_fp_call(op);
+    a_.jmp(done);
+  });
+  a_.load32(rax, at(rdi, off(offsetof(CpuState, fcsr))));
+  a_.alu_imm(Alu::kAnd, rax, 0xe0, false);
+  a_.jcc(kNotEqual, other);
+}
+
+bool BaselineEmitter::emit_fp_inline(const ir::Op& op) {
+  constexpr std::uint64_t kSign = 1ull << 63;
+  switch (op.opcode) {
+    case Opcode::FsgnjD:
+    case Opcode::FsgnjnD:
+    case Opcode::FsgnjxD:
+      read(rax, op.src1);
+      read(rcx, op.src2);
+      a_.mov_imm(rdx, kSign);
+      if (op.opcode == Opcode::FsgnjnD) a_.alu(Alu::kXor, rcx, rdx);  // the negated sign
+      a_.alu(Alu::kAnd, rcx, rdx);
+      if (op.opcode != Opcode::FsgnjxD) {
+        a_.mov_imm(rdx, ~kSign);
+        a_.alu(Alu::kAnd, rax, rdx);
+        a_.alu(Alu::kOr, rax, rcx);
+      } else {
+        a_.alu(Alu::kXor, rax, rcx);
+      }
+      write(op.dst, rax);
+      return true;
+    case Opcode::FmvXD:
+    case Opcode::FmvDX:
+      read(rax, op.src1);
+      write(op.dst, rax);
+      return true;
+    case Opcode::FcvtDW: {  // exact: every int32 is a double, no flags
+      // Exact, yet rm = dyn with a reserved frm (5..7) is an illegal
+      // instruction, as in the interpreter: only frm = nearest stays inline.
+      Label& done = new_label();
+      if (op.aux == ir::kRmDynamic) call_unless_nearest(op, done);
+      read(rax, op.src1);
+      a_.cvtsi2sd32(static_cast<Reg>(0), rax);
+      a_.movsd_store(reg(op.dst), static_cast<Reg>(0));
+      a_.bind(done);
+      return true;
+    }
+    case Opcode::FeqD:
+    case Opcode::FltD:
+    case Opcode::FleD: {
+      const Reg xmm0 = static_cast<Reg>(0);
+      if (op.opcode == Opcode::FeqD) {
+        // Quiet: NV only for a signalling NaN, as ucomisd raises IE.
+        a_.movsd_load(xmm0, reg(op.src1));
+        a_.ucomisd(xmm0, reg(op.src2));
+        a_.setcc(kEqual, rax);
+        a_.setcc(kNotParity, rcx);  // ordered
+        a_.alu32(Alu::kAnd, rax, rcx);
+      } else {
+        // Signalling: NV for any NaN, as comisd raises IE. b > a (b >= a)
+        // is false when unordered.
+        a_.movsd_load(xmm0, reg(op.src2));
+        a_.comisd(xmm0, reg(op.src1));
+        a_.setcc(op.opcode == Opcode::FltD ? kAbove : kAboveEqual, rax);
+      }
+      a_.movzx8(rax, rax);
+      write(op.dst, rax);
+      return true;
+    }
+    case Opcode::FaddD:
+    case Opcode::FsubD:
+    case Opcode::FmulD:
+    case Opcode::FdivD:
+    case Opcode::FsqrtD:
+      break;
+    default:
+      return false;
+  }
+  if (op.aux != 0 && op.aux != ir::kRmDynamic) return false;
+  Label& done = new_label();
+  if (op.aux == ir::kRmDynamic) call_unless_nearest(op, done);
+  const Reg xmm0 = static_cast<Reg>(0);
+  if (op.opcode == Opcode::FsqrtD) {
+    a_.sqrtsd(xmm0, reg(op.src1));
+  } else {
+    a_.movsd_load(xmm0, reg(op.src1));
+    switch (op.opcode) {
+      case Opcode::FaddD:
+        a_.addsd(xmm0, reg(op.src2));
+        break;
+      case Opcode::FsubD:
+        a_.subsd(xmm0, reg(op.src2));
+        break;
+      case Opcode::FmulD:
+        a_.mulsd(xmm0, reg(op.src2));
+        break;
+      default:
+        a_.divsd(xmm0, reg(op.src2));
+        break;
+    }
+  }
+  Label& nan = cold_label([this, &op, &done] {
+    a_.mov_imm(rax, 0x7ff8000000000000ull);
+    write(op.dst, rax);
+    a_.jmp(done);
+  });
+  a_.ucomisd(xmm0, xmm0);  // quiet: SSE's NaN results are quiet, so no flag
+  a_.jcc(kParity, nan);    // unordered
+  a_.movsd_store(reg(op.dst), xmm0);
+  a_.bind(done);
+  return true;
+}
+
+}  // namespace vm::engine::jit::x64

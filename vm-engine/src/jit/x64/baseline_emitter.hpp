@@ -1,0 +1,204 @@
+// The baseline tier's code emitter: one guest block to x86-64 machine code
+// with the guest registers in the CpuState. Shared by baseline_compiler.cpp
+// (integer, memory and control ops) and baseline_emit_fp.cpp (FP, fflags
+// and other CSR ops); private to the JIT.
+//
+// Register use in generated code: rdi = CpuState*, rsi = JitContext* for the
+// whole block (they are also the BlockFn arguments, so chaining is a plain
+// jmp); rax, rcx, rdx, r8, r9 are scratch. The code has no frame: thunk
+// calls push rdi/rsi around themselves and keep rsp 16-byte aligned.
+#pragma once
+
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <map>
+
+#include "jit/x64/assembler.hpp"
+#include "jit/x64/baseline_compiler.hpp"
+#include "vm/cross_arch/frontend.hpp"
+#include "vm/mem/user_address_space.hpp"
+
+namespace vm::engine::jit::x64 {
+
+namespace ir = cross_arch::ir;
+using cross_arch::TrapCause;
+using ir::Opcode;
+
+constexpr std::int32_t off(std::size_t o) { return static_cast<std::int32_t>(o); }
+constexpr std::int32_t kPc = off(offsetof(CpuState, pc));
+constexpr std::int32_t kInstret = off(offsetof(CpuState, instret));
+constexpr std::int32_t kTrapCause = off(offsetof(JitContext, trap) + offsetof(Trap, cause));
+constexpr std::int32_t kTrapTval = off(offsetof(JitContext, trap) + offsetof(Trap, tval));
+
+class BaselineEmitter {
+ public:
+  BaselineEmitter(const ir::Block& block, CodeEntry* self, const SlotOf& slot_of, const BaselineOptions& options)
+      : block_(block), self_(self), slot_of_(slot_of), options_(options) {}
+
+  std::vector<std::uint8_t> run();
+
+ private:
+  struct Cold {
+    Label* label;
+    std::function<void()> emit;
+  };
+  Label& new_label() { return labels_.emplace_back(); }
+  // A label whose code `emit` writes after the block body.
+  Label& cold_label(std::function<void()> emit) {
+    Label& l = new_label();
+    cold_.push_back({&l, std::move(emit)});
+    return l;
+  }
+
+  static Mem reg(ir::Slot s) { return at(rdi, off(offsetof(CpuState, regs) + 8u * s)); }
+  Mem ctx(std::size_t o) { return at(rsi, off(o)); }
+  // regs[0] (x0) always holds zero, so sources are plain loads.
+  void read(Reg r, ir::Slot s) { a_.load64(r, reg(s)); }
+  void write(ir::Slot s, Reg r) {
+    if (s != 0) a_.store64(reg(s), r);
+  }
+  void store_pc(std::uint64_t pc) {
+    if (fits_i32(static_cast<std::int64_t>(pc))) {
+      a_.store64_imm(at(rdi, kPc), static_cast<std::int32_t>(pc));
+    } else {
+      a_.mov_imm(rax, pc);
+      a_.store64(at(rdi, kPc), rax);
+    }
+  }
+  void retire(std::uint64_t n) {
+    if (n) a_.alu_imm(Alu::kAdd, at(rdi, kInstret), static_cast<std::int32_t>(n));
+  }
+  // rax = src1 + imm.
+  void address(const ir::Op& op) {
+    read(rax, op.src1);
+    add_imm(rax, op.imm);
+  }
+  void add_imm(Reg r, std::int64_t imm);
+
+  // ---- exits ------------------------------------------------------------------
+  // Precise trap at the op's instruction: earlier ones retired, pc at it;
+  // trap.cause and trap.tval are already filled.
+  Label& fault_exit(const ir::Op& op);
+  // Fills trap.cause/tval with constants and leaves through fault_exit.
+  Label& fault_with(const ir::Op& op, std::uint64_t cause, std::uint64_t tval);
+  void leave(std::uint64_t pc, std::uint64_t retired, ExitCode code) {
+    store_pc(pc);
+    retire(retired);
+    a_.mov_imm(rax, code);
+    a_.ret();
+  }
+  // cpu.pc is stored and the block retired: stop if the run's budget is
+  // spent (or the engine lowered stop_at), else run the slot's code (in
+  // rdx) or go back to the dispatcher when it has none.
+  void budget_check() {
+    a_.load64(rcx, at(rdi, kInstret));
+    a_.alu(Alu::kCmp, rcx, ctx(offsetof(JitContext, stop_at)));
+    a_.jcc(kAboveEqual, to_dispatcher_);
+  }
+  void tail_call_slot(Reg slot) {
+    a_.load64(rax, at(slot, off(offsetof(CodeEntry, fn))));
+    a_.test(rax, rax);
+    a_.jcc(kEqual, to_dispatcher_);
+    a_.jmp(rax);
+  }
+  void chain_to(std::uint64_t pc) {
+    store_pc(pc);
+    budget_check();
+    a_.mov_imm(rdx, reinterpret_cast<std::uintptr_t>(slot_of_(pc)));
+    tail_call_slot(rdx);
+  }
+  // rax = the target pc, already in cpu.pc: probe the jump cache.
+  void chain_indirect();
+  // Calls the profile thunk when rax (the target) differs from the last one.
+  void note_target();
+
+  // ---- thunk calls --------------------------------------------------------------
+  // Entry rsp is 8 mod 16. These save rdi/rsi and reserve `scratch` bytes
+  // (8 mod 16, so calls are aligned) at [rsp]; end_call() undoes it.
+  void begin_call(std::int32_t scratch) {
+    a_.push(rdi);
+    a_.push(rsi);
+    a_.alu_imm(Alu::kSub, rsp, scratch);
+  }
+  void end_call(std::int32_t scratch) {
+    a_.alu_imm(Alu::kAdd, rsp, scratch);
+    a_.pop(rsi);
+    a_.pop(rdi);
+  }
+  template <typename Fn>
+  void call(Fn* thunk) {
+    a_.mov_imm(rax, reinterpret_cast<std::uintptr_t>(thunk));
+    a_.call(rax);
+  }
+
+  // ---- memory -----------------------------------------------------------------
+  // rax = host address of the access at src1 + imm, or leaves through the
+  // fault exit; same checks as the LLVM tier's fast path.
+  void host_ptr(const ir::Op& op, unsigned size, std::uint8_t need);
+  enum class Ext { kSigned, kZero, kNanBox };
+  void load(const ir::Op& op, unsigned size, Ext ext);
+  void store(const ir::Op& op, unsigned size);
+
+  // ---- integer ------------------------------------------------------------------
+  // rax = a, then `op rax, b` with b from its slot or the immediate.
+  void alu_op(const ir::Op& op, Alu alu, bool wide);
+  void shift_op(const ir::Op& op, Shift s, bool wide);
+  void set_if(const ir::Op& op, Cond c) {
+    alu_op(op, Alu::kCmp, true);
+    a_.setcc(c, rax);
+    a_.movzx8(rax, rax);
+  }
+  // RISC-V division never traps: x/0 = -1, x%0 = x, MIN/-1 = MIN, MIN%-1 = 0.
+  void divide(const ir::Op& op, bool is_signed, bool remainder, bool wide);
+  void mul_high(const ir::Op& op, Opcode kind);
+  void emit_int(const ir::Op& op);
+
+  // ---- helpers: AMO, CSR, FP ------------------------------------------------------
+  void emit_amo(const ir::Op& op);
+  // Seven-argument thunks (CSR, FP) inside begin_call(24): the seventh, a
+  // pointer to the result at [rsp + 8], goes on the stack.
+  void pass_result_pointer();
+  // After such a call: fault (illegal instruction) when it returned false,
+  // else write its result.
+  void collect_bool_result(const ir::Op& op);
+  // The fflags CSR (frflags/fsflags around quiet comparisons) inline: fold
+  // the flags pending in MXCSR into fcsr (as host_fp::fold_flags) without
+  // a call. MXCSR goes through the red zone below rsp.
+  void emit_fflags(const ir::Op& op);
+  void emit_csr(const ir::Op& op);
+  // Every FP op but the common double-precision ones goes through the thunk
+  // (the interpreter's code, any rounding mode), which fails only for a
+  // reserved rounding mode.
+  void emit_fp(const ir::Op& op);
+  void emit_fp_call(const ir::Op& op);
+
+  // For a dynamic rounding mode: when frm (fcsr bits 5..7) is not
+  // round-to-nearest, the thunk runs the op (and faults for a reserved
+  // frm), then code continues at `done`.
+  void call_unless_nearest(const ir::Op& op, Label& done);
+
+  // Double-precision arithmetic, comparisons, sign injection, moves and
+  // exact int32 conversions on the host's SSE unit, as the interpreter's
+  // host_fp fast path does: round-to-nearest only (a dynamic rounding mode
+  // is checked at run time, anything else calls the thunk), status flags
+  // left pending in MXCSR, RISC-V's canonical NaN for NaN results.
+  bool emit_fp_inline(const ir::Op& op);
+
+  // ---- terminators ------------------------------------------------------------------
+  void emit_terminator(const ir::Op& op);
+
+  void emit(const ir::Op& op);
+
+  const ir::Block& block_;
+  CodeEntry* self_;
+  const SlotOf& slot_of_;
+  BaselineOptions options_;
+  Assembler a_;
+  std::deque<Label> labels_;  // stable addresses for cold code and fixups
+  std::deque<Cold> cold_;
+  std::map<unsigned, Label*> fault_exits_;  // by guest instruction index
+  Label to_dispatcher_;
+};
+
+}  // namespace vm::engine::jit::x64
