@@ -1,9 +1,10 @@
 // Lowering of a region (several IR blocks) to one LLVM function. Guest
 // registers live in allocas that mem2reg turns into SSA values across the
 // region's blocks; they are written back only where control leaves the
-// region. Memory ops get an inline bounds/permission check with a call to the
-// slow-path thunk; AMO and CSR ops call thunks. Exits chain to the next
-// region by a tail call through its translation slot.
+// region. Memory ops get an inline bounds/permission check and leave the
+// region when it refuses (lower_memory.cpp); AMO and CSR ops call thunks.
+// Exits chain to the next region by a tail call through its translation
+// slot (lower_control.cpp).
 #include "jit/lower.hpp"
 
 #include "jit/region_lowering.hpp"

@@ -1,6 +1,7 @@
-// The lowering of one region to LLVM IR, shared by lower.cpp (integer,
-// memory, control flow) and lower_fp.cpp (floating point). Private to the
-// JIT; see lower.hpp for the contract.
+// The lowering of one region to LLVM IR, shared by lower.cpp (op dispatch,
+// integer ops, terminators), lower_control.cpp (register data-flow, exits,
+// branches), lower_memory.cpp (loads and stores) and lower_fp.cpp (floating
+// point). Private to the JIT; see lower.hpp for the contract.
 #pragma once
 
 #include <algorithm>
@@ -159,47 +160,7 @@ class RegionLowering {
   // region's code), and a value may stay pending from one block to the
   // next (a loop's FP values are canonicalised where stored, not on every
   // iteration).
-  void compute_dirty_on_entry() {
-    const std::size_t n = region_.blocks.size();
-    std::vector<std::vector<std::size_t>> successors(n);
-    has_internal_predecessor_.assign(n, false);
-    syncing_block_.assign(n, false);
-    for (std::size_t i = 0; i < n; ++i) {
-      std::bitset<ir::kNumSlots> all_written;
-      for (const ir::Op& op : region_.blocks[i].ops)
-        if (op.dst != 0 && op.dst < ir::kFirstTemp) all_written.set(op.dst);
-      syncing_block_[i] = all_written.count() > (region_.has_loop ? kLoopSyncMinWrites : kSyncMinWrites);
-      for (std::uint64_t pc : region_.successors(i)) {
-        auto it = index_of_.find(pc);
-        if (it == index_of_.end()) continue;
-        successors[i].push_back(it->second);
-        has_internal_predecessor_[it->second] = true;
-      }
-    }
-    dirty_on_entry_.assign(n, {});
-    pending_on_entry_.assign(n, {});
-    for (bool changed = true; changed;) {
-      changed = false;
-      for (std::size_t i = 0; i < n; ++i) {
-        std::bitset<ir::kNumSlots> dirty = dirty_on_entry_[i], pending = pending_on_entry_[i];
-        for (const ir::Op& op : region_.blocks[i].ops) {
-          if (syncing_block_[i] && may_fault(op)) dirty &= pending;  // as sync()
-          if (op.dst != 0 && op.dst < ir::kFirstTemp) {
-            dirty.set(op.dst);
-            pending.set(op.dst, leaves_nan_pending(op));
-          }
-        }
-        for (std::size_t j : successors[i]) {
-          if ((dirty_on_entry_[j] | dirty) == dirty_on_entry_[j] &&
-              (pending_on_entry_[j] | pending) == pending_on_entry_[j])
-            continue;
-          dirty_on_entry_[j] |= dirty;
-          pending_on_entry_[j] |= pending;
-          changed = true;
-        }
-      }
-    }
-  }
+  void compute_dirty_on_entry();
   // In blocks that write many registers, ops that may fault first store
   // the registers written since the last such point (TCG syncs its globals
   // the same way), so their fault exits store nothing but pc and instret:
@@ -281,62 +242,16 @@ class RegionLowering {
   }
   // State is stored; run the code published in `entry` (a CodeEntry*) as a
   // tail call, or return to the dispatcher when there is none yet.
-  void tail_call_entry(llvm::Value* entry) {
-    llvm::LoadInst* fn = b_.CreateLoad(ptr_, field(entry, offsetof(CodeEntry, fn)));
-    fn->setAtomic(llvm::AtomicOrdering::Acquire);
-    fn->setAlignment(llvm::Align(8));
-    return_if(b_.CreateIsNull(fn));
-    auto* type = llvm::FunctionType::get(i32_, {ptr_, ptr_}, false);
-    llvm::CallInst* call = b_.CreateCall(type, fn, {cpu_, jctx_});
-    call->setTailCallKind(llvm::CallInst::TCK_MustTail);
-    b_.CreateRet(call);
-  }
+  void tail_call_entry(llvm::Value* entry);
   // Leaves the region for a pc known at compile time.
-  void chain_to(std::uint64_t pc, llvm::Value* instret) {
-    store_exit_state(c64(pc), instret);
-    return_if(budget_spent(instret));
-    auto it = region_.exits.find(pc);
-    if (it == region_.exits.end() || !it->second) {
-      b_.CreateRet(b_.getInt32(kExitNext));
-      return;
-    }
-    tail_call_entry(b_.CreateIntToPtr(c64(reinterpret_cast<std::uintptr_t>(it->second)), ptr_));
-  }
+  void chain_to(std::uint64_t pc, llvm::Value* instret);
   // Leaves the region for a computed pc: probe the dispatcher's jump cache.
-  void chain_indirect(llvm::Value* pc, llvm::Value* instret) {
-    store_exit_state(pc, instret);
-    return_if(budget_spent(instret));
-    llvm::Value* cache = load64(field(jctx_, offsetof(JitContext, jump_cache)), ptr_);
-    llvm::Value* index = b_.CreateAnd(b_.CreateLShr(pc, 1), c64(kJumpCacheSize - 1));
-    llvm::Value* entry = b_.CreateLoad(ptr_, b_.CreateGEP(ptr_, cache, index));
-    return_if(b_.CreateIsNull(entry));
-    return_if(b_.CreateICmpNE(load64(field(entry, offsetof(CodeEntry, pc)), i64_), pc));
-    tail_call_entry(entry);
-  }
+  void chain_indirect(llvm::Value* pc, llvm::Value* instret);
   // An indirect jump: a switch over the targets the interpreter saw that
   // are region blocks, so a dispatch loop or a return stays in the region
   // with its registers in host registers; any other target leaves through
   // the jump cache.
-  void go_to_computed(llvm::Value* pc, llvm::Value* instret) {
-    auto seen = region_.indirect_targets.find(block_->start_pc);
-    if (seen == region_.indirect_targets.end()) return chain_indirect(pc, instret);
-    b_.CreateStore(instret, icount_);
-    auto* elsewhere = llvm::BasicBlock::Create(ctx_, "elsewhere", fn_);
-    llvm::SwitchInst* sw = b_.CreateSwitch(pc, elsewhere, static_cast<unsigned>(seen->second.size()));
-    for (std::uint64_t target : seen->second) {
-      const std::size_t j = index_of_.at(target);
-      if (unchecked_on_entry(j).none()) {
-        sw->addCase(b_.getInt64(target), labels_[j]);
-        continue;
-      }
-      auto* edge = llvm::BasicBlock::Create(ctx_, "edge", fn_);
-      sw->addCase(b_.getInt64(target), edge);
-      b_.SetInsertPoint(edge);
-      enter(j, instret);
-    }
-    b_.SetInsertPoint(elsewhere);
-    chain_indirect(pc, instret);
-  }
+  void go_to_computed(llvm::Value* pc, llvm::Value* instret);
   // Control reaches `pc` having retired `instret`: a branch inside the
   // region, or a chained exit.
   void go_to(std::uint64_t pc, llvm::Value* instret) {
@@ -351,23 +266,7 @@ class RegionLowering {
   // region ran) makes the region leave for the interpreter instead. Tests
   // on the bits: an FP compare would raise NV for a signalling NaN.
   std::bitset<ir::kNumSlots> unchecked_on_entry(std::size_t j) const { return pending_on_entry_[j] & ~pending_; }
-  void enter(std::size_t j, llvm::Value* instret) {
-    const std::bitset<ir::kNumSlots> unchecked = unchecked_on_entry(j);
-    for (unsigned s = 1; s < ir::kFirstTemp; ++s) {
-      if (!unchecked.test(s)) continue;
-      llvm::Value* v = read_raw(static_cast<ir::Slot>(s));
-      auto* nan = llvm::BasicBlock::Create(ctx_, "nan_entering", fn_);
-      auto* odd = llvm::BasicBlock::Create(ctx_, "odd_nan", fn_);
-      auto* ok = llvm::BasicBlock::Create(ctx_, "value_ok", fn_);
-      b_.CreateCondBr(is_nan_double(v), nan, ok, unlikely());
-      b_.SetInsertPoint(nan);
-      b_.CreateCondBr(b_.CreateICmpEQ(v, c64(kCanonicalNanBits)), ok, odd);
-      b_.SetInsertPoint(odd);
-      leave(c64(region_.blocks[j].start_pc), instret, kExitOddNan);
-      b_.SetInsertPoint(ok);
-    }
-    b_.CreateBr(labels_[j]);
-  }
+  void enter(std::size_t j, llvm::Value* instret);
   // A block reached by a branch inside the region first checks the budget,
   // so compiled code stops at the same block boundary as the interpreter
   // (and returns promptly when the engine lowers stop_at); one check per
@@ -504,21 +403,7 @@ class RegionLowering {
   // sieve loop ran 13% slower that way). A one-branch form with the index
   // clamped by a select compiled slower still.
   // Returns that integer; continues where it is zero.
-  llvm::Value* branch_unless_fast(llvm::Value* addr, unsigned size, std::uint8_t need, llvm::BasicBlock* refused) {
-    auto* in_range = llvm::BasicBlock::Create(ctx_, "in_range", fn_);
-    b_.CreateCondBr(b_.CreateICmpULT(addr, limit_), in_range, refused, likely());
-    b_.SetInsertPoint(in_range);
-    // Stores also require the page to hold no translated code (kPermCode).
-    const std::uint8_t mask = (need & mem::kPermWrite) ? (need | mem::kPermCode) : need;
-    llvm::Value* perm = b_.CreateLoad(i8_, b_.CreateGEP(i8_, perms_, b_.CreateLShr(addr, 12)));
-    llvm::Value* bad = b_.CreateZExt(b_.CreateXor(b_.CreateAnd(perm, b_.getInt8(mask)), b_.getInt8(need)), i64_);
-    if (size > 1)  // 1 when the last byte is on the next page
-      bad = b_.CreateOr(bad, b_.CreateLShr(b_.CreateAdd(b_.CreateAnd(addr, 0xfff), c64(size - 1)), 12));
-    auto* fast = llvm::BasicBlock::Create(ctx_, "fast", fn_);
-    b_.CreateCondBr(b_.CreateICmpEQ(bad, c64(0)), fast, refused, likely());
-    b_.SetInsertPoint(fast);
-    return bad;
-  }
+  llvm::Value* branch_unless_fast(llvm::Value* addr, unsigned size, std::uint8_t need, llvm::BasicBlock* refused);
   void leave_unless_fast(const ir::Op& op, llvm::Value* addr, unsigned size, std::uint8_t need) {
     auto* refused = llvm::BasicBlock::Create(ctx_, "slow_access", fn_);
     branch_unless_fast(addr, size, need, refused);
@@ -542,91 +427,9 @@ class RegionLowering {
     unsigned members = 0;
     llvm::Value* bad = nullptr;  // i64, 0 if the whole range passed the fast check
   };
-  static unsigned access_size(Opcode o) {
-    switch (o) {
-      case Opcode::Lb:
-      case Opcode::Lbu:
-      case Opcode::Sb:
-        return 1;
-      case Opcode::Lh:
-      case Opcode::Lhu:
-      case Opcode::Sh:
-        return 2;
-      case Opcode::Lw:
-      case Opcode::Lwu:
-      case Opcode::Flw:
-      case Opcode::Sw:
-      case Opcode::Fsw:
-        return 4;
-      default:
-        return 8;
-    }
-  }
-  void plan_access_groups() {
-    const std::vector<ir::Op>& ops = block_->ops;
-    groups_.clear();
-    group_of_.assign(ops.size(), -1);
-    std::array<int, ir::kNumSlots> open;  // the group each base slot extends, or -1
-    open.fill(-1);
-    for (std::size_t i = 0; i < ops.size(); ++i) {
-      const ir::Op& op = ops[i];
-      const ir::Format f = ir::format_of(op.opcode);
-      if ((f == ir::Format::LOAD || f == ir::Format::STORE) && op.src1 != 0 && op.imm > -(1 << 20) &&
-          op.imm < (1 << 20)) {
-        const std::int64_t lo = op.imm;
-        const std::int64_t hi = op.imm + access_size(op.opcode);
-        const std::uint8_t need = f == ir::Format::LOAD ? mem::kPermRead : mem::kPermWrite;
-        int g = open[op.src1];
-        if (g >= 0 && std::max(groups_[g].hi, hi) - std::min(groups_[g].lo, lo) <= kGroupSpan) {
-          AccessGroup& group = groups_[static_cast<std::size_t>(g)];
-          group.lo = std::min(group.lo, lo);
-          group.hi = std::max(group.hi, hi);
-          group.need |= need;
-          ++group.members;
-        } else {
-          g = static_cast<int>(groups_.size());
-          groups_.push_back(AccessGroup{lo, hi, need, i, 1});
-          open[op.src1] = g;
-        }
-        group_of_[i] = g;
-      }
-      if (op.dst != 0) open[op.dst] = -1;  // the base changed: later accesses start a new group
-    }
-    for (std::size_t i = 0; i < ops.size(); ++i)
-      if (group_of_[i] >= 0 && groups_[static_cast<std::size_t>(group_of_[i])].members < 2) group_of_[i] = -1;
-  }
-  llvm::Value* host_ptr(const ir::Op& op, llvm::Value* addr, unsigned size, std::uint8_t need) {
-    const int gi = group_of_[op_index_];
-    if (gi < 0) {
-      leave_unless_fast(op, addr, size, need);
-      return b_.CreateGEP(i8_, base_, addr);
-    }
-    AccessGroup& g = groups_[static_cast<std::size_t>(gi)];
-    auto* alone = llvm::BasicBlock::Create(ctx_, "check_alone", fn_);
-    auto* join = llvm::BasicBlock::Create(ctx_, "checked", fn_);
-    llvm::BasicBlock* passed = nullptr;
-    llvm::Value* group_bad = nullptr;
-    if (op_index_ == g.first) {
-      llvm::Value* lo = b_.CreateAdd(read(op.src1), c64(static_cast<std::uint64_t>(g.lo)));
-      group_bad = branch_unless_fast(lo, static_cast<unsigned>(g.hi - g.lo), g.need, alone);
-      passed = b_.GetInsertBlock();
-      b_.CreateBr(join);
-    } else {
-      b_.CreateCondBr(b_.CreateICmpEQ(g.bad, c64(0)), join, alone, likely());
-    }
-    b_.SetInsertPoint(alone);
-    leave_unless_fast(op, addr, size, need);
-    llvm::BasicBlock* alone_ok = b_.GetInsertBlock();
-    b_.CreateBr(join);
-    b_.SetInsertPoint(join);
-    if (passed) {
-      llvm::PHINode* bad = b_.CreatePHI(i64_, 2);
-      bad->addIncoming(group_bad, passed);  // 0 there
-      bad->addIncoming(c64(1), alone_ok);
-      g.bad = bad;
-    }
-    return b_.CreateGEP(i8_, base_, addr);
-  }
+  static unsigned access_size(Opcode o);
+  void plan_access_groups();
+  llvm::Value* host_ptr(const ir::Op& op, llvm::Value* addr, unsigned size, std::uint8_t need);
   llvm::Value* address(const ir::Op& op) {
     return b_.CreateAdd(read(op.src1), c64(static_cast<std::uint64_t>(op.imm)));
   }

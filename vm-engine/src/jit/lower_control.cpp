@@ -1,0 +1,122 @@
+// Control transfer in lowered regions: the dirty/pending data-flow over the
+// region's blocks, exits (write-back, chaining, the jump cache), branches
+// inside the region and their entry checks, budget checks.
+#include "jit/region_lowering.hpp"
+
+namespace vm::engine::jit {
+
+void RegionLowering::compute_dirty_on_entry() {
+  const std::size_t n = region_.blocks.size();
+  std::vector<std::vector<std::size_t>> successors(n);
+  has_internal_predecessor_.assign(n, false);
+  syncing_block_.assign(n, false);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::bitset<ir::kNumSlots> all_written;
+    for (const ir::Op& op : region_.blocks[i].ops)
+      if (op.dst != 0 && op.dst < ir::kFirstTemp) all_written.set(op.dst);
+    syncing_block_[i] = all_written.count() > (region_.has_loop ? kLoopSyncMinWrites : kSyncMinWrites);
+    for (std::uint64_t pc : region_.successors(i)) {
+      auto it = index_of_.find(pc);
+      if (it == index_of_.end()) continue;
+      successors[i].push_back(it->second);
+      has_internal_predecessor_[it->second] = true;
+    }
+  }
+  dirty_on_entry_.assign(n, {});
+  pending_on_entry_.assign(n, {});
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (std::size_t i = 0; i < n; ++i) {
+      std::bitset<ir::kNumSlots> dirty = dirty_on_entry_[i], pending = pending_on_entry_[i];
+      for (const ir::Op& op : region_.blocks[i].ops) {
+        if (syncing_block_[i] && may_fault(op)) dirty &= pending;  // as sync()
+        if (op.dst != 0 && op.dst < ir::kFirstTemp) {
+          dirty.set(op.dst);
+          pending.set(op.dst, leaves_nan_pending(op));
+        }
+      }
+      for (std::size_t j : successors[i]) {
+        if ((dirty_on_entry_[j] | dirty) == dirty_on_entry_[j] &&
+            (pending_on_entry_[j] | pending) == pending_on_entry_[j])
+          continue;
+        dirty_on_entry_[j] |= dirty;
+        pending_on_entry_[j] |= pending;
+        changed = true;
+      }
+    }
+  }
+}
+
+void RegionLowering::tail_call_entry(llvm::Value* entry) {
+  llvm::LoadInst* fn = b_.CreateLoad(ptr_, field(entry, offsetof(CodeEntry, fn)));
+  fn->setAtomic(llvm::AtomicOrdering::Acquire);
+  fn->setAlignment(llvm::Align(8));
+  return_if(b_.CreateIsNull(fn));
+  auto* type = llvm::FunctionType::get(i32_, {ptr_, ptr_}, false);
+  llvm::CallInst* call = b_.CreateCall(type, fn, {cpu_, jctx_});
+  call->setTailCallKind(llvm::CallInst::TCK_MustTail);
+  b_.CreateRet(call);
+}
+
+void RegionLowering::chain_to(std::uint64_t pc, llvm::Value* instret) {
+  store_exit_state(c64(pc), instret);
+  return_if(budget_spent(instret));
+  auto it = region_.exits.find(pc);
+  if (it == region_.exits.end() || !it->second) {
+    b_.CreateRet(b_.getInt32(kExitNext));
+    return;
+  }
+  tail_call_entry(b_.CreateIntToPtr(c64(reinterpret_cast<std::uintptr_t>(it->second)), ptr_));
+}
+
+void RegionLowering::chain_indirect(llvm::Value* pc, llvm::Value* instret) {
+  store_exit_state(pc, instret);
+  return_if(budget_spent(instret));
+  llvm::Value* cache = load64(field(jctx_, offsetof(JitContext, jump_cache)), ptr_);
+  llvm::Value* index = b_.CreateAnd(b_.CreateLShr(pc, 1), c64(kJumpCacheSize - 1));
+  llvm::Value* entry = b_.CreateLoad(ptr_, b_.CreateGEP(ptr_, cache, index));
+  return_if(b_.CreateIsNull(entry));
+  return_if(b_.CreateICmpNE(load64(field(entry, offsetof(CodeEntry, pc)), i64_), pc));
+  tail_call_entry(entry);
+}
+
+void RegionLowering::go_to_computed(llvm::Value* pc, llvm::Value* instret) {
+  auto seen = region_.indirect_targets.find(block_->start_pc);
+  if (seen == region_.indirect_targets.end()) return chain_indirect(pc, instret);
+  b_.CreateStore(instret, icount_);
+  auto* elsewhere = llvm::BasicBlock::Create(ctx_, "elsewhere", fn_);
+  llvm::SwitchInst* sw = b_.CreateSwitch(pc, elsewhere, static_cast<unsigned>(seen->second.size()));
+  for (std::uint64_t target : seen->second) {
+    const std::size_t j = index_of_.at(target);
+    if (unchecked_on_entry(j).none()) {
+      sw->addCase(b_.getInt64(target), labels_[j]);
+      continue;
+    }
+    auto* edge = llvm::BasicBlock::Create(ctx_, "edge", fn_);
+    sw->addCase(b_.getInt64(target), edge);
+    b_.SetInsertPoint(edge);
+    enter(j, instret);
+  }
+  b_.SetInsertPoint(elsewhere);
+  chain_indirect(pc, instret);
+}
+
+void RegionLowering::enter(std::size_t j, llvm::Value* instret) {
+  const std::bitset<ir::kNumSlots> unchecked = unchecked_on_entry(j);
+  for (unsigned s = 1; s < ir::kFirstTemp; ++s) {
+    if (!unchecked.test(s)) continue;
+    llvm::Value* v = read_raw(static_cast<ir::Slot>(s));
+    auto* nan = llvm::BasicBlock::Create(ctx_, "nan_entering", fn_);
+    auto* odd = llvm::BasicBlock::Create(ctx_, "odd_nan", fn_);
+    auto* ok = llvm::BasicBlock::Create(ctx_, "value_ok", fn_);
+    b_.CreateCondBr(is_nan_double(v), nan, ok, unlikely());
+    b_.SetInsertPoint(nan);
+    b_.CreateCondBr(b_.CreateICmpEQ(v, c64(kCanonicalNanBits)), ok, odd);
+    b_.SetInsertPoint(odd);
+    leave(c64(region_.blocks[j].start_pc), instret, kExitOddNan);
+    b_.SetInsertPoint(ok);
+  }
+  b_.CreateBr(labels_[j]);
+}
+
+}  // namespace vm::engine::jit

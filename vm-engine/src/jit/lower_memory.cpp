@@ -1,0 +1,112 @@
+// Guest memory accesses in lowered regions: the inline fast-path check,
+// accesses sharing one check, loads and stores.
+#include "jit/region_lowering.hpp"
+
+namespace vm::engine::jit {
+
+llvm::Value* RegionLowering::branch_unless_fast(llvm::Value* addr, unsigned size, std::uint8_t need,
+                                                llvm::BasicBlock* refused) {
+  auto* in_range = llvm::BasicBlock::Create(ctx_, "in_range", fn_);
+  b_.CreateCondBr(b_.CreateICmpULT(addr, limit_), in_range, refused, likely());
+  b_.SetInsertPoint(in_range);
+  // Stores also require the page to hold no translated code (kPermCode).
+  const std::uint8_t mask = (need & mem::kPermWrite) ? (need | mem::kPermCode) : need;
+  llvm::Value* perm = b_.CreateLoad(i8_, b_.CreateGEP(i8_, perms_, b_.CreateLShr(addr, 12)));
+  llvm::Value* bad = b_.CreateZExt(b_.CreateXor(b_.CreateAnd(perm, b_.getInt8(mask)), b_.getInt8(need)), i64_);
+  if (size > 1)  // 1 when the last byte is on the next page
+    bad = b_.CreateOr(bad, b_.CreateLShr(b_.CreateAdd(b_.CreateAnd(addr, 0xfff), c64(size - 1)), 12));
+  auto* fast = llvm::BasicBlock::Create(ctx_, "fast", fn_);
+  b_.CreateCondBr(b_.CreateICmpEQ(bad, c64(0)), fast, refused, likely());
+  b_.SetInsertPoint(fast);
+  return bad;
+}
+
+unsigned RegionLowering::access_size(Opcode o) {
+  switch (o) {
+    case Opcode::Lb:
+    case Opcode::Lbu:
+    case Opcode::Sb:
+      return 1;
+    case Opcode::Lh:
+    case Opcode::Lhu:
+    case Opcode::Sh:
+      return 2;
+    case Opcode::Lw:
+    case Opcode::Lwu:
+    case Opcode::Flw:
+    case Opcode::Sw:
+    case Opcode::Fsw:
+      return 4;
+    default:
+      return 8;
+  }
+}
+
+void RegionLowering::plan_access_groups() {
+  const std::vector<ir::Op>& ops = block_->ops;
+  groups_.clear();
+  group_of_.assign(ops.size(), -1);
+  std::array<int, ir::kNumSlots> open;  // the group each base slot extends, or -1
+  open.fill(-1);
+  for (std::size_t i = 0; i < ops.size(); ++i) {
+    const ir::Op& op = ops[i];
+    const ir::Format f = ir::format_of(op.opcode);
+    if ((f == ir::Format::LOAD || f == ir::Format::STORE) && op.src1 != 0 && op.imm > -(1 << 20) &&
+        op.imm < (1 << 20)) {
+      const std::int64_t lo = op.imm;
+      const std::int64_t hi = op.imm + access_size(op.opcode);
+      const std::uint8_t need = f == ir::Format::LOAD ? mem::kPermRead : mem::kPermWrite;
+      int g = open[op.src1];
+      if (g >= 0 && std::max(groups_[g].hi, hi) - std::min(groups_[g].lo, lo) <= kGroupSpan) {
+        AccessGroup& group = groups_[static_cast<std::size_t>(g)];
+        group.lo = std::min(group.lo, lo);
+        group.hi = std::max(group.hi, hi);
+        group.need |= need;
+        ++group.members;
+      } else {
+        g = static_cast<int>(groups_.size());
+        groups_.push_back(AccessGroup{lo, hi, need, i, 1});
+        open[op.src1] = g;
+      }
+      group_of_[i] = g;
+    }
+    if (op.dst != 0) open[op.dst] = -1;  // the base changed: later accesses start a new group
+  }
+  for (std::size_t i = 0; i < ops.size(); ++i)
+    if (group_of_[i] >= 0 && groups_[static_cast<std::size_t>(group_of_[i])].members < 2) group_of_[i] = -1;
+}
+
+llvm::Value* RegionLowering::host_ptr(const ir::Op& op, llvm::Value* addr, unsigned size, std::uint8_t need) {
+  const int gi = group_of_[op_index_];
+  if (gi < 0) {
+    leave_unless_fast(op, addr, size, need);
+    return b_.CreateGEP(i8_, base_, addr);
+  }
+  AccessGroup& g = groups_[static_cast<std::size_t>(gi)];
+  auto* alone = llvm::BasicBlock::Create(ctx_, "check_alone", fn_);
+  auto* join = llvm::BasicBlock::Create(ctx_, "checked", fn_);
+  llvm::BasicBlock* passed = nullptr;
+  llvm::Value* group_bad = nullptr;
+  if (op_index_ == g.first) {
+    llvm::Value* lo = b_.CreateAdd(read(op.src1), c64(static_cast<std::uint64_t>(g.lo)));
+    group_bad = branch_unless_fast(lo, static_cast<unsigned>(g.hi - g.lo), g.need, alone);
+    passed = b_.GetInsertBlock();
+    b_.CreateBr(join);
+  } else {
+    b_.CreateCondBr(b_.CreateICmpEQ(g.bad, c64(0)), join, alone, likely());
+  }
+  b_.SetInsertPoint(alone);
+  leave_unless_fast(op, addr, size, need);
+  llvm::BasicBlock* alone_ok = b_.GetInsertBlock();
+  b_.CreateBr(join);
+  b_.SetInsertPoint(join);
+  if (passed) {
+    llvm::PHINode* bad = b_.CreatePHI(i64_, 2);
+    bad->addIncoming(group_bad, passed);  // 0 there
+    bad->addIncoming(c64(1), alone_ok);
+    g.bad = bad;
+  }
+  return b_.CreateGEP(i8_, base_, addr);
+}
+
+}  // namespace vm::engine::jit
