@@ -111,7 +111,7 @@ void RegionLowering::enter(std::size_t j, llvm::Value* instret) {
     auto* ok = llvm::BasicBlock::Create(ctx_, "value_ok", fn_);
     b_.CreateCondBr(is_nan_double(v), nan, ok, unlikely());
     b_.SetInsertPoint(nan);
-    b_.CreateCondBr(b_.CreateICmpEQ(v, c64(kCanonicalNanBits)), ok, odd);
+    b_.CreateCondBr(b_.CreateICmpEQ(v, c64(cross_arch::riscv::fp::kCanonicalNaN64)), ok, odd);
     b_.SetInsertPoint(odd);
     leave(c64(region_.blocks[j].start_pc), instret, kExitOddNan);
     b_.SetInsertPoint(ok);

@@ -11,8 +11,8 @@
 namespace vm::engine::jit {
 
 namespace {
-constexpr std::uint64_t kCanonicalNanD = 0x7ff8000000000000ull;
-constexpr std::uint32_t kCanonicalNanS = 0x7fc00000u;
+constexpr std::uint64_t kCanonicalNanD = cross_arch::riscv::fp::kCanonicalNaN64;
+constexpr std::uint32_t kCanonicalNanS = cross_arch::riscv::fp::kCanonicalNaN32;
 constexpr std::uint64_t kBoxHigh = 0xffffffff00000000ull;
 constexpr std::uint64_t kSign = 1ull << 63;
 }  // namespace

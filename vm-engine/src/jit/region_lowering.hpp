@@ -152,7 +152,6 @@ class RegionLowering {
     if (s != 0) pending_.set(s);
   }
   llvm::Value* canonical_nan(llvm::Value* bits) { return from_double(as_double(bits)); }
-  static constexpr std::uint64_t kCanonicalNanBits = 0x7ff8000000000000ull;
   // Which registers may differ from the CpuState, and which may hold a
   // pending NaN, when each region block starts: a forward data-flow over
   // the region's internal edges that replays what lowering does to dirty_

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "vm/cross_arch/riscv/fp.hpp"
 #include "vm/engine/cpu_state.hpp"
 #include "vm/engine/export.hpp"
 #include "vm/mem/user_address_space.hpp"
@@ -93,7 +94,7 @@ struct JitContext {
 inline void canonicalise_raw_nans(std::uint64_t* regs, std::uint64_t& slots) {
   for (std::uint64_t m = slots; m != 0; m &= m - 1) {
     std::uint64_t& r = regs[__builtin_ctzll(m)];
-    if ((r & ~(1ull << 63)) > 0x7ff0000000000000ull) r = 0x7ff8000000000000ull;
+    if ((r & ~(1ull << 63)) > 0x7ff0000000000000ull) r = cross_arch::riscv::fp::kCanonicalNaN64;
   }
   slots = 0;
 }
