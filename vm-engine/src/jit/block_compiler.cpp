@@ -282,11 +282,9 @@ vm::Result<std::vector<CompiledBlock>> BlockCompiler::compile(const std::vector<
   std::vector<int> group_of;
   std::vector<const Region*> groups[kGroups];
   for (const Region* r : regions) {
-    std::size_t insns = 0;
-    for (const cross_arch::ir::Block& b : r->blocks) insns += b.guest_insn_count();
     int g = 0;
     if (impl_->quick_jit && !r->has_loop) g = 1;
-    if (impl_->dag_jit && r->has_loop && insns <= kDagMaxInsns) g = 2;
+    if (impl_->dag_jit && r->has_loop && r->guest_insn_count() <= kDagMaxInsns) g = 2;
     group_of.push_back(g);
     groups[g].push_back(r);
   }

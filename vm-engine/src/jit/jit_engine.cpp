@@ -230,8 +230,7 @@ struct JitEngine::Impl {
     std::size_t taken = 0;
     while (taken < backlog.size() && batch.size() < kMaxBatch) {
       Request* r = backlog[taken];
-      std::size_t more = 0;
-      for (const cross_arch::ir::Block& b : r->region.blocks) more += b.guest_insn_count();
+      const std::size_t more = r->region.guest_insn_count();
       // A hot small region does not wait for a large one.
       if (!batch.empty() && insns + more > kMaxBatchInsns) break;
       batch.push_back(r);

@@ -31,6 +31,12 @@ std::vector<std::uint64_t> Region::successors(std::size_t i) const {
   return out;
 }
 
+std::size_t Region::guest_insn_count() const {
+  std::size_t n = 0;
+  for (const ir::Block& b : blocks) n += b.guest_insn_count();
+  return n;
+}
+
 Region form_region(ir::Block entry, const LiftFn& lift, const SlotFn& slot_of, const IncludeFn& include,
                    RegionLimits limits, const SeenTargetsFn& seen_targets) {
   Region region;

@@ -30,6 +30,8 @@ struct Region {
   bool has_loop = false;  // some branch inside the region goes back to an earlier block
 
   std::uint64_t entry_pc() const { return blocks.front().start_pc; }
+  // Guest instructions over all its blocks.
+  std::size_t guest_insn_count() const;
   // The pcs control may pass to from blocks[i] that are region blocks'
   // starts or exits: direct successors, then known indirect targets.
   std::vector<std::uint64_t> successors(std::size_t i) const;
