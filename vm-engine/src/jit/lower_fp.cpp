@@ -208,26 +208,16 @@ bool RegionLowering::lower_fp_inline(const ir::Op& op) {
 // constrained FP ops around them.
 llvm::Value* RegionLowering::fold_pending_flags() {
   llvm::Value* fcsr_ptr = field(cpu_, offsetof(CpuState, fcsr));
-  llvm::Value* slot = entry_b_.CreateAlloca(i32_, nullptr, "mxcsr");
-  b_.CreateCall(llvm::Intrinsic::getDeclaration(&module_, llvm::Intrinsic::x86_sse_stmxcsr), {slot});
-  llvm::Value* mxcsr = b_.CreateLoad(i32_, slot);
+  llvm::Value* mxcsr = read_mxcsr();
   llvm::Value* fcsr = b_.CreateLoad(i32_, fcsr_ptr);
   auto* pending = llvm::BasicBlock::Create(ctx_, "flags_pending", fn_);
   auto* join = llvm::BasicBlock::Create(ctx_, "flags_folded", fn_);
   llvm::BasicBlock* from = b_.GetInsertBlock();
   b_.CreateCondBr(b_.CreateICmpNE(b_.CreateAnd(mxcsr, b_.getInt32(0x3f)), b_.getInt32(0)), pending, join);
   b_.SetInsertPoint(pending);
-  // IE -> NV, ZE -> DZ, OE -> OF, UE -> UF, PE -> NX (as fflags_from_mxcsr).
-  const auto bit = [&](unsigned from_bit, unsigned to_bit) {
-    llvm::Value* v = b_.CreateAnd(b_.CreateLShr(mxcsr, from_bit), b_.getInt32(1));
-    return b_.CreateShl(v, to_bit);
-  };
-  llvm::Value* flags =
-      b_.CreateOr(b_.CreateOr(b_.CreateOr(bit(0, 4), bit(2, 3)), b_.CreateOr(bit(3, 2), bit(4, 1))), bit(5, 0));
-  llvm::Value* folded = b_.CreateOr(fcsr, flags);
+  llvm::Value* folded = b_.CreateOr(fcsr, fflags_of_mxcsr(mxcsr));
   b_.CreateStore(folded, fcsr_ptr);
-  b_.CreateStore(b_.getInt32(interp::host_fp::kGuestMxcsr), slot);
-  b_.CreateCall(llvm::Intrinsic::getDeclaration(&module_, llvm::Intrinsic::x86_sse_ldmxcsr), {slot});
+  write_mxcsr(b_.getInt32(interp::host_fp::kGuestMxcsr));
   b_.CreateBr(join);
   b_.SetInsertPoint(join);
   llvm::PHINode* result = b_.CreatePHI(i32_, 2);
@@ -241,6 +231,12 @@ llvm::Value* RegionLowering::read_mxcsr() {
   llvm::Value* slot = entry_b_.CreateAlloca(i32_, nullptr, "mxcsr");
   b_.CreateCall(llvm::Intrinsic::getDeclaration(&module_, llvm::Intrinsic::x86_sse_stmxcsr), {slot});
   return b_.CreateLoad(i32_, slot);
+}
+
+void RegionLowering::write_mxcsr(llvm::Value* value) {
+  llvm::Value* slot = entry_b_.CreateAlloca(i32_, nullptr, "mxcsr");
+  b_.CreateStore(value, slot);
+  b_.CreateCall(llvm::Intrinsic::getDeclaration(&module_, llvm::Intrinsic::x86_sse_ldmxcsr), {slot});
 }
 
 // fflags_from_mxcsr as a 64-entry table indexed by MXCSR's status bits.
@@ -291,9 +287,7 @@ bool RegionLowering::lower_fflags_inline(const ir::Op& op) {
     auto* join = llvm::BasicBlock::Create(ctx_, "flags_restored", fn_);
     b_.CreateCondBr(b_.CreateICmpNE(read_mxcsr(), saved), restore, join, unlikely());
     b_.SetInsertPoint(restore);
-    llvm::Value* slot = entry_b_.CreateAlloca(i32_, nullptr, "mxcsr");
-    b_.CreateStore(saved, slot);
-    b_.CreateCall(llvm::Intrinsic::getDeclaration(&module_, llvm::Intrinsic::x86_sse_ldmxcsr), {slot});
+    write_mxcsr(saved);
     b_.CreateBr(join);
     b_.SetInsertPoint(join);
     return true;
@@ -312,6 +306,7 @@ bool RegionLowering::lower_fflags_inline(const ir::Op& op) {
 }
 #else
 llvm::Value* RegionLowering::read_mxcsr() { return nullptr; }
+void RegionLowering::write_mxcsr(llvm::Value*) {}
 llvm::Value* RegionLowering::fflags_of_mxcsr(llvm::Value*) { return nullptr; }
 llvm::Value* RegionLowering::fold_pending_flags() { return nullptr; }
 bool RegionLowering::lower_fflags_inline(const ir::Op&) { return false; }

@@ -365,6 +365,7 @@ class RegionLowering {
   bool lower_fflags_inline(const ir::Op& op);
   llvm::Value* fold_pending_flags();
   llvm::Value* read_mxcsr();
+  void write_mxcsr(llvm::Value* value);
   llvm::Value* fflags_of_mxcsr(llvm::Value* mxcsr);
   // The register an frflags of the current block wrote and the MXCSR word
   // it read, while fcsr and that register stay untouched.
