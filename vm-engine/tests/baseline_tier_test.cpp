@@ -9,6 +9,7 @@
 #include <memory>
 #include <vector>
 
+#include "engine_test_support.hpp"
 #include "vm/engine/interpreter.hpp"
 #include "vm/engine/jit_engine.hpp"
 #include "vm/mem/user_address_space.hpp"
@@ -52,14 +53,7 @@ constexpr std::uint32_t kEcall = 0x73;
 
 std::unique_ptr<vm::mem::UserAddressSpace> memory_with(const std::vector<std::uint32_t>& code,
                                                        std::uint64_t code_at = kCode) {
-  auto memory = vm::mem::UserAddressSpace::create();
-  REQUIRE(memory);
-  REQUIRE((*memory)->map_fixed(code_at, 0x1000, vm::mem::kPermRead | vm::mem::kPermExec));
-  REQUIRE((*memory)->map_fixed(kData, 0x1000, vm::mem::kPermRead | vm::mem::kPermWrite));
-  std::vector<std::uint8_t> bytes(code.size() * 4);
-  std::memcpy(bytes.data(), code.data(), bytes.size());
-  (*memory)->write(code_at, bytes, /*force=*/true);
-  return std::move(*memory);
+  return test::memory_with_code(code, code_at, kData, 0x1000);
 }
 
 // The baseline tier alone, compiling each block as it first runs

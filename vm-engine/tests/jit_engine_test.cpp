@@ -7,6 +7,8 @@
 #include <memory>
 #include <vector>
 
+#include "engine_test_support.hpp"
+#include "rv_encode.hpp"
 #include "vm/engine/interpreter.hpp"
 #include "vm/engine/jit_engine.hpp"
 #include "vm/mem/user_address_space.hpp"
@@ -26,24 +28,12 @@ std::uint32_t ld(unsigned rd, unsigned rs1, int imm) {
 constexpr std::uint32_t kEcall = 0x73;
 
 std::unique_ptr<vm::mem::UserAddressSpace> memory_with(const std::vector<std::uint32_t>& code) {
-  auto memory = vm::mem::UserAddressSpace::create();
-  REQUIRE(memory);
-  REQUIRE((*memory)->map_fixed(kCode, 0x1000, vm::mem::kPermRead | vm::mem::kPermExec));
-  std::vector<std::uint8_t> bytes(code.size() * 4);
-  std::memcpy(bytes.data(), code.data(), bytes.size());
-  (*memory)->write(kCode, bytes, /*force=*/true);
-  return std::move(*memory);
+  return test::memory_with_code(code, kCode);
 }
 
+// These test the LLVM tier (baseline_tier_test.cpp the other).
 std::unique_ptr<JitEngine> make_engine(vm::mem::UserAddressSpace& memory, bool tiered, unsigned opt) {
-  JitOptions options;
-  options.tiered = tiered;
-  options.threshold = 1;
-  options.baseline = false;  // these test the LLVM tier (baseline_tier_test.cpp the other)
-  options.opt_level = opt;
-  auto engine = JitEngine::create(memory, options);
-  REQUIRE(engine);
-  return std::move(*engine);
+  return test::llvm_engine(memory, tiered, opt);
 }
 
 }  // namespace
@@ -441,11 +431,8 @@ TEST_CASE("an access the inline check refuses leaves the region and runs in the 
   // check:
   //   0: ld x5, 0(x10); 4: ld x6, 8(x10); 8: add x7, x7, x5; 12: add x7, x7, x6
   //  16: addi x11, x11, -1; 20: blt x0, x11, -20; 24: ecall
-  const auto add = [](unsigned rd, unsigned rs1, unsigned rs2) {
-    return (rs2 << 20) | (rs1 << 15) | (rd << 7) | 0x33u;
-  };
-  auto memory =
-      memory_with({ld(5, 10, 0), ld(6, 10, 8), add(7, 7, 5), add(7, 7, 6), addi(11, 11, -1), blt(0, 11, -20), kEcall});
+  auto memory = memory_with(
+      {ld(5, 10, 0), ld(6, 10, 8), rv::add(7, 7, 5), rv::add(7, 7, 6), addi(11, 11, -1), blt(0, 11, -20), kEcall});
   REQUIRE(memory->map_fixed(0x40000, 0x2000, vm::mem::kPermRead | vm::mem::kPermWrite));
   std::vector<std::uint8_t> words(32);
   for (std::size_t i = 0; i < words.size(); ++i) words[i] = static_cast<std::uint8_t>(i * 7 + 1);

@@ -8,6 +8,7 @@
 #include <memory>
 #include <vector>
 
+#include "engine_test_support.hpp"
 #include "rv_encode.hpp"
 #include "vm/engine/interpreter.hpp"
 #include "vm/engine/jit_engine.hpp"
@@ -46,25 +47,11 @@ constexpr std::uint32_t frflags(unsigned rd) { return csr(kCsrrs, rd, 0, kFflags
 constexpr std::uint32_t fsflags(unsigned rs1) { return csr(kCsrrw, 0, rs1, kFflags); }
 
 std::unique_ptr<vm::mem::UserAddressSpace> memory_with(const std::vector<std::uint32_t>& code) {
-  auto memory = vm::mem::UserAddressSpace::create();
-  REQUIRE(memory);
-  REQUIRE((*memory)->map_fixed(kCode, 0x1000, vm::mem::kPermRead | vm::mem::kPermExec));
-  REQUIRE((*memory)->map_fixed(kData, 0x2000, vm::mem::kPermRead | vm::mem::kPermWrite));
-  std::vector<std::uint8_t> bytes(code.size() * 4);
-  std::memcpy(bytes.data(), code.data(), bytes.size());
-  (*memory)->write(kCode, bytes, /*force=*/true);
-  return std::move(*memory);
+  return test::memory_with_code(code, kCode, kData, 0x2000);
 }
 
 std::unique_ptr<JitEngine> make_engine(vm::mem::UserAddressSpace& memory, unsigned opt) {
-  JitOptions options;
-  options.tiered = false;
-  options.threshold = 1;
-  options.baseline = false;  // the LLVM tier
-  options.opt_level = opt;
-  auto engine = JitEngine::create(memory, options);
-  REQUIRE(engine);
-  return std::move(*engine);
+  return test::llvm_engine(memory, /*tiered=*/false, opt);
 }
 
 std::uint64_t read64(vm::mem::UserAddressSpace& memory, std::uint64_t addr) {
