@@ -18,6 +18,13 @@ constexpr unsigned kMinVaBits = 32;
 constexpr unsigned kMaxVaBits = 47;
 constexpr std::uint8_t kPermRwx = kPermRead | kPermWrite | kPermExec;
 
+// A mapped page's table byte for guest permissions `perms`: a fresh mapping
+// or protection holds no translated code, so a writable page is store-fast.
+constexpr std::uint8_t mapped_page_bits(std::uint8_t perms) {
+  const auto bits = static_cast<std::uint8_t>((perms & kPermRwx) | kPermMapped);
+  return (bits & kPermWrite) ? static_cast<std::uint8_t>(bits | kPermStoreFast) : bits;
+}
+
 constexpr std::uint64_t round_up_to_page(std::uint64_t v) { return (v + kPageSize - 1) & ~(kPageSize - 1); }
 
 // Validates a page-aligned, non-empty [addr, addr+len) inside [0, limit) and
@@ -114,7 +121,7 @@ vm::Result<void> UserAddressSpace::map_fixed(std::uint64_t addr, std::uint64_t l
                                   "the range is now unmapped",
                                   addr, *end, *end - addr, std::strerror(err)));
   }
-  fill_perms(perms_, addr, *end, static_cast<std::uint8_t>((perms & kPermRwx) | kPermMapped));
+  fill_perms(perms_, addr, *end, mapped_page_bits(perms));
   intervals_->insert(addr, *end);
   if (replaces) ++generation_;
   return {};
@@ -144,7 +151,11 @@ vm::Result<void> UserAddressSpace::protect(std::uint64_t addr, std::uint64_t len
                                   *end, hole.addr));
   }
   // Host protection stays read/write: guest permissions live in the table.
-  fill_perms(perms_, addr, *end, static_cast<std::uint8_t>((perms & kPermRwx) | kPermMapped));
+  // A page keeps its code mark (translations of it still exist), so a guest
+  // that makes its code writable again still has its stores noticed.
+  const std::uint8_t bits = mapped_page_bits(perms);
+  for (std::uint64_t page = addr >> kPageShift; page < *end >> kPageShift; ++page)
+    perms_[page] = (perms_[page] & kPermCode) ? static_cast<std::uint8_t>((bits | kPermCode) & ~kPermStoreFast) : bits;
   ++generation_;
   return {};
 }

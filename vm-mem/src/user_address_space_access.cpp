@@ -36,13 +36,18 @@ void UserAddressSpace::mark_code(std::uint64_t addr, std::uint64_t len) {
   const std::uint64_t end = len > limit_ - addr ? limit_ : addr + len;
   for (std::uint64_t page = addr >> kPageShift; page <= (end - 1) >> kPageShift; ++page) {
     if ((perms_[page] & (kPermMapped | kPermCode)) != kPermMapped) continue;
-    perms_[page] |= kPermCode;
+    perms_[page] = static_cast<std::uint8_t>((perms_[page] | kPermCode) & ~kPermStoreFast);
     code_pages_.push_back(page);
   }
 }
 
 void UserAddressSpace::clear_code_marks() noexcept {
-  for (std::uint64_t page : code_pages_) perms_[page] &= static_cast<std::uint8_t>(~kPermCode);
+  for (std::uint64_t page : code_pages_) {
+    std::uint8_t& bits = perms_[page];
+    if (!(bits & kPermCode)) continue;  // unmapped or re-protected since
+    bits = static_cast<std::uint8_t>(bits & ~kPermCode);
+    if (bits & kPermWrite) bits |= kPermStoreFast;
+  }
   code_pages_.clear();
   code_write_pending_ = false;
 }

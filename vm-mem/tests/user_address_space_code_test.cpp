@@ -18,15 +18,15 @@ TEST_CASE("a write to a page holding translated code is reported once marked", "
 
   // Unmarked: stores stay on the fast path and report nothing.
   const std::uint8_t* perms = as.perm_table();
-  CHECK((perms[code >> kPageShift] & kStoreFastMask) == kPermWrite);
+  CHECK((perms[code >> kPageShift] & kPermStoreFast) != 0);
   REQUIRE(as.host_ptr(code, 8, kPermWrite) != nullptr);
   CHECK_FALSE(as.code_write_pending());
 
   // A block spanning the first two pages is translated.
   as.mark_code(code + kPageSize - 4, 8);
-  CHECK((perms[code >> kPageShift] & kStoreFastMask) != kPermWrite);
-  CHECK((perms[(code >> kPageShift) + 1] & kStoreFastMask) != kPermWrite);
-  CHECK((perms[(code >> kPageShift) + 2] & kStoreFastMask) == kPermWrite);
+  CHECK((perms[code >> kPageShift] & kPermStoreFast) == 0);
+  CHECK((perms[(code >> kPageShift) + 1] & kPermStoreFast) == 0);
+  CHECK((perms[(code >> kPageShift) + 2] & kPermStoreFast) != 0);
   CHECK((perms[code >> kPageShift] & kPermRead) == kPermRead);  // loads unaffected
 
   // Reads and writes elsewhere report nothing; the write still happens.
@@ -40,7 +40,7 @@ TEST_CASE("a write to a page holding translated code is reported once marked", "
   // After a flush the marks are gone.
   as.clear_code_marks();
   CHECK_FALSE(as.code_write_pending());
-  CHECK((perms[code >> kPageShift] & kStoreFastMask) == kPermWrite);
+  CHECK((perms[code >> kPageShift] & kPermStoreFast) != 0);
 
   // A checked copy (a syscall's read() into the buffer) is noticed too; a
   // loader's forced write is not.
@@ -50,6 +50,30 @@ TEST_CASE("a write to a page holding translated code is reported once marked", "
   CHECK_FALSE(as.code_write_pending());
   REQUIRE(as.write(code, bytes) == AccessFault::kNone);
   CHECK(as.code_write_pending());
+}
+
+TEST_CASE("re-protecting a page keeps its code mark", "[user-as][code]") {
+  auto space = UserAddressSpace::create();
+  REQUIRE(space);
+  UserAddressSpace& as = **space;
+  const std::uint64_t code = 0x10000;
+  REQUIRE(as.map_fixed(code, 2 * kPageSize, kPermRead | kPermExec));
+  const std::uint8_t* perms = as.perm_table();
+  as.mark_code(code, 4);
+  // A guest JIT makes its code writable again to patch it: the store is
+  // still noticed, the page's neighbour is an ordinary writable page.
+  REQUIRE(as.protect(code, 2 * kPageSize, kPermRead | kPermWrite));
+  CHECK((perms[code >> kPageShift] & kPermStoreFast) == 0);
+  CHECK((perms[(code >> kPageShift) + 1] & kPermStoreFast) != 0);
+  REQUIRE(as.host_ptr(code + 8, 4, kPermWrite) != nullptr);
+  CHECK(as.code_write_pending());
+  // Flushing the translations makes the page store-fast again; read-only
+  // pages never are.
+  as.clear_code_marks();
+  CHECK((perms[code >> kPageShift] & kPermStoreFast) != 0);
+  REQUIRE(as.protect(code, kPageSize, kPermRead));
+  CHECK((perms[code >> kPageShift] & kPermStoreFast) == 0);
+  CHECK_FALSE(as.host_ptr(code, 4, kPermWrite));
 }
 
 TEST_CASE("marking unmapped pages does nothing", "[user-as][code]") {

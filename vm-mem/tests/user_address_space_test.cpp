@@ -95,7 +95,7 @@ TEST_CASE("map_fixed maps zeroed pages with the requested permissions", "[user-a
   for (std::uint64_t a : {0x10000ull, 0x11000ull, 0x12fffull}) CHECK(as->is_mapped(a));
   CHECK_FALSE(as->is_mapped(0xffff));
   CHECK_FALSE(as->is_mapped(0x13000));
-  CHECK(as->perm_table()[0x10] == (kRw | kPermMapped));
+  CHECK(as->perm_table()[0x10] == (kRw | kPermMapped | vm::mem::kPermStoreFast));
   CHECK(as->perm_table()[0x13] == 0);
 
   std::vector<std::uint8_t> buf(0x3000, 0xaa);

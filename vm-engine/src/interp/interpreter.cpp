@@ -153,21 +153,23 @@ HaltReason Interpreter::run(CpuState& cpu, std::uint64_t max_insns) {
   } while (0)
 
   // Fast path: in bounds, every needed permission (an AMO needs read and
-  // write), and not crossing a page; otherwise ask
-  // the address space (which handles page-crossing accesses exactly).
-#define MEM_PTR(ptr, addr_expr, size, mask, need, cause)                                                  \
-  std::uint8_t* ptr;                                                                                      \
-  {                                                                                                       \
-    const std::uint64_t a_ = (addr_expr);                                                                 \
-    if (VM_LIKELY(a_ < limit && (perms[a_ >> 12] & (mask)) == (need) && (a_ & 0xfff) <= 4096 - (size))) { \
-      ptr = base + a_;                                                                                    \
-    } else if (!(ptr = s.memory.host_ptr(a_, (size), (need)))) {                                          \
-      fault_addr = a_;                                                                                    \
-      fault_cause = (cause);                                                                              \
-      goto fault;                                                                                         \
-    } else if (VM_UNLIKELY(s.memory.code_write_pending())) {                                              \
-      stop_at = 0; /* translated code was written: stop at this block's end */                            \
-    }                                                                                                     \
+  // write; a store also a page without translated code: fast_path_bits),
+  // and not crossing a page; otherwise ask the address space (which handles
+  // page-crossing accesses exactly).
+#define MEM_PTR(ptr, addr_expr, size, need, cause)                                                            \
+  std::uint8_t* ptr;                                                                                          \
+  {                                                                                                           \
+    const std::uint64_t a_ = (addr_expr);                                                                     \
+    if (VM_LIKELY(a_ < limit && (perms[a_ >> 12] & mem::fast_path_bits(need)) == mem::fast_path_bits(need) && \
+                  (a_ & 0xfff) <= 4096 - (size))) {                                                           \
+      ptr = base + a_;                                                                                        \
+    } else if (!(ptr = s.memory.host_ptr(a_, (size), (need)))) {                                              \
+      fault_addr = a_;                                                                                        \
+      fault_cause = (cause);                                                                                  \
+      goto fault;                                                                                             \
+    } else if (VM_UNLIKELY(s.memory.code_write_pending())) {                                                  \
+      stop_at = 0; /* translated code was written: stop at this block's end */                                \
+    }                                                                                                         \
   }
 
   goto * op->handler;
@@ -233,12 +235,11 @@ L_LoadImm:
   R[op->dst] = static_cast<std::uint64_t>(op->imm);
   NEXT();
 
-#define LOAD(name, T, size, convert)                                                                    \
-  L_##name : {                                                                                          \
-    MEM_PTR(p, R[op->src1] + static_cast<std::uint64_t>(op->imm), size, mem::kPermRead, mem::kPermRead, \
-            TrapCause::kLoadPageFault)                                                                  \
-    R[op->dst] = convert(load_host<T>(p));                                                              \
-    NEXT();                                                                                             \
+#define LOAD(name, T, size, convert)                                                                               \
+  L_##name : {                                                                                                     \
+    MEM_PTR(p, R[op->src1] + static_cast<std::uint64_t>(op->imm), size, mem::kPermRead, TrapCause::kLoadPageFault) \
+    R[op->dst] = convert(load_host<T>(p));                                                                         \
+    NEXT();                                                                                                        \
   }
 #define SIGNED(v) static_cast<std::uint64_t>(static_cast<std::int64_t>(v))
 #define UNSIGNED(v) static_cast<std::uint64_t>(v)
@@ -257,12 +258,11 @@ L_LoadImm:
 #undef UNSIGNED
 #undef BOXED
 
-#define STORE(name, T, size)                                                                                  \
-  L_##name : {                                                                                                \
-    MEM_PTR(p, R[op->src1] + static_cast<std::uint64_t>(op->imm), size, mem::kStoreFastMask, mem::kPermWrite, \
-            TrapCause::kStorePageFault)                                                                       \
-    store_host<T>(p, static_cast<T>(R[op->src2]));                                                            \
-    NEXT();                                                                                                   \
+#define STORE(name, T, size)                                                                                         \
+  L_##name : {                                                                                                       \
+    MEM_PTR(p, R[op->src1] + static_cast<std::uint64_t>(op->imm), size, mem::kPermWrite, TrapCause::kStorePageFault) \
+    store_host<T>(p, static_cast<T>(R[op->src2]));                                                                   \
+    NEXT();                                                                                                          \
   }
   STORE(Sb, std::uint8_t, 1)
   STORE(Sh, std::uint16_t, 2)
@@ -286,7 +286,7 @@ L_amo : {
     goto fault;
   }
   const std::uint8_t need = is_lr ? mem::kPermRead : (mem::kPermRead | mem::kPermWrite);
-  MEM_PTR(p, addr, size, need | mem::kPermCode, need, is_lr ? TrapCause::kLoadPageFault : TrapCause::kStorePageFault)
+  MEM_PTR(p, addr, size, need, is_lr ? TrapCause::kLoadPageFault : TrapCause::kStorePageFault)
   R[op->dst] = interp::execute_amo(op->opcode, p, R[op->src2], addr, cpu.reservation);
   NEXT();
 }

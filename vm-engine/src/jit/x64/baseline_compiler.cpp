@@ -126,14 +126,14 @@ void BaselineEmitter::host_ptr(const ir::Op& op, unsigned size, std::uint8_t nee
   address(op);
   a_.alu(Alu::kCmp, rax, ctx(offsetof(JitContext, limit)));
   a_.jcc(kAboveEqual, slow);
-  // Stores also require a page without translated code (kPermCode).
-  const std::uint8_t mask = (need & mem::kPermWrite) ? (need | mem::kPermCode) : need;
+  // Stores also require a page without translated code (fast_path_bits).
+  const std::uint8_t bits = mem::fast_path_bits(need);
   a_.mov(rdx, rax);
   a_.shift_imm(Shift::kShr, rdx, 12, true);
   a_.load64(rcx, ctx(offsetof(JitContext, perms)));
   a_.load_u8(rcx, at_index(rcx, rdx, 0));
-  a_.alu_imm(Alu::kAnd, rcx, mask, false);
-  a_.alu_imm(Alu::kCmp, rcx, need, false);
+  a_.alu_imm(Alu::kAnd, rcx, bits, false);
+  a_.alu_imm(Alu::kCmp, rcx, bits, false);
   a_.jcc(kNotEqual, slow);
   if (size > 1) {
     a_.mov32(rdx, rax);

@@ -49,11 +49,17 @@ enum PagePerm : std::uint8_t {
   // guest permission: it only sends stores to the slow path, which notices
   // that the guest is rewriting translated code.
   kPermCode = 16,
+  // Derived, for engines' inline store test: set exactly while the page is
+  // writable and holds no translated code, so that test is one bit (one
+  // `test` on x86) instead of a mask and a compare.
+  kPermStoreFast = 32,
 };
 
-// Engines' inline store test: writable and not holding translated code,
-// i.e. (perm & kStoreFastMask) == kPermWrite.
-inline constexpr std::uint8_t kStoreFastMask = kPermWrite | kPermCode;
+// The bits an engine's inline fast path tests, all of which must be set, for
+// an access needing `need` (kPermRead and/or kPermWrite).
+inline constexpr std::uint8_t fast_path_bits(std::uint8_t need) {
+  return (need & kPermWrite) ? static_cast<std::uint8_t>((need & ~kPermWrite) | kPermStoreFast) : need;
+}
 
 // Why an access was refused; engines turn this into a guest trap.
 enum class AccessFault : std::uint8_t { kNone, kUnmapped, kPermission };
