@@ -9,16 +9,45 @@ llvm::Value* RegionLowering::branch_unless_fast(llvm::Value* addr, unsigned size
   auto* in_range = llvm::BasicBlock::Create(ctx_, "in_range", fn_);
   b_.CreateCondBr(b_.CreateICmpULT(addr, limit_), in_range, refused, likely());
   b_.SetInsertPoint(in_range);
-  // Stores also require the page to hold no translated code (kPermCode).
-  const std::uint8_t mask = (need & mem::kPermWrite) ? (need | mem::kPermCode) : need;
-  llvm::Value* perm = b_.CreateLoad(i8_, b_.CreateGEP(i8_, perms_, b_.CreateLShr(addr, 12)));
-  llvm::Value* bad = b_.CreateZExt(b_.CreateXor(b_.CreateAnd(perm, b_.getInt8(mask)), b_.getInt8(need)), i64_);
+  llvm::Value* bad = b_.CreateZExt(perm_refuses(addr, need), i64_);
   if (size > 1)  // 1 when the last byte is on the next page
-    bad = b_.CreateOr(bad, b_.CreateLShr(b_.CreateAdd(b_.CreateAnd(addr, 0xfff), c64(size - 1)), 12));
+    bad = b_.CreateOr(bad, crosses_page(addr, size));
   auto* fast = llvm::BasicBlock::Create(ctx_, "fast", fn_);
   b_.CreateCondBr(b_.CreateICmpEQ(bad, c64(0)), fast, refused, likely());
   b_.SetInsertPoint(fast);
   return bad;
+}
+
+void RegionLowering::branch_unless_fast_alone(llvm::Value* addr, unsigned size, std::uint8_t need,
+                                              llvm::BasicBlock* refused) {
+  auto* in_range = llvm::BasicBlock::Create(ctx_, "in_range", fn_);
+  b_.CreateCondBr(b_.CreateICmpULT(addr, limit_), in_range, refused, likely());
+  b_.SetInsertPoint(in_range);
+  auto* fast = llvm::BasicBlock::Create(ctx_, "fast", fn_);
+  if (size == 1) {
+    b_.CreateCondBr(b_.CreateICmpEQ(perm_refuses(addr, need), b_.getInt8(0)), fast, refused, likely());
+  } else {
+    auto* allowed = llvm::BasicBlock::Create(ctx_, "allowed", fn_);
+    auto* misaligned = llvm::BasicBlock::Create(ctx_, "misaligned", fn_);
+    b_.CreateCondBr(b_.CreateICmpEQ(perm_refuses(addr, need), b_.getInt8(0)), allowed, refused, likely());
+    b_.SetInsertPoint(allowed);
+    b_.CreateCondBr(b_.CreateICmpEQ(b_.CreateAnd(addr, c64(size - 1)), c64(0)), fast, misaligned, likely());
+    b_.SetInsertPoint(misaligned);
+    b_.CreateCondBr(b_.CreateICmpEQ(crosses_page(addr, size), c64(0)), fast, refused, likely());
+  }
+  b_.SetInsertPoint(fast);
+}
+
+llvm::Value* RegionLowering::perm_refuses(llvm::Value* addr, std::uint8_t need) {
+  // Stores also require the page to hold no translated code: one bit
+  // (kPermStoreFast) stands for both.
+  const std::uint8_t bits = mem::fast_path_bits(need);
+  llvm::Value* perm = b_.CreateLoad(i8_, b_.CreateGEP(i8_, perms_, b_.CreateLShr(addr, 12)));
+  return b_.CreateXor(b_.CreateAnd(perm, b_.getInt8(bits)), b_.getInt8(bits));
+}
+
+llvm::Value* RegionLowering::crosses_page(llvm::Value* addr, unsigned size) {
+  return b_.CreateLShr(b_.CreateAdd(b_.CreateAnd(addr, 0xfff), c64(size - 1)), 12);
 }
 
 unsigned RegionLowering::access_size(Opcode o) {

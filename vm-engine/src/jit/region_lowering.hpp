@@ -405,9 +405,14 @@ class RegionLowering {
   // clamped by a select compiled slower still.
   // Returns that integer; continues where it is zero.
   llvm::Value* branch_unless_fast(llvm::Value* addr, unsigned size, std::uint8_t need, llvm::BasicBlock* refused);
+  // One access's check: the page-crossing test only for a misaligned
+  // address (an aligned access cannot cross), in a cold block.
+  void branch_unless_fast_alone(llvm::Value* addr, unsigned size, std::uint8_t need, llvm::BasicBlock* refused);
+  llvm::Value* perm_refuses(llvm::Value* addr, std::uint8_t need);  // i8, zero when allowed
+  llvm::Value* crosses_page(llvm::Value* addr, unsigned size);      // i64, 1 when it does
   void leave_unless_fast(const ir::Op& op, llvm::Value* addr, unsigned size, std::uint8_t need) {
     auto* refused = llvm::BasicBlock::Create(ctx_, "slow_access", fn_);
-    branch_unless_fast(addr, size, need, refused);
+    branch_unless_fast_alone(addr, size, need, refused);
     llvm::BasicBlock* resume = b_.GetInsertBlock();
     b_.SetInsertPoint(refused);
     leave(c64(block_->insn_pc(op.insn)), retired(op.insn), kExitSlowAccess);
