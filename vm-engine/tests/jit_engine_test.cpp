@@ -426,6 +426,51 @@ TEST_CASE("accesses sharing one bounds check still fault one by one", "[jit][fau
   }
 }
 
+TEST_CASE("a lone misaligned access stays in the region unless it crosses a page", "[jit][region]") {
+  // A loop copying a doubleword from x10 to x10 + 0x7f8, each access
+  // checked alone:
+  //   0: ld x5, 0(x10); 4: sd x5, 0x7f8(x10); 8: add x7, x7, x5
+  //  12: addi x11, x11, -1; 16: blt x0, x11, -16; 20: ecall
+  auto memory =
+      memory_with({ld(5, 10, 0), rv::sd(5, 10, 0x7f8), rv::add(7, 7, 5), addi(11, 11, -1), blt(0, 11, -16), kEcall});
+  REQUIRE(memory->map_fixed(0x40000, 0x3000, vm::mem::kPermRead | vm::mem::kPermWrite));
+  std::vector<std::uint8_t> bytes(0x3000);
+  for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<std::uint8_t>(i * 13 + 5);
+  constexpr std::uint64_t kIterations = 50;
+  for (unsigned opt : {0u, 1u, 2u}) {
+    INFO("opt " << opt);
+    // Aligned; misaligned within the page (both accesses); the load
+    // crossing into the next page (it leaves on every iteration, the store
+    // 0x7f8 further on is misaligned but inside its page).
+    for (const std::uint64_t base : {std::uint64_t{0x40ff0}, std::uint64_t{0x40ff3}, std::uint64_t{0x40ffd}}) {
+      INFO("base " << std::hex << base);
+      REQUIRE(memory->write(0x40000, bytes, /*force=*/true) == vm::mem::AccessFault::kNone);
+      CpuState expected;
+      expected.pc = kCode;
+      expected.x(10) = base;
+      expected.x(11) = kIterations;
+      Interpreter interpreter(*memory);
+      REQUIRE(interpreter.run(expected, ~std::uint64_t{0}) == HaltReason::kEcall);
+      std::vector<std::uint8_t> expected_bytes(bytes.size());
+      REQUIRE(memory->read(0x40000, expected_bytes) == vm::mem::AccessFault::kNone);
+
+      REQUIRE(memory->write(0x40000, bytes, /*force=*/true) == vm::mem::AccessFault::kNone);
+      auto engine = make_engine(*memory, false, opt);
+      CpuState cpu;
+      cpu.pc = kCode;
+      cpu.x(10) = base;
+      cpu.x(11) = kIterations;
+      REQUIRE(engine->run(cpu, ~std::uint64_t{0}) == HaltReason::kEcall);
+      for (unsigned r = 1; r < 32; ++r) CHECK(cpu.x(r) == expected.x(r));
+      CHECK(cpu.instret == expected.instret);
+      std::vector<std::uint8_t> got(bytes.size());
+      REQUIRE(memory->read(0x40000, got) == vm::mem::AccessFault::kNone);
+      CHECK(got == expected_bytes);
+      CHECK(engine->stats().slow_access_exits == (base == 0x40ffd ? kIterations : 0));
+    }
+  }
+}
+
 TEST_CASE("an access the inline check refuses leaves the region and runs in the interpreter", "[jit][region]") {
   // A loop summing two doublewords at x10 and x10 + 8, which share one
   // check:
