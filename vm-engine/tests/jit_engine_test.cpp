@@ -169,6 +169,55 @@ TEST_CASE("compiled loops stop at the same block boundary as the interpreter", "
   }
 }
 
+namespace {
+
+// A loop whose longest path from its header runs through two unchecked
+// block boundaries more than kMaxUncheckedInsns (64) instructions apart:
+//   A   0: addi x10, x10, 1; 32 x addi x12, x12, 1; andi x13, x10, 1
+//    136: beq x13, x0, C                 (35 instructions)
+//   B 140: 35 x addi x14, x14, 1; jal x0, C   (36)
+//   C 284: 34 x addi x15, x15, 1; blt x10, x11, A   (35)
+//    424: ecall
+// A path A -> B -> C reaches C 71 instructions after A's check, so C must
+// check too.
+std::vector<std::uint32_t> long_path_loop() {
+  std::vector<std::uint32_t> code{addi(10, 10, 1)};
+  for (int k = 0; k < 32; ++k) code.push_back(addi(12, 12, 1));
+  code.push_back(rv::i(1, 10, 7, 13, 0x13));  // andi x13, x10, 1
+  const int b_len = 36, c_start = 4 * (35 + b_len);
+  code.push_back(rv::b(c_start - 136, 0, 13, 0));  // beq x13, x0, C
+  for (int k = 0; k < 35; ++k) code.push_back(addi(14, 14, 1));
+  code.push_back(jal(0, 4));  // to C, right after it
+  for (int k = 0; k < 34; ++k) code.push_back(addi(15, 15, 1));
+  code.push_back(blt(10, 11, -(4 * static_cast<int>(code.size()))));
+  code.push_back(kEcall);
+  return code;
+}
+
+}  // namespace
+
+TEST_CASE("compiled code stops at the interpreter's block boundary whatever the budget", "[jit][region]") {
+  auto memory = memory_with(long_path_loop());
+  auto engine = make_engine(*memory, false, 1);
+  Interpreter interpreter(*memory);
+  CpuState cpu, expected;
+  for (CpuState* c : {&cpu, &expected}) {
+    c->pc = kCode;
+    c->x(11) = 1000;
+  }
+  // Budgets from just over the unchecked stretch to a few iterations, so
+  // runs end at every kind of boundary.
+  for (std::uint64_t k = 0; k < 300 && expected.pc != kCode + 424; ++k) {
+    const std::uint64_t budget = 65 + (k * 37) % 240;
+    const HaltReason want = interpreter.run(expected, budget);
+    REQUIRE(engine->run(cpu, budget) == want);
+    REQUIRE(cpu.instret == expected.instret);
+    REQUIRE(cpu.pc == expected.pc);
+    for (unsigned r : {10u, 12u, 13u, 14u, 15u}) REQUIRE(cpu.x(r) == expected.x(r));
+  }
+  CHECK(engine->stats().insns_compiled_code > 10000);
+}
+
 TEST_CASE("compiled FP honours a dynamic rounding mode other than nearest", "[jit][fp]") {
   // fdiv.d f2, f0, f1 (rm = dynamic); fsd-free: the result stays in f2.
   const std::uint32_t fdiv_d = (0x0du << 25) | (1u << 20) | (0u << 15) | (7u << 12) | (2u << 7) | 0x53u;
@@ -252,7 +301,9 @@ TEST_CASE("an indirect jump to targets the interpreter saw stays inside the regi
   REQUIRE(engine);
   CpuState cpu;
   start(cpu);
-  REQUIRE((*engine)->run(cpu, 60) == HaltReason::kInstructionLimit);  // interpreted; queues the loop
+  // Warms the loop up and queues it (the last kMaxUncheckedInsns of a run
+  // are always interpreted).
+  REQUIRE((*engine)->run(cpu, 200) == HaltReason::kInstructionLimit);
   (*engine)->wait_for_compiles();
   REQUIRE((*engine)->run(cpu, ~std::uint64_t{0}) == HaltReason::kEcall);
   CHECK(cpu.x(12) == expected.x(12));

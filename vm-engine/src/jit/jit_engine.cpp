@@ -449,7 +449,10 @@ HaltReason JitEngine::Impl::run(CpuState& cpu, std::uint64_t max_insns) {
   ctx.perms = memory.perm_table();
   ctx.limit = memory.limit();
   ctx.memory = &memory;
-  ctx.stop_at = stop_at;
+  // Compiled code returns once it gets near the budget; the interpreter
+  // runs the last blocks, so the run stops at the same block boundary as an
+  // interpreted one (see jit::kMaxUncheckedInsns).
+  ctx.stop_at = stop_at > jit::kMaxUncheckedInsns ? stop_at - jit::kMaxUncheckedInsns : 0;
   ctx.jump_cache = jump_cache.data();
   HaltReason reason = HaltReason::kNone;
   for (;;) {
@@ -464,6 +467,7 @@ HaltReason JitEngine::Impl::run(CpuState& cpu, std::uint64_t max_insns) {
       }
     }
     if (!fn && baseline_arena) fn = maybe_compile_baseline(e);
+    if (fn && cpu.instret >= ctx.stop_at) fn = nullptr;  // near the budget
     if (!fn) {
       const HaltReason r = interpret_one(cpu, e);
       if (r != HaltReason::kInstructionLimit) {

@@ -3,12 +3,13 @@
 // inside the region and their entry checks, budget checks.
 #include "jit/region_lowering.hpp"
 
+#include <algorithm>
+
 namespace vm::engine::jit {
 
 void RegionLowering::compute_dirty_on_entry() {
   const std::size_t n = region_.blocks.size();
   std::vector<std::vector<std::size_t>> successors(n);
-  has_internal_predecessor_.assign(n, false);
   syncing_block_.assign(n, false);
   for (std::size_t i = 0; i < n; ++i) {
     std::bitset<ir::kNumSlots> all_written;
@@ -19,9 +20,9 @@ void RegionLowering::compute_dirty_on_entry() {
       auto it = index_of_.find(pc);
       if (it == index_of_.end()) continue;
       successors[i].push_back(it->second);
-      has_internal_predecessor_[it->second] = true;
     }
   }
+  plan_budget_checks(successors);
   dirty_on_entry_.assign(n, {});
   pending_on_entry_.assign(n, {});
   for (bool changed = true; changed;) {
@@ -43,6 +44,64 @@ void RegionLowering::compute_dirty_on_entry() {
         pending_on_entry_[j] |= pending;
         changed = true;
       }
+    }
+  }
+}
+
+void RegionLowering::plan_budget_checks(const std::vector<std::vector<std::size_t>>& successors) {
+  const std::size_t n = region_.blocks.size();
+  budget_check_.assign(n, false);
+  if (n == 0) return;
+  // Loop headers: the targets of a depth-first walk's back edges. Every
+  // cycle has one, so without the edges into checking blocks the region is
+  // acyclic.
+  enum class Mark : std::uint8_t { kNew, kOnPath, kDone };
+  std::vector<Mark> mark(n, Mark::kNew);
+  std::vector<std::pair<std::size_t, std::size_t>> path{{0, 0}};  // block, next successor
+  mark[0] = Mark::kOnPath;
+  while (!path.empty()) {
+    auto& [i, next] = path.back();
+    if (next == successors[i].size()) {
+      mark[i] = Mark::kDone;
+      path.pop_back();
+      continue;
+    }
+    const std::size_t j = successors[i][next++];
+    if (mark[j] == Mark::kOnPath) {
+      budget_check_[j] = true;
+    } else if (mark[j] == Mark::kNew) {
+      mark[j] = Mark::kOnPath;
+      path.emplace_back(j, 0);
+    }
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& ops = region_.blocks[i].ops;
+    if (std::any_of(ops.begin(), ops.end(),
+                    [](const ir::Op& op) { return ir::format_of(op.opcode) == ir::Format::AMO; }))
+      for (std::size_t j : successors[i]) budget_check_[j] = true;
+  }
+  // The rest in topological order (Kahn) over the edges into non-checking
+  // blocks; since[i] is the most instructions a path runs from the last
+  // check (or the region's entry) to block i's start.
+  std::vector<std::size_t> unchecked_preds(n, 0);
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j : successors[i])
+      if (!budget_check_[j]) ++unchecked_preds[j];
+  std::vector<std::uint64_t> since(n, 0);
+  std::vector<std::size_t> ready;
+  for (std::size_t i = 0; i < n; ++i)
+    if (unchecked_preds[i] == 0) ready.push_back(i);
+  while (!ready.empty()) {
+    const std::size_t i = ready.back();
+    ready.pop_back();
+    // Blocks a walk from the entry never reaches cannot occur in a region;
+    // they would check.
+    if (since[i] > kMaxUncheckedInsns || (i != 0 && mark[i] == Mark::kNew)) budget_check_[i] = true;
+    const std::uint64_t at_end = (budget_check_[i] ? 0 : since[i]) + region_.blocks[i].guest_insn_count();
+    for (std::size_t j : successors[i]) {
+      if (budget_check_[j]) continue;
+      since[j] = std::max(since[j], at_end);
+      if (--unchecked_preds[j] == 0) ready.push_back(j);
     }
   }
 }

@@ -78,7 +78,7 @@ class RegionLowering {
       dirty_ = dirty_on_entry_[i];
       pending_ = pending_on_entry_[i];
       fflags_copy_ = {};
-      if (has_internal_predecessor_[i]) check_budget_on_entry();
+      if (budget_check_[i]) check_budget_on_entry();
       plan_access_groups();
       for (const ir::Op& op : block_->ops) {
         op_index_ = static_cast<std::size_t>(&op - block_->ops.data());
@@ -267,10 +267,15 @@ class RegionLowering {
   // on the bits: an FP compare would raise NV for a signalling NaN.
   std::bitset<ir::kNumSlots> unchecked_on_entry(std::size_t j) const { return pending_on_entry_[j] & ~pending_; }
   void enter(std::size_t j, llvm::Value* instret);
-  // A block reached by a branch inside the region first checks the budget,
-  // so compiled code stops at the same block boundary as the interpreter
-  // (and returns promptly when the engine lowers stop_at); one check per
-  // block rather than per edge keeps the exits few.
+  // Which blocks check the budget on entry: every loop header (so a loop
+  // returns promptly), every block after an AMO (whose thunk may lower
+  // stop_at), and any block a path could reach more than
+  // kMaxUncheckedInsns after the last check. The region's entry needs none:
+  // the dispatcher and chaining exits checked before entering it. Compared
+  // with a check on every block reached by a branch, this removes the
+  // checks from the joins inside loop bodies (an interpreter's dispatch
+  // loop had one per case).
+  void plan_budget_checks(const std::vector<std::vector<std::size_t>>& successors);
   void check_budget_on_entry() {
     auto* stop = llvm::BasicBlock::Create(ctx_, "budget_spent", fn_);
     auto* run = llvm::BasicBlock::Create(ctx_, "run", fn_);
@@ -511,7 +516,7 @@ class RegionLowering {
   std::vector<bool> syncing_block_;     // blocks whose faulting ops sync first
   std::vector<std::bitset<ir::kNumSlots>> dirty_on_entry_;
   std::vector<std::bitset<ir::kNumSlots>> pending_on_entry_;
-  std::vector<bool> has_internal_predecessor_;
+  std::vector<bool> budget_check_;                           // see plan_budget_checks
   bool assumes_nearest_ = false;                             // dynamic-rounding FP ops compiled for round-to-nearest
   std::vector<llvm::BasicBlock*> labels_;                    // one per region block
   llvm::BasicBlock* region_entry_ = nullptr;                 // after the entry checks, before block 0

@@ -68,6 +68,13 @@ struct CodeEntry {
 inline constexpr std::size_t kJumpCacheSize = 4096;
 inline constexpr std::size_t jump_cache_slot(std::uint64_t pc) { return (pc >> 1) & (kJumpCacheSize - 1); }
 
+// How far compiled code may run past its last budget check before it
+// checks again: LLVM regions check only at loop headers and wherever a path
+// through the region would exceed this. The engine sets JitContext::stop_at
+// this far below the run's budget, so code that passed a check cannot cross
+// a block boundary where the interpreter would have stopped.
+inline constexpr std::uint64_t kMaxUncheckedInsns = 64;
+
 // What generated code reads (guest memory fast path, chaining limits) and
 // writes on a fault exit. Field offsets are taken with offsetof by the
 // lowering.
@@ -76,8 +83,10 @@ struct JitContext {
   const std::uint8_t* perms = nullptr;
   std::uint64_t limit = 0;
   mem::UserAddressSpace* memory = nullptr;
-  // Chaining and loop back-edges stop once cpu.instret reaches this; the
-  // engine lowers it to 0 to make running code return (code invalidated).
+  // Compiled code returns at its next budget check (chaining, loop headers)
+  // once cpu.instret reaches this: kMaxUncheckedInsns short of the run's
+  // budget, which the engine finishes block by block in the interpreter.
+  // A thunk sets it to 0 to make running code return (code invalidated).
   std::uint64_t stop_at = 0;
   CodeEntry* const* jump_cache = nullptr;
   Trap trap;  // cause and tval filled on kExitFault / kExitBreakpoint; the engine sets pc
