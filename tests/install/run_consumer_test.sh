@@ -37,7 +37,14 @@ libdir=$(dirname "$(ls "$work"/prefix/lib*/libvm-engine.so.0 | head -1)")
 if readelf -d "$libdir/libvm-engine.so.0" | grep NEEDED | grep -q LLVM; then
   echo "FAIL: installed libvm-engine links LLVM"; exit 1
 fi
-readelf -d "$libdir/libvm-engine-llvm.so" | grep NEEDED | grep -q LLVM || { echo "FAIL: module does not link LLVM"; exit 1; }
+# The module holds the LLVM components it uses, hidden: it needs no libLLVM
+# and exports no LLVM symbol.
+if readelf -d "$libdir/libvm-engine-llvm.so" | grep NEEDED | grep -q LLVM; then
+  echo "FAIL: the module needs the shared libLLVM"; exit 1
+fi
+if nm -D --defined-only "$libdir/libvm-engine-llvm.so" | grep -q " T _ZN4llvm"; then
+  echo "FAIL: the module exports LLVM functions"; exit 1
+fi
 # The installed launcher finds the installed module (when the guest test
 # program was built).
 hello="$build_dir/tests/launcher/hello_static"
