@@ -49,5 +49,19 @@ grep -qE "^vm: cannot load the LLVM JIT tier /nonexistent/libvm-engine-llvm.so: 
 [ "$(wc -l < "$work/err")" = 1 ] || fail "missing module: expected one line on stderr: $(cat "$work/err")"
 [ "$failures" = 0 ] && echo "ok   missing module: $(cat "$work/err")"
 
+# Runs that end while the tier is loading or compiling (every block is
+# queued at its first run): vm ends at once with the guest's output and
+# status, abandoning the compiler thread (abandon_compiles_at_exit), and
+# never crashes or hangs on the way out.
+for i in $(seq 1 20); do
+  out=$(timeout 20 "$vm" run --jit-threshold 1 --baseline-threshold 0 "$guest" 2> "$work/err")
+  status=$?
+  if [ "$status" != 0 ] || [ "$out" != "hello" ] || [ -s "$work/err" ]; then
+    fail "exit during compile, run $i: status $status, output '$out', stderr: $(cat "$work/err")"
+    break
+  fi
+done
+[ "$failures" = 0 ] && echo "ok   20 runs ending while compiling"
+
 echo "$failures failure(s)"
 [ "$failures" = 0 ]

@@ -1,7 +1,10 @@
 // vm: the launcher. `vm run PROGRAM [ARGS...]` runs a static RISC-V Linux
 // program like qemu-riscv64 does; see `vm --help`.
 #include <fmt/core.h>
+
 #include <CLI/CLI.hpp>
+#include <cstdio>
+#include <cstdlib>
 
 #include "perf_command.hpp"
 #include "run_command.hpp"
@@ -69,7 +72,11 @@ int main(int argc, char** argv) {
       fmt::print(stderr, "vm run: missing PROGRAM (try 'vm run --help')\n");
       return 1;
     }
-    return vm::tools::run_command(run_args);
+    // Like qemu-user's exit_group: no static destructors, so a compiler
+    // thread still inside LLVM (abandon_compiles_at_exit) cannot race them.
+    const int status = vm::tools::run_command(run_args);
+    std::fflush(nullptr);
+    std::_Exit(status);
   }
   if (perf.perf->parsed()) return vm::tools::run_perf_command(perf, perf_args);
   return 0;

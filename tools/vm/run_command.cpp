@@ -156,6 +156,9 @@ int run_command(const RunArgs& args) {
   if (args.jit_opt >= 0) run_options.jit.opt_level = static_cast<unsigned>(args.jit_opt);
   if (args.jit_threads > 0) run_options.jit.threads = static_cast<unsigned>(args.jit_threads);
   run_options.jit.perf_map = args.perf_map;
+  // main ends `vm run` with std::_Exit, so the engine need not wait for a
+  // compile under way when the guest exits.
+  run_options.jit.abandon_compiles_at_exit = true;
   if (in_asm) {
     const mem::UserAddressSpace& memory = (*process)->memory();
     run_options.on_translate = [&memory](const cross_arch::ir::Block& block) {

@@ -56,10 +56,10 @@ constexpr std::size_t kMaxBatch = 32;
 constexpr std::size_t kMaxBatchInsns = 64;
 
 // Tiered: the LLVM tier is loaded no sooner than this after the engine
-// starts. Loading it costs 15-40 ms of the compiler thread, and a run that
-// ends meanwhile waits for the load to finish (dlopen cannot be abandoned):
-// a short program whose start-up code merely gets warm (libc's start-up
-// loops reach the threshold in hello world) is done before this.
+// starts, unless JitOptions::abandon_compiles_at_exit. Loading it costs
+// 5-20 ms of the compiler thread, and a run that ends meanwhile waits for
+// the load to finish (dlopen cannot be abandoned): a short program whose
+// start-up code merely gets warm is done before this.
 constexpr std::chrono::milliseconds kFirstLoadDelay{20};
 
 // Tiered regions follow the interpreter's profile and may be larger; jit
@@ -252,8 +252,8 @@ struct JitEngine::Impl {
   bool delay_first_load() {
     if (jit::llvm_tier_loaded()) return true;
     std::unique_lock lock(stop_mutex);
-    return !stop_signal.wait_until(lock, started + kFirstLoadDelay,
-                                   [this] { return stopping.load(std::memory_order_acquire); });
+    const auto delay = options.abandon_compiles_at_exit ? std::chrono::milliseconds{0} : kFirstLoadDelay;
+    return !stop_signal.wait_until(lock, started + delay, [this] { return stopping.load(std::memory_order_acquire); });
   }
 
   std::unique_ptr<jit::RegionCompiler> create_worker_compiler() {
@@ -265,15 +265,18 @@ struct JitEngine::Impl {
     return nullptr;
   }
 
-  void stop_workers() {
+  // Stops the compiler threads: joined, or (abandon_compiles_at_exit)
+  // detached, when the caller leaks this object, which they still use.
+  void stop_workers(bool abandon = false) {
     {
       std::lock_guard lock(stop_mutex);
       stopping.store(true, std::memory_order_release);
     }
     stop_signal.notify_all();
     for (std::size_t i = 0; i < workers.size(); ++i) pending.release();
-    for (std::thread& t : workers) t.join();
+    for (std::thread& t : workers) abandon ? t.detach() : t.join();
     workers.clear();
+    if (abandon) return;
     Request* r = nullptr;
     while (queue.pop(r)) delete r;
   }
@@ -527,7 +530,12 @@ HaltReason JitEngine::Impl::run(CpuState& cpu, std::uint64_t max_insns) {
 }
 
 JitEngine::JitEngine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-JitEngine::~JitEngine() = default;
+JitEngine::~JitEngine() {
+  if (impl_ && impl_->options.abandon_compiles_at_exit && !impl_->workers.empty()) {
+    impl_->stop_workers(/*abandon=*/true);
+    (void)impl_.release();  // deliberately leaked: detached workers still use it until the process ends
+  }
+}
 
 vm::Result<std::unique_ptr<JitEngine>> JitEngine::create(mem::UserAddressSpace& memory, JitOptions options) {
   if (options.max_block_insns == 0 || options.max_block_insns > 255) options.max_block_insns = 64;

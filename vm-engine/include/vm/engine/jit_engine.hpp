@@ -31,6 +31,14 @@ struct JitOptions {
   unsigned threads = 1;             // tiered: background compiler threads (>= 1)
   unsigned max_block_insns = 64;    // 1..255
   bool perf_map = false;            // write /tmp/perf-PID.map entries for compiled blocks
+  // Tiered: the destructor does not wait for a compile (or the loading of
+  // the LLVM tier) under way; it stops the compiler threads without joining
+  // them and leaks the state they use. Only for a process that ends with
+  // std::_Exit right after the run, as `vm run` does (like qemu-user's
+  // exit_group): static destructors must not run while a compiler thread
+  // is inside LLVM. With it the tier is loaded as soon as a region is
+  // queued, since no short run waits for the load at exit.
+  bool abandon_compiles_at_exit = false;
   std::function<void(const cross_arch::ir::Block&)> on_translate;
 };
 
