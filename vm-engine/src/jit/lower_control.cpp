@@ -106,6 +106,72 @@ void RegionLowering::plan_budget_checks(const std::vector<std::vector<std::size_
   }
 }
 
+void RegionLowering::emit_slow_exits() {
+  const llvm::IRBuilderBase::InsertPointGuard keep(b_);
+  const std::bitset<ir::kNumSlots> pending = pending_;
+  // The registers of `common` that exit `e` stores with the same value and
+  // rawness as exit `first`.
+  const auto shared = [](const SlowExit& e, const SlowExit& first, std::bitset<ir::kNumSlots> common) {
+    for (unsigned s = 1; s < ir::kFirstTemp; ++s)
+      if (common.test(s) && (!e.dirty.test(s) || e.version[s] != first.version[s] || e.pending[s] != first.pending[s]))
+        common.reset(s);
+    return common;
+  };
+  for (std::size_t begin = 0; begin < slow_exits_.size();) {
+    // A run of exits while each shares at least two registers, and at
+    // least half of those it stores, with all before it in the run;
+    // common[k]: what the run's first k + 1 exits share (shrinking).
+    std::vector<std::bitset<ir::kNumSlots>> common{slow_exits_[begin].dirty};
+    for (std::size_t i = begin + 1; i < slow_exits_.size(); ++i) {
+      std::bitset<ir::kNumSlots> narrower = shared(slow_exits_[i], slow_exits_[begin], common.back());
+      if (narrower.count() < 2 || 2 * narrower.count() < slow_exits_[i].dirty.count()) break;
+      common.push_back(narrower);
+    }
+    const std::size_t end = begin + common.size();
+    if (common.size() == 1) common[0].reset();  // alone: it stores everything itself
+    // Tails, last first: tail[k] stores what the first k + 1 exits share
+    // and the later ones do not, then goes on to tail[k + 1]; the last
+    // returns. Exit begin + k stores the rest of its registers and enters
+    // tail[k], so it stores common[k] through the chain.
+    std::vector<llvm::BasicBlock*> tail(common.size(), nullptr);
+    for (std::size_t k = common.size(); k-- > 0;) {
+      const std::bitset<ir::kNumSlots> here =
+          common[k] & ~(k + 1 < common.size() ? common[k + 1] : std::bitset<ir::kNumSlots>{});
+      if (here.none() && k + 1 < common.size()) {
+        tail[k] = tail[k + 1];
+        continue;
+      }
+      if (here.none()) continue;  // a lone exit
+      tail[k] = llvm::BasicBlock::Create(ctx_, "slow_exit", fn_);
+      b_.SetInsertPoint(tail[k]);
+      pending_ = slow_exits_[begin].pending;
+      store_registers(here, /*engine_canonicalises=*/true);
+      if (k + 1 < common.size())
+        b_.CreateBr(tail[k + 1]);
+      else
+        b_.CreateRet(b_.getInt32(kExitSlowAccess));
+    }
+    for (std::size_t k = 0; k < common.size(); ++k) {
+      const SlowExit& e = slow_exits_[begin + k];
+      b_.SetInsertPoint(e.at);
+      pending_ = e.pending;
+      std::uint64_t raw = store_registers(e.dirty & ~common[k], /*engine_canonicalises=*/true);
+      for (unsigned s = 1; s < ir::kFirstTemp; ++s)
+        if (common[k].test(s) && e.pending.test(s)) raw |= std::uint64_t{1} << s;
+      if (raw != 0) b_.CreateStore(c64(raw), field(jctx_, offsetof(JitContext, raw_nan_slots)));
+      b_.CreateStore(c64(e.pc), field(cpu_, offsetof(CpuState, pc)));
+      b_.CreateStore(e.instret, field(cpu_, offsetof(CpuState, instret)));
+      if (tail[k])
+        b_.CreateBr(tail[k]);
+      else
+        b_.CreateRet(b_.getInt32(kExitSlowAccess));
+    }
+    begin = end;
+  }
+  slow_exits_.clear();
+  pending_ = pending;
+}
+
 void RegionLowering::tail_call_entry(llvm::Value* entry) {
   llvm::LoadInst* fn = b_.CreateLoad(ptr_, field(entry, offsetof(CodeEntry, fn)));
   fn->setAtomic(llvm::AtomicOrdering::Acquire);

@@ -84,6 +84,7 @@ class RegionLowering {
         op_index_ = static_cast<std::size_t>(&op - block_->ops.data());
         lower(op);
       }
+      emit_slow_exits();
     }
     return fn_;
   }
@@ -130,6 +131,7 @@ class RegionLowering {
   void write(ir::Slot s, llvm::Value* v) {
     if (s == 0) return;
     b_.CreateStore(is_fp_slot(s) ? b_.CreateBitCast(v, b_.getDoubleTy()) : v, slot(s));
+    version_[s] = ++next_version_;
     dirty_.set(s);
     pending_.reset(s);
     if (s == fflags_copy_.slot) fflags_copy_ = {};
@@ -194,14 +196,20 @@ class RegionLowering {
   // fp_nbody's code and its compile time. An exit that may chain into
   // other compiled code canonicalises them itself.
   void write_back(bool engine_canonicalises = false) {
+    const std::uint64_t raw = store_registers(dirty_, engine_canonicalises);
+    if (raw != 0) b_.CreateStore(c64(raw), field(jctx_, offsetof(JitContext, raw_nan_slots)));
+  }
+  // Stores the guest registers in `which`; returns the raw_nan_slots bits
+  // of those stored raw.
+  std::uint64_t store_registers(const std::bitset<ir::kNumSlots>& which, bool engine_canonicalises) {
     std::uint64_t raw = 0;
     for (unsigned s = 1; s < ir::kFirstTemp; ++s) {
-      if (!dirty_.test(s)) continue;
+      if (!which.test(s)) continue;
       const bool leave_raw = engine_canonicalises && pending_.test(s);
       if (leave_raw) raw |= std::uint64_t{1} << s;
       b_.CreateStore(leave_raw ? read_raw(static_cast<ir::Slot>(s)) : read(static_cast<ir::Slot>(s)), reg_ptr(s));
     }
-    if (raw != 0) b_.CreateStore(c64(raw), field(jctx_, offsetof(JitContext, raw_nan_slots)));
+    return raw;
   }
   void store_exit_state(llvm::Value* pc, llvm::Value* instret, bool engine_canonicalises = false) {
     write_back(engine_canonicalises);
@@ -420,9 +428,23 @@ class RegionLowering {
     branch_unless_fast_alone(addr, size, need, refused);
     llvm::BasicBlock* resume = b_.GetInsertBlock();
     b_.SetInsertPoint(refused);
-    leave(c64(block_->insn_pc(op.insn)), retired(op.insn), kExitSlowAccess);
+    slow_exits_.push_back(SlowExit{refused, block_->insn_pc(op.insn), retired(op.insn), dirty_, pending_, version_});
     b_.SetInsertPoint(resume);
   }
+  // Slow-access exits are a region's most numerous (one per access) and
+  // were a third of its IR: each stored every dirty register. Those of one
+  // block are emitted when the block is done, in runs that share one tail
+  // storing the registers they have in common (same value: no write in
+  // between, so after mem2reg the same SSA value), each exit storing only
+  // the rest, its pc and instret.
+  struct SlowExit {
+    llvm::BasicBlock* at;
+    std::uint64_t pc;
+    llvm::Value* instret;
+    std::bitset<ir::kNumSlots> dirty, pending;
+    std::array<std::uint32_t, ir::kNumSlots> version;
+  };
+  void emit_slow_exits();
   // Accesses of one block off the same base register, with the register
   // unchanged between them and their offsets within kGroupSpan bytes
   // (fields of one struct, an unrolled copy loop, a stack frame), share one
@@ -516,7 +538,10 @@ class RegionLowering {
   std::vector<bool> syncing_block_;     // blocks whose faulting ops sync first
   std::vector<std::bitset<ir::kNumSlots>> dirty_on_entry_;
   std::vector<std::bitset<ir::kNumSlots>> pending_on_entry_;
-  std::vector<bool> budget_check_;                           // see plan_budget_checks
+  std::vector<bool> budget_check_;                      // see plan_budget_checks
+  std::array<std::uint32_t, ir::kNumSlots> version_{};  // bumped by each write: equal means the same value
+  std::uint32_t next_version_ = 0;
+  std::vector<SlowExit> slow_exits_;                         // the current block's, not yet emitted
   bool assumes_nearest_ = false;                             // dynamic-rounding FP ops compiled for round-to-nearest
   std::vector<llvm::BasicBlock*> labels_;                    // one per region block
   llvm::BasicBlock* region_entry_ = nullptr;                 // after the entry checks, before block 0
