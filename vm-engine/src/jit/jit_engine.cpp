@@ -46,7 +46,16 @@ using jit::CodeEntry;
 struct Request {
   CodeEntry* entry;
   jit::Region region;
+  std::chrono::steady_clock::time_point queued_at = std::chrono::steady_clock::now();
+  bool heat_counted = false;  // the entry's baseline code reports its runs (CodeEntry::heat)
 };
+
+// A queued region whose entry has not run another `threshold` times
+// within this long is parked: not compiled until it gets hot again (or
+// wait_for_compiles). Start-up code (libc's initialisation loops) gets hot
+// once and never runs again; compiling it took 14-20 ms of the compiler
+// thread while branchy's hot loops, queued just after, waited.
+constexpr std::chrono::milliseconds kParkAfter{10};
 
 // A batch shares one LLVM module (set-up ~0.1 ms) but is published only
 // when all of it is compiled, and code generation costs ~0.1 ms per guest
@@ -98,6 +107,7 @@ struct JitEngine::Impl {
   // Tiered: the LLVM tier could not be loaded; hot blocks stay interpreted.
   std::atomic<bool> compiler_unavailable{false};
   std::atomic<std::uint64_t> in_flight{0};
+  std::atomic<bool> draining{false};  // wait_for_compiles: parked requests compile too
   std::unique_ptr<jit::PerfMap> perf_map;
   std::unique_ptr<jit::x64::CodeArena> baseline_arena;  // null: no baseline tier
   std::vector<double> baseline_seconds;                 // per block
@@ -175,9 +185,10 @@ struct JitEngine::Impl {
       // a plain acquire() could sleep forever at shutdown.
       if (stopping.load(std::memory_order_acquire)) return drop(backlog);
       bool have_permit = false;
-      if (backlog.empty()) {
-        if (!pending.try_acquire_for(std::chrono::milliseconds(20))) continue;
-        have_permit = true;
+      if (backlog.empty() || all_parked(backlog)) {
+        // Parked requests are looked at again when the wait times out.
+        have_permit = pending.try_acquire_for(std::chrono::milliseconds(20));
+        if (!have_permit && backlog.empty()) continue;
       }
       if (stopping.load(std::memory_order_acquire)) return drop(backlog);
       take_queued(backlog, have_permit);
@@ -190,6 +201,7 @@ struct JitEngine::Impl {
       // backlog rather than compiling it.
       if (stopping.load(std::memory_order_acquire)) return drop(backlog);
       std::vector<Request*> batch = next_batch(backlog);
+      if (batch.empty()) continue;  // all parked
       if (compiler) {
         compile_batch(*compiler, batch);
       } else {
@@ -228,7 +240,8 @@ struct JitEngine::Impl {
     std::vector<Request*> batch;
     std::size_t insns = 0;
     std::size_t taken = 0;
-    while (taken < backlog.size() && batch.size() < kMaxBatch) {
+    const auto now = std::chrono::steady_clock::now();
+    while (taken < backlog.size() && batch.size() < kMaxBatch && !parked(backlog[taken], now)) {
       Request* r = backlog[taken];
       const std::size_t more = r->region.guest_insn_count();
       // A hot small region does not wait for a large one.
@@ -239,6 +252,15 @@ struct JitEngine::Impl {
     }
     backlog.erase(backlog.begin(), backlog.begin() + static_cast<std::ptrdiff_t>(taken));
     return batch;
+  }
+
+  bool parked(const Request* r, std::chrono::steady_clock::time_point now) const {
+    return r->heat_counted && !draining.load(std::memory_order_acquire) && now - r->queued_at > kParkAfter &&
+           r->entry->heat.load(std::memory_order_relaxed) == 0;
+  }
+  bool all_parked(const std::vector<Request*>& backlog) const {
+    const auto now = std::chrono::steady_clock::now();
+    return std::all_of(backlog.begin(), backlog.end(), [&](const Request* r) { return parked(r, now); });
   }
 
   void drop(std::vector<Request*>& backlog) {
@@ -391,6 +413,7 @@ struct JitEngine::Impl {
     cross_arch::ir::Block entry = lift(e->pc);
     if (interp::Translator::is_fetch_fault(entry)) return;
     auto* request = new Request{e, form_region(std::move(entry))};
+    request->heat_counted = baseline_arena && !e->no_baseline;
     for (std::size_t i = 1; i < request->region.blocks.size(); ++i) {
       CodeEntry* covered = slot_for(request->region.blocks[i].start_pc);
       if (!covered->queued) covered->covered_by = e;
@@ -588,8 +611,10 @@ void JitEngine::flush_code_cache() {
 }
 
 void JitEngine::wait_for_compiles() {
+  impl_->draining.store(true, std::memory_order_release);
   while (impl_->in_flight.load(std::memory_order_acquire) != 0)
     std::this_thread::sleep_for(std::chrono::microseconds(50));
+  impl_->draining.store(false, std::memory_order_release);
 }
 
 JitStats JitEngine::stats() const {
