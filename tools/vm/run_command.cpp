@@ -86,6 +86,8 @@ void print_stats(const engine::UserRunResult& r, const std::string& engine) {
              j.compile_seconds_p99 * 1e3, j.insns_compiled_code,
              total > 0 ? 100.0 * static_cast<double>(j.insns_compiled_code) / total : 0.0, j.insns_interpreted,
              j.slow_access_exits);
+  if (j.assumption_failures > 0)
+    fmt::print(stderr, "  regions dropped for a failed assumption: {}\n", j.assumption_failures);
 }
 
 }  // namespace

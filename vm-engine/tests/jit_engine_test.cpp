@@ -282,6 +282,44 @@ std::vector<std::uint32_t> dispatch_loop() {
 
 }  // namespace
 
+TEST_CASE("a loop dividing by an invariant register assumes its value and recompiles when it changes",
+          "[jit][region][tiered]") {
+  //   0: addi x10, x10, 1
+  //   4: remu x14, x10, x13      (x13 is written nowhere in the loop)
+  //   8: add  x15, x15, x14
+  //  12: blt  x10, x11, -12      -> 0
+  //  16: ecall
+  auto memory =
+      memory_with({addi(10, 10, 1), r_type(1, 13, 10, 7, 14), r_type(0, 14, 15, 0, 15), blt(10, 11, -12), kEcall});
+  auto engine = make_engine(*memory, true, 1);
+  const auto run_with = [&](std::uint64_t divisor) {
+    CpuState cpu, expected;
+    for (CpuState* c : {&cpu, &expected}) {
+      c->pc = kCode;
+      c->x(11) = 1000;
+      c->x(13) = divisor;
+    }
+    Interpreter interpreter(*memory);
+    REQUIRE(interpreter.run(expected, ~std::uint64_t{0}) == HaltReason::kEcall);
+    REQUIRE(engine->run(cpu, ~std::uint64_t{0}) == HaltReason::kEcall);
+    CHECK(cpu.x(15) == expected.x(15));
+    CHECK(cpu.x(14) == expected.x(14));
+    CHECK(cpu.instret == expected.instret);
+    engine->wait_for_compiles();
+  };
+  run_with(7);  // interpreted; queues the loop, which assumes x13 == 7
+  const std::uint64_t compiled_before = engine->stats().insns_compiled_code;
+  run_with(7);
+  CHECK(engine->stats().insns_compiled_code - compiled_before > 3000);  // the loop ran compiled
+  CHECK(engine->stats().assumption_failures == 0);
+  run_with(9);  // the region refuses to start: dropped, requeued without assumptions
+  CHECK(engine->stats().assumption_failures == 1);
+  run_with(11);
+  run_with(0);  // division by zero: all ones, remainder the dividend
+  CHECK(engine->stats().assumption_failures == 1);
+  CHECK(engine->stats().blocks_compiled >= 2);
+}
+
 TEST_CASE("an indirect jump to targets the interpreter saw stays inside the region", "[jit][region][tiered]") {
   auto memory = memory_with(dispatch_loop());
   const auto start = [](CpuState& cpu) {

@@ -348,7 +348,7 @@ struct JitEngine::Impl {
   }
 
   // Baseline code at `e` asked for optimisation (kExitHot).
-  void promote_hot(CodeEntry* e) {
+  void promote_hot(CodeEntry* e, const CpuState& cpu) {
     if (!options.optimize || compiler_unavailable.load(std::memory_order_relaxed)) return;
     // Whatever happens below, the block counts another threshold of runs:
     // as the heat of its queued region, or while a region covering it
@@ -360,7 +360,7 @@ struct JitEngine::Impl {
     }
     if (e->covered_by && !is_optimized(e->covered_by)) return;
     e->covered_by = nullptr;
-    enqueue(e);
+    enqueue(e, cpu);
   }
 
   cross_arch::ir::Block lift(std::uint64_t pc) {
@@ -408,11 +408,15 @@ struct JitEngine::Impl {
     return true;
   }
 
-  void enqueue(CodeEntry* e) {
+  // `cpu` is at e's pc: the values the region may assume (Region::assumed).
+  void enqueue(CodeEntry* e, const CpuState& cpu) {
     e->queued = true;
     cross_arch::ir::Block entry = lift(e->pc);
     if (interp::Translator::is_fetch_fault(entry)) return;
     auto* request = new Request{e, form_region(std::move(entry))};
+    if (!e->no_assumptions)
+      for (cross_arch::ir::Slot s : jit::invariant_divisors(request->region))
+        if (cpu.regs[s] != 0) request->region.assumed.emplace_back(s, cpu.regs[s]);
     request->heat_counted = baseline_arena && !e->no_baseline;
     for (std::size_t i = 1; i < request->region.blocks.size(); ++i) {
       CodeEntry* covered = slot_for(request->region.blocks[i].start_pc);
@@ -458,7 +462,7 @@ HaltReason JitEngine::Impl::interpret_one(CpuState& cpu, CodeEntry* e, bool coun
   const bool counts_here = counts && (!baseline_arena || e->no_baseline);
   if (options.tiered && options.optimize && counts_here && !e->queued && counts_towards_compiling(e) &&
       ++e->count >= options.threshold && !compiler_unavailable.load(std::memory_order_relaxed))
-    enqueue(e);
+    enqueue(e, cpu);
   const std::uint64_t before = cpu.instret;
   const HaltReason r = interpreter->run(cpu, 1);
   stats.insns_interpreted += cpu.instret - before;
@@ -510,7 +514,15 @@ HaltReason JitEngine::Impl::run(CpuState& cpu, std::uint64_t max_insns) {
         break;
       }
       if (code == jit::kExitHot) {
-        promote_hot(lookup(cpu.pc));
+        promote_hot(lookup(cpu.pc), cpu);
+      } else if (code == jit::kExitAssumptionFailed) {
+        // Unpublish the region; its block goes back to the lower tiers and
+        // is queued again, to be compiled without assumptions.
+        CodeEntry* failed = lookup(cpu.pc);
+        failed->fn.store(nullptr, std::memory_order_release);
+        failed->queued = false;
+        failed->no_assumptions = true;
+        ++stats.assumption_failures;
       } else if (code == jit::kExitSlowAccess || code == jit::kExitOddNan) {
         // Never compiled code at this pc, which would leave again: the
         // interpreter runs the access (and raises its fault) or the block,

@@ -1,5 +1,7 @@
 #include "jit/region.hpp"
 
+#include <bitset>
+
 #include <unordered_set>
 
 #include "vm/cross_arch/ir/op.hpp"
@@ -28,6 +30,32 @@ std::vector<std::uint64_t> Region::successors(std::size_t i) const {
   std::vector<std::uint64_t> out = direct_successors(blocks[i]);
   auto it = indirect_targets.find(blocks[i].start_pc);
   if (it != indirect_targets.end()) out.insert(out.end(), it->second.begin(), it->second.end());
+  return out;
+}
+
+std::vector<ir::Slot> invariant_divisors(const Region& region) {
+  std::bitset<ir::kNumSlots> written, divisors;
+  for (const ir::Block& b : region.blocks)
+    for (const ir::Op& op : b.ops) {
+      if (op.dst != 0) written.set(op.dst);
+      switch (op.opcode) {
+        case ir::Opcode::Div:
+        case ir::Opcode::Divu:
+        case ir::Opcode::Rem:
+        case ir::Opcode::Remu:
+        case ir::Opcode::DivW:
+        case ir::Opcode::DivuW:
+        case ir::Opcode::RemW:
+        case ir::Opcode::RemuW:
+          if (op.src2 > ir::x_slot(0) && op.src2 < ir::kFirstF) divisors.set(op.src2);
+          break;
+        default:
+          break;
+      }
+    }
+  std::vector<ir::Slot> out;
+  for (unsigned s = 0; s < ir::kNumSlots; ++s)
+    if (divisors.test(s) && !written.test(s)) out.push_back(static_cast<ir::Slot>(s));
   return out;
 }
 

@@ -28,6 +28,13 @@ struct Region {
   // to a caller in the region) and probes the jump cache otherwise.
   std::unordered_map<std::uint64_t, std::vector<std::uint64_t>> indirect_targets;
   bool has_loop = false;  // some branch inside the region goes back to an earlier block
+  // Guest register slots the region assumes hold these values on entry: it
+  // checks them there (kExitAssumptionFailed) and compiles every read of
+  // them as the constant, which only holds because no block writes them.
+  // Tiered mode assumes each invariant divisor (invariant_divisors) keeps
+  // the value it had when the region was queued, so a division by a
+  // register set outside a loop compiles as a multiply by the reciprocal.
+  std::vector<std::pair<cross_arch::ir::Slot, std::uint64_t>> assumed;
 
   std::uint64_t entry_pc() const { return blocks.front().start_pc; }
   // Guest instructions over all its blocks.
@@ -36,6 +43,10 @@ struct Region {
   // starts or exits: direct successors, then known indirect targets.
   std::vector<std::uint64_t> successors(std::size_t i) const;
 };
+
+// The integer registers a division or remainder in the region divides by
+// that no block of the region writes.
+std::vector<cross_arch::ir::Slot> invariant_divisors(const Region& region);
 
 struct RegionLimits {
   unsigned max_blocks = 16;

@@ -8,6 +8,7 @@
 #include <array>
 #include <bitset>
 #include <cstddef>
+#include <optional>
 #include <unordered_map>
 #include <vector>
 
@@ -67,6 +68,7 @@ class RegionLowering {
     // its terminator.
     entry_b_.SetInsertPoint(enter_if_rounding_is_nearest());
     b_.SetInsertPoint(region_entry_);
+    check_assumptions();
     dirty_.reset();
     pending_.reset();
     enter(0, b_.CreateLoad(i64_, icount_));
@@ -125,6 +127,7 @@ class RegionLowering {
   // For consumers whose result does not depend on a NaN's bits.
   llvm::Value* read_raw(ir::Slot s) {
     if (s == 0) return c64(0);
+    if (assumed_[s]) return c64(*assumed_[s]);  // checked on entry, written nowhere in the region
     llvm::Value* v = b_.CreateLoad(slot_type(s), slot(s));
     return is_fp_slot(s) ? b_.CreateBitCast(v, i64_) : v;
   }
@@ -360,6 +363,19 @@ class RegionLowering {
     b_.CreateBr(region_entry_);
     return branch;
   }
+  // Region::assumed: each register holds its value, or the region returns
+  // before running anything. The values then stand for every read.
+  void check_assumptions() {
+    for (const auto& [s, value] : region_.assumed) {
+      auto* broken = llvm::BasicBlock::Create(ctx_, "assumption_broken", fn_);
+      auto* holds = llvm::BasicBlock::Create(ctx_, "assumption_holds", fn_);
+      b_.CreateCondBr(b_.CreateICmpNE(load64(reg_ptr(s), i64_), c64(value)), broken, holds, unlikely());
+      b_.SetInsertPoint(broken);
+      b_.CreateRet(b_.getInt32(kExitAssumptionFailed));
+      b_.SetInsertPoint(holds);
+    }
+    for (const auto& [s, value] : region_.assumed) assumed_[s] = value;
+  }
   // After a CSR op that may have changed frm: leave before the next
   // instruction unless the mode is still round-to-nearest.
   void recheck_rounding_after(const ir::Op& op) {
@@ -538,7 +554,8 @@ class RegionLowering {
   std::vector<bool> syncing_block_;     // blocks whose faulting ops sync first
   std::vector<std::bitset<ir::kNumSlots>> dirty_on_entry_;
   std::vector<std::bitset<ir::kNumSlots>> pending_on_entry_;
-  std::vector<bool> budget_check_;                      // see plan_budget_checks
+  std::vector<bool> budget_check_;                                     // see plan_budget_checks
+  std::array<std::optional<std::uint64_t>, ir::kNumSlots> assumed_{};  // Region::assumed, once checked
   std::array<std::uint32_t, ir::kNumSlots> version_{};  // bumped by each write: equal means the same value
   std::uint32_t next_version_ = 0;
   std::vector<SlowExit> slow_exits_;                         // the current block's, not yet emitted

@@ -51,6 +51,9 @@ struct CodeEntry {
   std::int32_t hot_countdown = 0;
   std::uint64_t last_target = 0;
   bool no_baseline = false;  // the baseline tier could not take it (arena full)
+  // Dispatcher thread only: a region here failed its entry assumptions
+  // (Region::assumed); the next one assumes nothing.
+  bool no_assumptions = false;
   // How many more times baseline code asked for optimisation while its
   // region waited in the compile queue (read by compiler threads to take
   // the hottest first).
@@ -109,15 +112,16 @@ inline void canonicalise_raw_nans(std::uint64_t* regs, std::uint64_t& slots) {
 }
 
 enum ExitCode : std::uint32_t {
-  kExitNext = 0,        // block ended normally, cpu.pc is the successor
-  kExitEcall = 1,       // cpu.pc at the ecall, which retired
-  kExitFenceI = 2,      // fence.i retired, cpu.pc after it
-  kExitFault = 3,       // ctx.trap filled, cpu.pc at the faulting instruction
-  kExitBreakpoint = 4,  // as kExitFault, cause breakpoint
-  kExitInterpret = 5,   // nothing ran: the interpreter must run this block (frm not nearest)
-  kExitHot = 6,         // nothing ran: baseline code at cpu.pc got hot, optimise it, then run it
-  kExitSlowAccess = 7,  // cpu.pc at a load/store the inline fast path refused, which did not run
-  kExitOddNan = 8,      // cpu.pc at a region block entered with a NaN the region cannot carry
+  kExitNext = 0,              // block ended normally, cpu.pc is the successor
+  kExitEcall = 1,             // cpu.pc at the ecall, which retired
+  kExitFenceI = 2,            // fence.i retired, cpu.pc after it
+  kExitFault = 3,             // ctx.trap filled, cpu.pc at the faulting instruction
+  kExitBreakpoint = 4,        // as kExitFault, cause breakpoint
+  kExitInterpret = 5,         // nothing ran: the interpreter must run this block (frm not nearest)
+  kExitHot = 6,               // nothing ran: baseline code at cpu.pc got hot, optimise it, then run it
+  kExitSlowAccess = 7,        // cpu.pc at a load/store the inline fast path refused, which did not run
+  kExitOddNan = 8,            // cpu.pc at a region block entered with a NaN the region cannot carry
+  kExitAssumptionFailed = 9,  // nothing ran: a register at the region's entry (cpu.pc) broke Region::assumed
 };
 
 // Exported from libvm-engine for the LLVM tier module, which takes their

@@ -60,6 +60,9 @@ struct JitStats {
   // Times LLVM code left before a load/store its inline check refused
   // (page-crossing, a page holding code, a fault) for the interpreter to run.
   std::uint64_t slow_access_exits = 0;
+  // Regions unpublished because a register at their entry no longer held
+  // the value they were compiled for (tiered: invariant divisors).
+  std::uint64_t assumption_failures = 0;
 };
 
 class VM_ENGINE_API JitEngine {
