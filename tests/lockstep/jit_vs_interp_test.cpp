@@ -127,13 +127,17 @@ TEST_CASE("JIT and interpreter agree on random programs", "[jit][lockstep]") {
   const MemoryLayout layout;
   RandomProgram gen(seed, layout);
   Side interp_side = make_side(layout);
-  Side jit_side[4] = {make_side(layout), make_side(layout), make_side(layout), make_side(layout)};
+  Side jit_side[5] = {make_side(layout), make_side(layout), make_side(layout), make_side(layout), make_side(layout)};
   engine::Interpreter interpreter(*interp_side.memory);
   // Three optimisation levels: -O0 checks the lowering as written, -O1 (the
   // default: light passes, two code generators) and -O2 that LLVM's
   // optimisations keep the guest semantics (traps, flags, NaNs). The fourth
-  // engine is the baseline tier alone, compiling every block as it first runs.
-  constexpr unsigned kEngines = 4;
+  // engine is the baseline tier alone, compiling every block as it first runs;
+  // the fifth the tiered default (baseline code, then LLVM regions compiled
+  // in the background, with their assumptions on divisors) at a threshold
+  // low enough that a program's later runs take regions compiled from its
+  // earlier ones.
+  constexpr unsigned kEngines = 5;
   std::unique_ptr<engine::JitEngine> jits[kEngines];
   std::string listing;  // IR of the blocks the JIT compiled for this program (failure reports)
   for (unsigned i = 0; i < kEngines; ++i) {
@@ -144,6 +148,12 @@ TEST_CASE("JIT and interpreter agree on random programs", "[jit][lockstep]") {
       options.tiered = true;
       options.baseline_threshold = 1;
       options.optimize = false;
+    }
+    if (i == 4) {
+      options.tiered = true;
+      options.opt_level = 1;
+      options.baseline_threshold = 1;
+      options.threshold = 2;
     }
     options.on_translate = [&listing](const vm::cross_arch::ir::Block& b) {
       listing += fmt::format("block {:#x}:\n{}", b.start_pc, vm::cross_arch::ir::print(b));
@@ -172,7 +182,7 @@ TEST_CASE("JIT and interpreter agree on random programs", "[jit][lockstep]") {
     const engine::HaltReason ri = interpreter.run(interp_side.cpu, 10000);
     const engine::HaltReason rj = jits[which]->run(js.cpu, 10000);
     INFO(fmt::format(
-        "seed {:#x}, program {} (engine {}: -O0, -O1, -O2, baseline); interpreter:\n{}trap {} {:#x} at "
+        "seed {:#x}, program {} (engine {}: -O0, -O1, -O2, baseline, tiered); interpreter:\n{}trap {} {:#x} at "
         "{:#x}\njit:\n{}trap {} {:#x} "
         "at {:#x}\n{}",
         seed, programs, which, describe(interp_side.cpu), interpreter.last_trap().cause, interpreter.last_trap().tval,
@@ -196,7 +206,11 @@ TEST_CASE("JIT and interpreter agree on random programs", "[jit][lockstep]") {
     REQUIRE(data_of(interp_side, layout) == data_of(js, layout));
     executed += interp_side.cpu.instret;
   }
-  fmt::print("jit vs interp: seed {:#x}, {} programs, {} instructions, {} ended in a trap\n", seed, programs, executed,
-             traps);
+  const engine::JitStats tiered = jits[4]->stats();
+  fmt::print(
+      "jit vs interp: seed {:#x}, {} programs, {} instructions, {} ended in a trap; tiered: {} LLVM regions, {} "
+      "dropped for a failed assumption\n",
+      seed, programs, executed, traps, tiered.blocks_compiled, tiered.assumption_failures);
   CHECK(traps > 0);
+  CHECK(tiered.blocks_compiled > 0);  // the tiered engine's later runs had LLVM regions to take
 }
