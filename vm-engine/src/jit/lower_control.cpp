@@ -155,10 +155,8 @@ void RegionLowering::emit_slow_exits() {
       const SlowExit& e = slow_exits_[begin + k];
       b_.SetInsertPoint(e.at);
       pending_ = e.pending;
-      std::uint64_t raw = store_registers(e.dirty & ~common[k], /*engine_canonicalises=*/true);
-      for (unsigned s = 1; s < ir::kFirstTemp; ++s)
-        if (common[k].test(s) && e.pending.test(s)) raw |= std::uint64_t{1} << s;
-      if (raw != 0) b_.CreateStore(c64(raw), field(jctx_, offsetof(JitContext, raw_nan_slots)));
+      store_registers(e.dirty & ~common[k], /*engine_canonicalises=*/true);
+      store_raw_nan_slots(e.dirty & e.pending);  // the tail's registers too
       b_.CreateStore(c64(e.pc), field(cpu_, offsetof(CpuState, pc)));
       b_.CreateStore(e.instret, field(cpu_, offsetof(CpuState, instret)));
       if (tail[k])

@@ -199,20 +199,25 @@ class RegionLowering {
   // fp_nbody's code and its compile time. An exit that may chain into
   // other compiled code canonicalises them itself.
   void write_back(bool engine_canonicalises = false) {
-    const std::uint64_t raw = store_registers(dirty_, engine_canonicalises);
-    if (raw != 0) b_.CreateStore(c64(raw), field(jctx_, offsetof(JitContext, raw_nan_slots)));
+    store_registers(dirty_, engine_canonicalises);
+    if (engine_canonicalises) store_raw_nan_slots(dirty_ & pending_);
   }
-  // Stores the guest registers in `which`; returns the raw_nan_slots bits
-  // of those stored raw.
-  std::uint64_t store_registers(const std::bitset<ir::kNumSlots>& which, bool engine_canonicalises) {
-    std::uint64_t raw = 0;
+  // Stores the guest registers in `which`, pending ones raw when the
+  // engine canonicalises them (store_raw_nan_slots lists them).
+  void store_registers(const std::bitset<ir::kNumSlots>& which, bool engine_canonicalises) {
     for (unsigned s = 1; s < ir::kFirstTemp; ++s) {
       if (!which.test(s)) continue;
       const bool leave_raw = engine_canonicalises && pending_.test(s);
-      if (leave_raw) raw |= std::uint64_t{1} << s;
       b_.CreateStore(leave_raw ? read_raw(static_cast<ir::Slot>(s)) : read(static_cast<ir::Slot>(s)), reg_ptr(s));
     }
-    return raw;
+  }
+  // JitContext::raw_nan_slots for an exit that stored the registers in
+  // `raw` raw; nothing when there are none.
+  void store_raw_nan_slots(const std::bitset<ir::kNumSlots>& raw) {
+    std::uint64_t bits = 0;
+    for (unsigned s = 1; s < ir::kFirstTemp; ++s)
+      if (raw.test(s)) bits |= std::uint64_t{1} << s;
+    if (bits != 0) b_.CreateStore(c64(bits), field(jctx_, offsetof(JitContext, raw_nan_slots)));
   }
   void store_exit_state(llvm::Value* pc, llvm::Value* instret, bool engine_canonicalises = false) {
     write_back(engine_canonicalises);
@@ -373,8 +378,8 @@ class RegionLowering {
       b_.SetInsertPoint(broken);
       b_.CreateRet(b_.getInt32(kExitAssumptionFailed));
       b_.SetInsertPoint(holds);
+      assumed_[s] = value;
     }
-    for (const auto& [s, value] : region_.assumed) assumed_[s] = value;
   }
   // After a CSR op that may have changed frm: leave before the next
   // instruction unless the mode is still round-to-nearest.
