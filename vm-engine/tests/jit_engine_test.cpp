@@ -644,3 +644,63 @@ TEST_CASE("an access the inline check refuses leaves the region and runs in the 
     }
   }
 }
+
+TEST_CASE("a loop's page windows follow its accesses across pages and fault at the exact byte", "[jit][fault]") {
+  // A byte copy loop: its load and store each check through a page window
+  // (one compare while on the page their full check last passed).
+  //   0: lbu x5, 0(x10); 4: sb x5, 0(x11); 8: addi x10, x10, 1; 12: addi x11, x11, 1
+  //  16: addi x12, x12, -1; 20: blt x0, x12, -20; 24: ecall
+  auto memory = memory_with({rv::lbu(5, 10, 0), rv::sb(5, 11, 0), addi(10, 10, 1), addi(11, 11, 1), addi(12, 12, -1),
+                             blt(0, 12, -20), kEcall});
+  REQUIRE(memory->map_fixed(0x40000, 0x2000, vm::mem::kPermRead | vm::mem::kPermWrite));  // 0x42000 unmapped
+  REQUIRE(memory->map_fixed(0x50000, 0x1000, vm::mem::kPermRead | vm::mem::kPermWrite));
+  REQUIRE(memory->map_fixed(0x51000, 0x1000, vm::mem::kPermRead));
+  std::vector<std::uint8_t> bytes(0x2000);
+  for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<std::uint8_t>(i * 29 + 3);
+  struct Case {
+    const char* what;
+    std::uint64_t src, dst, count;
+    HaltReason halt;
+    std::uint64_t tval;
+  };
+  const Case cases[] = {
+      {"both cross a page boundary, all mapped", 0x40ff0, 0x50800, 0x40, HaltReason::kEcall, 0},
+      {"the load runs into an unmapped page", 0x41fd0, 0x50000, 0x60, HaltReason::kFault, 0x42000},
+      {"the store runs into a read-only page", 0x40100, 0x50fe0, 0x60, HaltReason::kFault, 0x51000},
+  };
+  Interpreter interpreter(*memory);
+  for (unsigned opt : {0u, 1u, 2u}) {
+    for (const Case& c : cases) {
+      INFO("opt " << opt << ": " << c.what);
+      const auto run = [&](auto&& engine, CpuState& cpu, std::vector<std::uint8_t>& out) {
+        REQUIRE(memory->write(0x40000, bytes, /*force=*/true) == vm::mem::AccessFault::kNone);
+        REQUIRE(memory->write(0x50000, std::vector<std::uint8_t>(0x1000), /*force=*/true) ==
+                vm::mem::AccessFault::kNone);
+        cpu.pc = kCode;
+        cpu.x(10) = c.src;
+        cpu.x(11) = c.dst;
+        cpu.x(12) = c.count;
+        const HaltReason halt = engine.run(cpu, ~std::uint64_t{0});
+        out.resize(0x1000);
+        REQUIRE(memory->read(0x50000, out) == vm::mem::AccessFault::kNone);
+        return halt;
+      };
+      CpuState expected, cpu;
+      std::vector<std::uint8_t> expected_out, out;
+      REQUIRE(run(interpreter, expected, expected_out) == c.halt);
+      auto engine = make_engine(*memory, false, opt);
+      REQUIRE(run(*engine, cpu, out) == c.halt);
+      if (c.halt == HaltReason::kFault) {
+        CHECK(engine->last_trap().tval == c.tval);
+        CHECK(engine->last_trap().cause == interpreter.last_trap().cause);
+      }
+      CHECK(cpu.pc == expected.pc);
+      CHECK(cpu.instret == expected.instret);
+      for (unsigned r = 1; r < 32; ++r) CHECK(cpu.x(r) == expected.x(r));
+      CHECK(out == expected_out);
+      // Moving a window to the next page takes its full check, not an exit.
+      if (c.halt == HaltReason::kEcall) CHECK(engine->stats().slow_access_exits == 0);
+      CHECK(engine->stats().insns_compiled_code > 0);
+    }
+  }
+}

@@ -27,6 +27,8 @@ constexpr std::uint32_t add(unsigned rd, unsigned rs1, unsigned rs2) { return r(
 constexpr std::uint32_t div(unsigned rd, unsigned rs1, unsigned rs2) { return r(1, rs2, rs1, 4, rd, 0x33); }
 constexpr std::uint32_t ld(unsigned rd, unsigned rs1, int imm) { return i(imm, rs1, 3, rd, 0x03); }
 constexpr std::uint32_t sd(unsigned rs2, unsigned rs1, int imm) { return s(imm, rs2, rs1, 3); }
+constexpr std::uint32_t lbu(unsigned rd, unsigned rs1, int imm) { return i(imm, rs1, 4, rd, 0x03); }
+constexpr std::uint32_t sb(unsigned rs2, unsigned rs1, int imm) { return s(imm, rs2, rs1, 0); }
 constexpr std::uint32_t bne(unsigned rs1, unsigned rs2, int off) { return b(off, rs2, rs1, 1); }
 constexpr std::uint32_t lui(unsigned rd, std::uint32_t imm20) { return (imm20 << 12) | (rd << 7) | 0x37; }
 constexpr std::uint32_t ecall() { return 0x00000073; }

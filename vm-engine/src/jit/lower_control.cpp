@@ -23,6 +23,21 @@ void RegionLowering::compute_dirty_on_entry() {
     }
   }
   plan_budget_checks(successors);
+  // A block is on a cycle when it reaches itself (regions have at most a
+  // few dozen blocks: a walk from each is cheap).
+  in_loop_.assign(n, false);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::vector<bool> seen(n, false);
+    std::vector<std::size_t> stack(successors[i].begin(), successors[i].end());
+    while (!stack.empty() && !in_loop_[i]) {
+      const std::size_t j = stack.back();
+      stack.pop_back();
+      if (j == i) in_loop_[i] = true;
+      if (seen[j]) continue;
+      seen[j] = true;
+      stack.insert(stack.end(), successors[j].begin(), successors[j].end());
+    }
+  }
   dirty_on_entry_.assign(n, {});
   pending_on_entry_.assign(n, {});
   for (bool changed = true; changed;) {

@@ -105,10 +105,33 @@ void RegionLowering::plan_access_groups() {
     if (group_of_[i] >= 0 && groups_[static_cast<std::size_t>(group_of_[i])].members < 2) group_of_[i] = -1;
 }
 
+void RegionLowering::check_through_window(llvm::Value* addr, unsigned span, const std::function<void()>& full_check) {
+  Window w;
+  w.lo = entry_b_.CreateAlloca(i64_, nullptr, "window_lo");
+  w.len = entry_b_.CreateAlloca(i64_, nullptr, "window_len");
+  entry_b_.CreateStore(c64(0), w.lo);
+  entry_b_.CreateStore(c64(0), w.len);
+  ++windows_;
+  llvm::Value* offset = b_.CreateSub(addr, b_.CreateLoad(i64_, w.lo));
+  auto* miss = llvm::BasicBlock::Create(ctx_, "window_miss", fn_);
+  auto* hit = llvm::BasicBlock::Create(ctx_, "window_hit", fn_);
+  b_.CreateCondBr(b_.CreateICmpULT(offset, b_.CreateLoad(i64_, w.len)), hit, miss, likely());
+  b_.SetInsertPoint(miss);
+  full_check();
+  // [lo, lo + len) holds every address at which `span` bytes stay on the page.
+  b_.CreateStore(b_.CreateAnd(addr, c64(~std::uint64_t{0xfff})), w.lo);
+  b_.CreateStore(c64(0x1000 - span + 1), w.len);
+  b_.CreateBr(hit);
+  b_.SetInsertPoint(hit);
+}
+
 llvm::Value* RegionLowering::host_ptr(const ir::Op& op, llvm::Value* addr, unsigned size, std::uint8_t need) {
   const int gi = group_of_[op_index_];
   if (gi < 0) {
-    leave_unless_fast(op, addr, size, need);
+    if (wants_window())
+      check_through_window(addr, size, [&] { leave_unless_fast(op, addr, size, need); });
+    else
+      leave_unless_fast(op, addr, size, need);
     return b_.CreateGEP(i8_, base_, addr);
   }
   AccessGroup& g = groups_[static_cast<std::size_t>(gi)];
@@ -118,7 +141,13 @@ llvm::Value* RegionLowering::host_ptr(const ir::Op& op, llvm::Value* addr, unsig
   llvm::Value* group_bad = nullptr;
   if (op_index_ == g.first) {
     llvm::Value* lo = b_.CreateAdd(read(op.src1), c64(static_cast<std::uint64_t>(g.lo)));
-    group_bad = branch_unless_fast(lo, static_cast<unsigned>(g.hi - g.lo), g.need, alone);
+    const auto span = static_cast<unsigned>(g.hi - g.lo);
+    if (wants_window()) {
+      check_through_window(lo, span, [&] { branch_unless_fast(lo, span, g.need, alone); });
+      group_bad = c64(0);
+    } else {
+      group_bad = branch_unless_fast(lo, span, g.need, alone);
+    }
     passed = b_.GetInsertBlock();
     b_.CreateBr(join);
   } else {
