@@ -23,19 +23,29 @@ void RegionLowering::compute_dirty_on_entry() {
     }
   }
   plan_budget_checks(successors);
-  // A block is on a cycle when it reaches itself (regions have at most a
-  // few dozen blocks: a walk from each is cheap).
-  in_loop_.assign(n, false);
+  // The shortest cycle through each block, in guest instructions (a
+  // relaxation from the block back to itself; regions have a few dozen
+  // blocks at most).
+  constexpr std::size_t kNone = ~std::size_t{0};
+  loop_insns_.assign(n, kNone);
   for (std::size_t i = 0; i < n; ++i) {
-    std::vector<bool> seen(n, false);
-    std::vector<std::size_t> stack(successors[i].begin(), successors[i].end());
-    while (!stack.empty() && !in_loop_[i]) {
-      const std::size_t j = stack.back();
-      stack.pop_back();
-      if (j == i) in_loop_[i] = true;
-      if (seen[j]) continue;
-      seen[j] = true;
-      stack.insert(stack.end(), successors[j].begin(), successors[j].end());
+    std::vector<std::size_t> dist(n, kNone);  // instructions run from i's start to the end of each block
+    std::vector<std::size_t> work{i};
+    dist[i] = region_.blocks[i].guest_insn_count();
+    while (!work.empty()) {
+      const std::size_t j = work.back();
+      work.pop_back();
+      for (std::size_t k : successors[j]) {
+        if (k == i) {
+          loop_insns_[i] = std::min(loop_insns_[i], dist[j]);
+          continue;
+        }
+        const std::size_t d = dist[j] + region_.blocks[k].guest_insn_count();
+        if (d < dist[k]) {
+          dist[k] = d;
+          work.push_back(k);
+        }
+      }
     }
   }
   dirty_on_entry_.assign(n, {});

@@ -488,31 +488,31 @@ class RegionLowering {
   // In a loop, an access (or an access group's shared check) remembers the
   // page its full check last passed: while it stays on that page the check
   // is one subtract and compare, where the full one (bounds, permission
-  // table, page crossing) took up to three branches. memory's byte loops and
-  // branchy's bytecode stack run mostly on the fast path of checks like
-  // these. Sound because nothing changes a page's permissions while a region
+  // table, page crossing) took up to three branches (byte loops like
+  // memory's and int_mix's sieve ran 5-6 check instructions per access).
+  // Sound because nothing changes a page's permissions while a region
   // runs: the guest is single-threaded (clone is unsupported), an ecall or
   // fence.i leaves the region, no thunk a region calls maps, protects or
   // translates memory, and a window lives in the region's registers, so it
   // is gone when the region returns. Each window is two loop-carried values
   // (a window of length 0 never matches, whatever the address), so only
-  // small regions get them, at most kMaxWindows each, in program order.
-  // Measured on the shared 2-core VM (interleaved best of 5): memory -8 to
-  // -14%, int_mix -5%. In the large regions of branchy and fp_nbody they
-  // gained nothing (their loops hold 25-75 accesses: the windows spill or
-  // run out) and cost 6-12% more compile time, so regions above
-  // kWindowMaxInsns keep the full check.
+  // accesses in tight loops get one: blocks whose shortest cycle runs at
+  // most kWindowMaxInsns guest instructions, at most kMaxWindows per region
+  // in program order. Measured on the shared 2-core VM (interleaved best of
+  // 5): memory -12%, int_mix -5%, fp_nbody -4%, branchy unchanged (its
+  // compile time +13%: its dispatch loop's cases are short cycles; memory
+  // +1%, fp_nbody +6%). Windows for every access in a loop gained nothing
+  // more: branchy's and fp_nbody's big loops hold 25-75 accesses, and their
+  // windows spill.
   static constexpr std::size_t kMaxWindows = 8;
   static constexpr std::size_t kWindowMaxInsns = 64;
   struct Window {
     llvm::Value* lo = nullptr;   // alloca, i64: first address of the checked page
     llvm::Value* len = nullptr;  // alloca, i64: 4097 - span once checked, else 0
   };
-  // Whether the current access may have a window: in a block on a cycle of
-  // a small region, while windows are left.
-  bool wants_window() const {
-    return in_loop_[block_index_] && windows_ < kMaxWindows && region_.guest_insn_count() <= kWindowMaxInsns;
-  }
+  // Whether the current access may have a window: in a block on a short
+  // cycle, while windows are left.
+  bool wants_window() const { return loop_insns_[block_index_] <= kWindowMaxInsns && windows_ < kMaxWindows; }
   // Emits the window test for an access of `span` bytes at `addr`; on a
   // miss, `full_check` emits the usual checks (leaving the insert point
   // where they pass) and the window moves to addr's page. Returns with the
@@ -594,9 +594,9 @@ class RegionLowering {
   std::vector<bool> syncing_block_;     // blocks whose faulting ops sync first
   std::vector<std::bitset<ir::kNumSlots>> dirty_on_entry_;
   std::vector<std::bitset<ir::kNumSlots>> pending_on_entry_;
-  std::vector<bool> budget_check_;                                     // see plan_budget_checks
-  std::vector<bool> in_loop_;                                          // per region block: on a cycle
-  std::size_t windows_ = 0;                                            // page windows given out
+  std::vector<bool> budget_check_;       // see plan_budget_checks
+  std::vector<std::size_t> loop_insns_;  // per region block: its shortest cycle's instructions (max: none)
+  std::size_t windows_ = 0;              // page windows given out
   std::array<std::optional<std::uint64_t>, ir::kNumSlots> assumed_{};  // Region::assumed, once checked
   std::array<std::uint32_t, ir::kNumSlots> version_{};  // bumped by each write: equal means the same value
   std::uint32_t next_version_ = 0;
