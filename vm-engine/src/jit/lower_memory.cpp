@@ -4,8 +4,8 @@
 
 namespace vm::engine::jit {
 
-llvm::Value* RegionLowering::branch_unless_fast(llvm::Value* addr, unsigned size, std::uint8_t need,
-                                                llvm::BasicBlock* refused) {
+void RegionLowering::branch_unless_fast(llvm::Value* addr, unsigned size, std::uint8_t need,
+                                        llvm::BasicBlock* refused) {
   auto* in_range = llvm::BasicBlock::Create(ctx_, "in_range", fn_);
   b_.CreateCondBr(b_.CreateICmpULT(addr, limit_), in_range, refused, likely());
   b_.SetInsertPoint(in_range);
@@ -15,7 +15,6 @@ llvm::Value* RegionLowering::branch_unless_fast(llvm::Value* addr, unsigned size
   auto* fast = llvm::BasicBlock::Create(ctx_, "fast", fn_);
   b_.CreateCondBr(b_.CreateICmpEQ(bad, c64(0)), fast, refused, likely());
   b_.SetInsertPoint(fast);
-  return bad;
 }
 
 void RegionLowering::branch_unless_fast_alone(llvm::Value* addr, unsigned size, std::uint8_t need,
@@ -134,35 +133,32 @@ llvm::Value* RegionLowering::host_ptr(const ir::Op& op, llvm::Value* addr, unsig
       leave_unless_fast(op, addr, size, need);
     return b_.CreateGEP(i8_, base_, addr);
   }
-  AccessGroup& g = groups_[static_cast<std::size_t>(gi)];
-  auto* alone = llvm::BasicBlock::Create(ctx_, "check_alone", fn_);
-  auto* join = llvm::BasicBlock::Create(ctx_, "checked", fn_);
-  llvm::BasicBlock* passed = nullptr;
-  llvm::Value* group_bad = nullptr;
+  const AccessGroup& g = groups_[static_cast<std::size_t>(gi)];
   if (op_index_ == g.first) {
-    llvm::Value* lo = b_.CreateAdd(read(op.src1), c64(static_cast<std::uint64_t>(g.lo)));
+    llvm::Value* base = read(op.src1);
+    llvm::Value* lo = b_.CreateAdd(base, c64(static_cast<std::uint64_t>(g.lo)));
     const auto span = static_cast<unsigned>(g.hi - g.lo);
-    if (wants_window()) {
-      check_through_window(lo, span, [&] { branch_unless_fast(lo, span, g.need, alone); });
-      group_bad = c64(0);
-    } else {
-      group_bad = branch_unless_fast(lo, span, g.need, alone);
+    auto* alone = llvm::BasicBlock::Create(ctx_, "check_members", fn_);
+    const auto shared_check = [&] { branch_unless_fast(lo, span, g.need, alone); };
+    if (wants_window())
+      check_through_window(lo, span, shared_check);
+    else
+      shared_check();
+    auto* checked = llvm::BasicBlock::Create(ctx_, "checked", fn_);
+    b_.CreateBr(checked);
+    b_.SetInsertPoint(alone);
+    llvm::BasicBlock* refused = slow_exit_before(op);
+    const std::vector<ir::Op>& ops = block_->ops;
+    for (std::size_t i = op_index_; i < ops.size(); ++i) {
+      if (group_of_[i] != gi) continue;
+      const ir::Op& member = ops[i];
+      const std::uint8_t member_need =
+          ir::format_of(member.opcode) == ir::Format::LOAD ? mem::kPermRead : mem::kPermWrite;
+      branch_unless_fast_alone(b_.CreateAdd(base, c64(static_cast<std::uint64_t>(member.imm))),
+                               access_size(member.opcode), member_need, refused);
     }
-    passed = b_.GetInsertBlock();
-    b_.CreateBr(join);
-  } else {
-    b_.CreateCondBr(b_.CreateICmpEQ(g.bad, c64(0)), join, alone, likely());
-  }
-  b_.SetInsertPoint(alone);
-  leave_unless_fast(op, addr, size, need);
-  llvm::BasicBlock* alone_ok = b_.GetInsertBlock();
-  b_.CreateBr(join);
-  b_.SetInsertPoint(join);
-  if (passed) {
-    llvm::PHINode* bad = b_.CreatePHI(i64_, 2);
-    bad->addIncoming(group_bad, passed);  // 0 there
-    bad->addIncoming(c64(1), alone_ok);
-    g.bad = bad;
+    b_.CreateBr(checked);
+    b_.SetInsertPoint(checked);
   }
   return b_.CreateGEP(i8_, base_, addr);
 }
