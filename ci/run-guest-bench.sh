@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Whole-VM speed on the guest workloads (benches/guest): runs each workload
 # under `vm run --stats --engine E` for every engine, under qemu-riscv64 and
-# natively, takes the best wall time of N runs, checks that every run printed
+# natively, takes the best wall time of N runs (interleaved: one run of each
+# command per round), checks that every run printed
 # the same checksum, and prints a Markdown table with guest instructions (from
 # vm's `instructions:` stats line), MIPS, and speed relative to qemu and to
 # native code, plus geometric means. A vm that fails or disagrees is reported
@@ -86,23 +87,35 @@ scratch=$(mktemp -d "${TMPDIR:-/tmp}/vm-guest-bench.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
 ulimit -c 0
 
-# timed_best LABEL COMMAND... : runs the command $reps times; sets best_ns,
-# run_status (of the first failing run, else 0) and leaves the last run's
-# stdout/stderr in $scratch/LABEL.out/.err. Stops at the first failure.
-timed_best() {
+# Each workload's commands (native, qemu, each engine) run in rounds, one
+# run of each per round, so every command sees the same moments of a noisy
+# shared machine; with all repetitions of one command in a row, a busy
+# spell could land on qemu's runs and not vm's (qemu's alu_loop took 1.2 s
+# in one series and 2.9 s in the next, minutes apart).
+#
+# time_once LABEL COMMAND... : one timed run, unless LABEL already failed;
+# keeps the lowest time in best_ns_of[LABEL], the first failure's status
+# in status_of[LABEL], and this run's stdout/stderr in $scratch/LABEL.out/.err.
+declare -A best_ns_of status_of
+time_once() {
     local label=$1
     shift
-    best_ns="" run_status=0
-    local rep start end elapsed
-    for ((rep = 0; rep < reps; ++rep)); do
-        start=$(date +%s%N)
-        { timeout --kill-after=5 "$timeout_s" "$@" >"$scratch/$label.out" 2>"$scratch/$label.err"; } 2>/dev/null ||
-            run_status=$?
-        end=$(date +%s%N)
-        ((run_status == 0)) || return 0
-        elapsed=$((end - start))
-        if [[ -z $best_ns ]] || ((elapsed < best_ns)); then best_ns=$elapsed; fi
-    done
+    [[ ${status_of[$label]:-0} == 0 ]] || return 0
+    local start end elapsed status=0
+    start=$(date +%s%N)
+    { timeout --kill-after=5 "$timeout_s" "$@" >"$scratch/$label.out" 2>"$scratch/$label.err"; } 2>/dev/null ||
+        status=$?
+    end=$(date +%s%N)
+    if ((status != 0)); then
+        status_of[$label]=$status
+        return 0
+    fi
+    elapsed=$((end - start))
+    if [[ -z ${best_ns_of[$label]:-} ]] || ((elapsed < best_ns_of[$label])); then best_ns_of[$label]=$elapsed; fi
+}
+# take LABEL: sets best_ns and run_status from LABEL's runs.
+take() {
+    best_ns=${best_ns_of[$1]:-} run_status=${status_of[$1]:-0}
 }
 
 seconds() { awk -v ns="$1" 'BEGIN { printf "%.3f", ns / 1e9 }'; }
@@ -138,10 +151,19 @@ for w in "${workloads[@]}"; do
     ((quick)) && args=("${quick_args[$w]}")
     echo "run-guest-bench: $w ${args[*]-}" >&2
 
+    best_ns_of=() status_of=()
+    for ((rep = 0; rep < reps; ++rep)); do
+        [[ -x $native_dir/$w ]] && time_once native "$native_dir/$w" "${args[@]}"
+        [[ -n $qemu ]] && time_once qemu "$qemu" "$program" "${args[@]}"
+        for e in "${engine_list[@]}"; do
+            time_once "vm-$e" "$vm" run --stats --engine "$e" "$program" "${args[@]}"
+        done
+    done
+
     reference="" reference_from=""
     native_ns="" qemu_ns=""
     if [[ -x $native_dir/$w ]]; then
-        timed_best native "$native_dir/$w" "${args[@]}"
+        take native
         if ((run_status == 0)); then
             native_ns=$best_ns reference=$(cat "$scratch/native.out") reference_from=native
         else
@@ -150,7 +172,7 @@ for w in "${workloads[@]}"; do
         fi
     fi
     if [[ -n $qemu ]]; then
-        timed_best qemu "$qemu" "$program" "${args[@]}"
+        take qemu
         if ((run_status != 0)); then
             notes+=("$w: qemu-riscv64 failed: $(status_text "$run_status")")
             reference_failed=1
@@ -166,7 +188,7 @@ for w in "${workloads[@]}"; do
     instructions=""
     engine_cells=()
     for e in "${engine_list[@]}"; do
-        timed_best "vm-$e" "$vm" run --stats --engine "$e" "$program" "${args[@]}"
+        take "vm-$e"
         if ((run_status != 0)); then
             why=$(status_text "$run_status")
             notes+=("$w/$e: vm failed: $why; stderr: $(tail -n 3 "$scratch/vm-$e.err" 2>/dev/null | tr '\n' ' ' | head -c 300)")
@@ -226,7 +248,7 @@ report() {
     ((quick)) && mode="--quick counts"
     echo "## Guest workloads: vm vs qemu-riscv64 vs native"
     echo
-    echo "Best of $reps wall-clock runs, $mode; vm: \`$vm\`; qemu: \`${qemu:-not used}\`."
+    echo "Best of $reps wall-clock runs, $mode, in rounds (one run of each command per round); vm: \`$vm\`; qemu: \`${qemu:-not used}\`."
     echo "MIPS = guest instructions (vm --stats) / time. qemu MIPS uses vm's instruction count."
     echo "\"vs qemu\" = qemu time / engine time (higher is faster); \"× native\" = engine time / native time (slowdown)."
     echo
