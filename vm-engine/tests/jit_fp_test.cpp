@@ -217,3 +217,41 @@ TEST_CASE("a NaN from memory entering a loop that computes the register keeps it
   CHECK(read64(*memory, kData + 24) == kCanonicalNaN);
   CHECK(cpu.f(4) == kCanonicalNaN);
 }
+
+TEST_CASE("NaNs from memory in two registers entering a loop leave through one shared exit", "[jit][fp]") {
+  // f4 and f5 are SSE results on the back edge but come from the entry
+  // state on the first iteration; their entry checks share one exit. Each
+  // case makes a different one of them a non-canonical NaN (the other is
+  // canonical or a number), so the shared exit is taken from either check.
+  //   0: fsd f4, 0(x10)   4: fsd f5, 8(x10)   8: fadd.d f4, f1, f3   12: fadd.d f5, f3, f3
+  //  16: addi x10, x10, 16   20: addi x11, x11, -1   24: blt x0, x11, -24   28: ecall
+  const std::vector<std::uint32_t> code = {
+      fsd(4, 10, 0),        fsd(5, 10, 8),        fadd_d(4, 1, 3),      fadd_d(5, 3, 3),
+      rv::addi(10, 10, 16), rv::addi(11, 11, -1), rv::b(-24, 11, 0, 4), kEcall};
+  constexpr std::uint64_t kSignalling = 0x7ff0000000000005ull;
+  constexpr std::uint64_t kQuietPayload = 0xfff8000000000123ull;
+  const std::pair<std::uint64_t, std::uint64_t> entries[] = {
+      {kCanonicalNaN, kSignalling}, {kSignalling, kOne}, {kQuietPayload, kCanonicalNaN}, {kOne, kQuietPayload}};
+  for (const auto& [f4, f5] : entries) {
+    INFO(std::hex << "f4 " << f4 << ", f5 " << f5);
+    const auto start = [f4 = f4, f5 = f5](CpuState& cpu) {
+      cpu.pc = kCode;
+      cpu.f(1) = 0x7ff4000000000077ull;  // a signalling NaN operand: f4's sums are NaNs
+      cpu.f(3) = kOne;
+      cpu.f(4) = f4;
+      cpu.f(5) = f5;
+      cpu.x(10) = kData;
+      cpu.x(11) = 3;
+    };
+    check_against_interpreter(code, start, {kData, kData + 8, kData + 16, kData + 24, kData + 40});
+    auto memory = memory_with(code);
+    auto engine = make_engine(*memory, 1);
+    CpuState cpu;
+    start(cpu);
+    REQUIRE(engine->run(cpu, ~std::uint64_t{0}) == HaltReason::kEcall);
+    CHECK(read64(*memory, kData) == f4);  // the entry bits, stored unchanged
+    CHECK(read64(*memory, kData + 8) == f5);
+    CHECK(read64(*memory, kData + 16) == kCanonicalNaN);
+    CHECK(read64(*memory, kData + 24) == 0x4000000000000000ull);  // 1 + 1
+  }
+}
