@@ -79,57 +79,58 @@ llvm::CodeGenOpt::Level codegen_level(unsigned opt) {
   }
 }
 
-// InstCombine turns sext(trunc x) into its canonical shl + ashr pair, which
-// FastISel emits as two dependent shifts; trunc + sext is one movslq
-// (movswq, movsbq). RV64's W ops sign-extend every 32-bit result, so the
-// pair sits on most 32-bit dependency chains. One instruction less per W op
-// in the listing; alu_loop's wall time did not change measurably (its loop
-// is bound by instruction throughput, not by that chain).
-void sext_from_shift_pairs(llvm::Function& f) {
-  using namespace llvm::PatternMatch;
+// Replaces each 64-bit instruction for which `rewrite(inst, builder, shl)`
+// returns a value; `shl`, an instruction before it that it consumed, goes
+// too once unused.
+template <typename Rewrite>
+void rewrite_each(llvm::Function& f, Rewrite rewrite) {
   for (llvm::BasicBlock& bb : f)
     for (auto it = bb.begin(); it != bb.end();) {
       llvm::Instruction& inst = *it++;
-      llvm::Value* x = nullptr;
-      llvm::Instruction* shl = nullptr;
-      const llvm::APInt *left = nullptr, *right = nullptr;
-      if (!inst.getType()->isIntegerTy(64) ||
-          !match(&inst, m_AShr(m_CombineAnd(m_Shl(m_Value(x), m_APInt(left)), m_Instruction(shl)), m_APInt(right))) ||
-          *left != *right)
-        continue;
-      const unsigned width = 64 - static_cast<unsigned>(left->getZExtValue());
-      if (width != 32 && width != 16 && width != 8) continue;
+      if (!inst.getType()->isIntegerTy(64)) continue;
       llvm::IRBuilder<> b(&inst);
-      inst.replaceAllUsesWith(b.CreateSExt(b.CreateTrunc(x, b.getIntNTy(width)), inst.getType()));
-      inst.eraseFromParent();
-      if (shl->use_empty()) shl->eraseFromParent();
-    }
-}
-
-// InstCombine also folds the add of a W op into the shift pair, as
-// `(x << 32) + (k << 32)`, whose constant takes a 64-bit immediate (movabs)
-// on x86; `(x + k) << 32` is the same value (the shift drops the carry out
-// of bit 31) and an add with a small immediate, and then the pair's outer
-// shift meets its `shl` again (sext_from_shift_pairs). branchy's bytecode
-// stack pointer (`addiw; slli`) took four instructions for two; its
-// generated code is 0.4% shorter (callgrind, --engine jit).
-void shift_adds_below_shl32(llvm::Function& f) {
-  using namespace llvm::PatternMatch;
-  for (llvm::BasicBlock& bb : f)
-    for (auto it = bb.begin(); it != bb.end();) {
-      llvm::Instruction& inst = *it++;
-      llvm::Value* x = nullptr;
       llvm::Instruction* shl = nullptr;
-      const llvm::APInt* k = nullptr;
-      if (!inst.getType()->isIntegerTy(64) ||
-          !match(&inst, m_Add(m_CombineAnd(m_Shl(m_Value(x), m_SpecificInt(32)), m_Instruction(shl)), m_APInt(k))) ||
-          !k->extractBits(32, 0).isZero())
-        continue;
-      llvm::IRBuilder<> b(&inst);
-      inst.replaceAllUsesWith(b.CreateShl(b.CreateAdd(x, b.getInt(k->ashr(32))), 32));
+      llvm::Value* with = rewrite(inst, b, shl);
+      if (!with) continue;
+      inst.replaceAllUsesWith(with);
       inst.eraseFromParent();
       if (shl->use_empty()) shl->eraseFromParent();  // before `inst`: the iterator is past it
     }
+}
+
+// Two rewrites of InstCombine's output, for the code FastISel makes of
+// RV64's W ops (which sign-extend every 32-bit result, so they sit on most
+// 32-bit dependency chains). First, a W op's add folds into the sign
+// extension as `(x << 32) + (k << 32)`, whose constant takes a 64-bit
+// immediate (movabs); `(x + k) << 32` is the same value (the shift drops
+// the carry out of bit 31) with a small immediate, and the extension's
+// outer shift then meets its shl again. branchy's bytecode stack pointer
+// (`addiw; slli`) took four instructions for two; its generated code is
+// 0.4% shorter (callgrind, --engine jit). Then sext(trunc x), which
+// InstCombine writes as an shl + ashr pair (two dependent shifts), becomes
+// trunc + sext again: one movslq (movswq, movsbq). One instruction less
+// per W op in the listing; alu_loop's wall time did not change measurably
+// (its loop is bound by instruction throughput).
+void tidy_w_op_shifts(llvm::Function& f) {
+  using namespace llvm::PatternMatch;
+  rewrite_each(f, [](llvm::Instruction& inst, llvm::IRBuilder<>& b, llvm::Instruction*& shl) -> llvm::Value* {
+    llvm::Value* x = nullptr;
+    const llvm::APInt* k = nullptr;
+    if (!match(&inst, m_Add(m_CombineAnd(m_Shl(m_Value(x), m_SpecificInt(32)), m_Instruction(shl)), m_APInt(k))) ||
+        !k->extractBits(32, 0).isZero())
+      return nullptr;
+    return b.CreateShl(b.CreateAdd(x, b.getInt(k->ashr(32))), 32);
+  });
+  rewrite_each(f, [](llvm::Instruction& inst, llvm::IRBuilder<>& b, llvm::Instruction*& shl) -> llvm::Value* {
+    llvm::Value* x = nullptr;
+    const llvm::APInt *left = nullptr, *right = nullptr;
+    if (!match(&inst, m_AShr(m_CombineAnd(m_Shl(m_Value(x), m_APInt(left)), m_Instruction(shl)), m_APInt(right))) ||
+        *left != *right)
+      return nullptr;
+    const unsigned width = 64 - static_cast<unsigned>(left->getZExtValue());
+    if (width != 32 && width != 16 && width != 8) return nullptr;
+    return b.CreateSExt(b.CreateTrunc(x, b.getIntNTy(width)), inst.getType());
+  });
 }
 
 // Level 1: a few cheap passes that clean up the lowering (registers from
@@ -161,8 +162,7 @@ class Optimiser {
       for (llvm::Function& f : module)
         if (!f.isDeclaration()) {
           fpm_.run(f, fam_);
-          shift_adds_below_shl32(f);
-          sext_from_shift_pairs(f);
+          tidy_w_op_shifts(f);
         }
     } else {
       llvm::ModulePassManager mpm =

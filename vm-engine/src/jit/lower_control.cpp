@@ -23,31 +23,7 @@ void RegionLowering::compute_dirty_on_entry() {
     }
   }
   plan_budget_checks(successors);
-  // The shortest cycle through each block, in guest instructions (a
-  // relaxation from the block back to itself; regions have a few dozen
-  // blocks at most).
-  constexpr std::size_t kNone = ~std::size_t{0};
-  loop_insns_.assign(n, kNone);
-  for (std::size_t i = 0; i < n; ++i) {
-    std::vector<std::size_t> dist(n, kNone);  // instructions run from i's start to the end of each block
-    std::vector<std::size_t> work{i};
-    dist[i] = region_.blocks[i].guest_insn_count();
-    while (!work.empty()) {
-      const std::size_t j = work.back();
-      work.pop_back();
-      for (std::size_t k : successors[j]) {
-        if (k == i) {
-          loop_insns_[i] = std::min(loop_insns_[i], dist[j]);
-          continue;
-        }
-        const std::size_t d = dist[j] + region_.blocks[k].guest_insn_count();
-        if (d < dist[k]) {
-          dist[k] = d;
-          work.push_back(k);
-        }
-      }
-    }
-  }
+  measure_cycles(successors);
   dirty_on_entry_.assign(n, {});
   pending_on_entry_.assign(n, {});
   for (bool changed = true; changed;) {
@@ -68,6 +44,34 @@ void RegionLowering::compute_dirty_on_entry() {
         dirty_on_entry_[j] |= dirty;
         pending_on_entry_[j] |= pending;
         changed = true;
+      }
+    }
+  }
+}
+
+// A relaxation from each block back to itself (regions have a few dozen
+// blocks at most).
+void RegionLowering::measure_cycles(const std::vector<std::vector<std::size_t>>& successors) {
+  const std::size_t n = region_.blocks.size();
+  constexpr std::size_t kNone = ~std::size_t{0};
+  loop_insns_.assign(n, kNone);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::vector<std::size_t> dist(n, kNone);  // instructions run from i's start to the end of each block
+    std::vector<std::size_t> work{i};
+    dist[i] = region_.blocks[i].guest_insn_count();
+    while (!work.empty()) {
+      const std::size_t j = work.back();
+      work.pop_back();
+      for (std::size_t k : successors[j]) {
+        if (k == i) {
+          loop_insns_[i] = std::min(loop_insns_[i], dist[j]);
+          continue;
+        }
+        const std::size_t d = dist[j] + region_.blocks[k].guest_insn_count();
+        if (d < dist[k]) {
+          dist[k] = d;
+          work.push_back(k);
+        }
       }
     }
   }

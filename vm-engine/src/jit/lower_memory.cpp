@@ -83,7 +83,7 @@ void RegionLowering::plan_access_groups() {
         op.imm < (1 << 20)) {
       const std::int64_t lo = op.imm;
       const std::int64_t hi = op.imm + access_size(op.opcode);
-      const std::uint8_t need = f == ir::Format::LOAD ? mem::kPermRead : mem::kPermWrite;
+      const std::uint8_t need = access_need(op.opcode);
       int g = open[op.src1];
       if (g >= 0 && std::max(groups_[g].hi, hi) - std::min(groups_[g].lo, lo) <= kGroupSpan) {
         AccessGroup& group = groups_[static_cast<std::size_t>(g)];
@@ -104,22 +104,23 @@ void RegionLowering::plan_access_groups() {
     if (group_of_[i] >= 0 && groups_[static_cast<std::size_t>(group_of_[i])].members < 2) group_of_[i] = -1;
 }
 
-void RegionLowering::check_through_window(llvm::Value* addr, unsigned span, const std::function<void()>& full_check) {
-  Window w;
-  w.lo = entry_b_.CreateAlloca(i64_, nullptr, "window_lo");
-  w.len = entry_b_.CreateAlloca(i64_, nullptr, "window_len");
-  entry_b_.CreateStore(c64(0), w.lo);
-  entry_b_.CreateStore(c64(0), w.len);
+void RegionLowering::check_through_window(llvm::Value* addr, unsigned span, llvm::function_ref<void()> full_check) {
+  // Allocas (mem2reg makes them loop-carried values): the window's first
+  // address, and its length, 0 until a full check passes. [lo, lo + len)
+  // then holds every address at which `span` bytes stay on the page.
+  llvm::Value* lo = entry_b_.CreateAlloca(i64_, nullptr, "window_lo");
+  llvm::Value* len = entry_b_.CreateAlloca(i64_, nullptr, "window_len");
+  entry_b_.CreateStore(c64(0), lo);
+  entry_b_.CreateStore(c64(0), len);
   ++windows_;
-  llvm::Value* offset = b_.CreateSub(addr, b_.CreateLoad(i64_, w.lo));
+  llvm::Value* offset = b_.CreateSub(addr, b_.CreateLoad(i64_, lo));
   auto* miss = llvm::BasicBlock::Create(ctx_, "window_miss", fn_);
   auto* hit = llvm::BasicBlock::Create(ctx_, "window_hit", fn_);
-  b_.CreateCondBr(b_.CreateICmpULT(offset, b_.CreateLoad(i64_, w.len)), hit, miss, likely());
+  b_.CreateCondBr(b_.CreateICmpULT(offset, b_.CreateLoad(i64_, len)), hit, miss, likely());
   b_.SetInsertPoint(miss);
   full_check();
-  // [lo, lo + len) holds every address at which `span` bytes stay on the page.
-  b_.CreateStore(b_.CreateAnd(addr, c64(~std::uint64_t{0xfff})), w.lo);
-  b_.CreateStore(c64(0x1000 - span + 1), w.len);
+  b_.CreateStore(b_.CreateAnd(addr, c64(~std::uint64_t{0xfff})), lo);
+  b_.CreateStore(c64(0x1000 - span + 1), len);
   b_.CreateBr(hit);
   b_.SetInsertPoint(hit);
 }
@@ -152,10 +153,8 @@ llvm::Value* RegionLowering::host_ptr(const ir::Op& op, llvm::Value* addr, unsig
     for (std::size_t i = op_index_; i < ops.size(); ++i) {
       if (group_of_[i] != gi) continue;
       const ir::Op& member = ops[i];
-      const std::uint8_t member_need =
-          ir::format_of(member.opcode) == ir::Format::LOAD ? mem::kPermRead : mem::kPermWrite;
       branch_unless_fast_alone(b_.CreateAdd(base, c64(static_cast<std::uint64_t>(member.imm))),
-                               access_size(member.opcode), member_need, refused);
+                               access_size(member.opcode), access_need(member.opcode), refused);
     }
     b_.CreateBr(checked);
     b_.SetInsertPoint(checked);

@@ -8,7 +8,6 @@
 #include <array>
 #include <bitset>
 #include <cstddef>
-#include <functional>
 #include <optional>
 #include <unordered_map>
 #include <vector>
@@ -167,6 +166,8 @@ class RegionLowering {
   // next (a loop's FP values are canonicalised where stored, not on every
   // iteration).
   void compute_dirty_on_entry();
+  // loop_insns_: each block's shortest cycle through the region.
+  void measure_cycles(const std::vector<std::vector<std::size_t>>& successors);
   // In blocks that write many registers, ops that may fault first store
   // the registers written since the last such point (TCG syncs its globals
   // the same way), so their fault exits store nothing but pc and instret:
@@ -491,6 +492,9 @@ class RegionLowering {
     unsigned members = 0;
   };
   static unsigned access_size(Opcode o);
+  static std::uint8_t access_need(Opcode o) {  // of a load or store
+    return ir::format_of(o) == ir::Format::LOAD ? mem::kPermRead : mem::kPermWrite;
+  }
   void plan_access_groups();
   // ---- page windows ----------------------------------------------------------
   // In a loop, an access (or an access group's shared check) remembers the
@@ -514,10 +518,6 @@ class RegionLowering {
   // windows spill.
   static constexpr std::size_t kMaxWindows = 8;
   static constexpr std::size_t kWindowMaxInsns = 64;
-  struct Window {
-    llvm::Value* lo = nullptr;   // alloca, i64: first address of the checked page
-    llvm::Value* len = nullptr;  // alloca, i64: 4097 - span once checked, else 0
-  };
   // Whether the current access may have a window: in a block on a short
   // cycle, while windows are left.
   bool wants_window() const { return loop_insns_[block_index_] <= kWindowMaxInsns && windows_ < kMaxWindows; }
@@ -525,7 +525,7 @@ class RegionLowering {
   // miss, `full_check` emits the usual checks (leaving the insert point
   // where they pass) and the window moves to addr's page. Returns with the
   // insert point where the access may go ahead.
-  void check_through_window(llvm::Value* addr, unsigned span, const std::function<void()>& full_check);
+  void check_through_window(llvm::Value* addr, unsigned span, llvm::function_ref<void()> full_check);
   llvm::Value* host_ptr(const ir::Op& op, llvm::Value* addr, unsigned size, std::uint8_t need);
   llvm::Value* address(const ir::Op& op) {
     return b_.CreateAdd(read(op.src1), c64(static_cast<std::uint64_t>(op.imm)));

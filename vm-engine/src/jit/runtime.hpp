@@ -111,6 +111,8 @@ inline void canonicalise_raw_nans(std::uint64_t* regs, std::uint64_t& slots) {
   slots = 0;
 }
 
+// kExitSlowAccess: when accesses share one check, cpu.pc is at the first
+// of them, which the interpreter runs up to the refused one.
 enum ExitCode : std::uint32_t {
   kExitNext = 0,              // block ended normally, cpu.pc is the successor
   kExitEcall = 1,             // cpu.pc at the ecall, which retired

@@ -58,7 +58,8 @@ struct JitStats {
   std::uint64_t insns_compiled_code = 0;  // retired inside compiled code (either tier)
   std::uint64_t insns_interpreted = 0;    // retired by the interpreter (tiered)
   // Times LLVM code left before a load/store its inline check refused
-  // (page-crossing, a page holding code, a fault) for the interpreter to run.
+  // (page-crossing, a page holding code, a fault), or before the first of
+  // the accesses sharing that check, for the interpreter to run.
   std::uint64_t slow_access_exits = 0;
   // Regions unpublished because a register at their entry no longer held
   // the value they were compiled for (tiered: invariant divisors).
