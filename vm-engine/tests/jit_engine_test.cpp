@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -331,6 +332,37 @@ TEST_CASE("a loop dividing by an invariant register assumes its value and recomp
   CHECK(engine->stats().blocks_compiled >= 2);
 }
 
+namespace {
+
+// Runs the program from `start` to its ecall in the interpreter (`expected`)
+// and in a tiered engine that compiles at `threshold`: `warm_up`
+// instructions queue the hot loop (the last kMaxUncheckedInsns of a run are
+// always interpreted), then the rest runs once its region is published.
+struct TieredRun {
+  CpuState expected, cpu;
+  JitStats stats;
+};
+TieredRun run_tiered_after_warm_up(vm::mem::UserAddressSpace& memory, const std::function<void(CpuState&)>& start,
+                                   unsigned threshold, std::uint64_t warm_up) {
+  TieredRun r;
+  start(r.expected);
+  Interpreter interpreter(memory);
+  REQUIRE(interpreter.run(r.expected, ~std::uint64_t{0}) == HaltReason::kEcall);
+  JitOptions options;
+  options.tiered = true;
+  options.threshold = threshold;
+  auto engine = JitEngine::create(memory, options);
+  REQUIRE(engine);
+  start(r.cpu);
+  REQUIRE((*engine)->run(r.cpu, warm_up) == HaltReason::kInstructionLimit);
+  (*engine)->wait_for_compiles();
+  REQUIRE((*engine)->run(r.cpu, ~std::uint64_t{0}) == HaltReason::kEcall);
+  r.stats = (*engine)->stats();
+  return r;
+}
+
+}  // namespace
+
 TEST_CASE("an indirect jump to targets the interpreter saw stays inside the region", "[jit][region][tiered]") {
   auto memory = memory_with(dispatch_loop());
   const auto start = [](CpuState& cpu) {
@@ -338,32 +370,44 @@ TEST_CASE("an indirect jump to targets the interpreter saw stays inside the regi
     cpu.x(11) = 1000;
     cpu.x(14) = kCode + 24;
   };
-  CpuState expected;
-  start(expected);
-  Interpreter interpreter(*memory);
-  REQUIRE(interpreter.run(expected, ~std::uint64_t{0}) == HaltReason::kEcall);
-
-  JitOptions options;
-  options.tiered = true;
-  options.threshold = 4;  // the dispatch block has seen both handlers by then
-  auto engine = JitEngine::create(*memory, options);
-  REQUIRE(engine);
-  CpuState cpu;
-  start(cpu);
-  // Warms the loop up and queues it (the last kMaxUncheckedInsns of a run
-  // are always interpreted).
-  REQUIRE((*engine)->run(cpu, 200) == HaltReason::kInstructionLimit);
-  (*engine)->wait_for_compiles();
-  REQUIRE((*engine)->run(cpu, ~std::uint64_t{0}) == HaltReason::kEcall);
+  // At 16 runs of the dispatch block both handlers have run twice (a block
+  // run once stays out of regions).
+  const auto [expected, cpu, s] = run_tiered_after_warm_up(*memory, start, 16, 200);
   CHECK(cpu.x(12) == expected.x(12));
   CHECK(cpu.x(10) == 1000);
   CHECK(cpu.instret == expected.instret);
   CHECK(cpu.pc == expected.pc);
   // Both handlers were compiled into the loop's region: had the indirect
   // jump left it, the dispatcher would have run and compiled them apart.
-  const JitStats s = (*engine)->stats();
   CHECK(s.blocks_compiled == 1);
   CHECK(s.insns_interpreted < 100);
+}
+
+TEST_CASE("a tiered region leaves out a successor that ran only once", "[jit][region][tiered]") {
+  //   0: bge  x13, x15, 8        -> 8 once x13 reaches x15
+  //   4: addi x12, x12, 100      the side path: the first x15 iterations
+  //   8: addi x12, x12, 1
+  //  12: addi x13, x13, 1
+  //  16: blt  x13, x11, -16      -> 0
+  //  20: ecall
+  // Blocks: 0 (1 instruction), 4 (4) and 8 (3). A side path that ran once
+  // by the time the loop got hot (start-up code, the first iteration's
+  // special case) stays an exit; one that ran twice is compiled in.
+  auto memory = memory_with(
+      {rv::b(8, 15, 13, 5), addi(12, 12, 100), addi(12, 12, 1), addi(13, 13, 1), rv::b(-16, 11, 13, 4), kEcall});
+  for (std::uint64_t side_runs : {1u, 2u}) {
+    const auto start = [&](CpuState& cpu) {
+      cpu.pc = kCode;
+      cpu.x(11) = 1000;
+      cpu.x(15) = side_runs;
+    };
+    // At 16 runs of block 0 the loop's other blocks have run too.
+    const auto [expected, cpu, s] = run_tiered_after_warm_up(*memory, start, 16, 300);
+    CHECK(cpu.x(12) == expected.x(12));
+    CHECK(cpu.instret == expected.instret);
+    CHECK(s.blocks_compiled == 1);
+    CHECK(s.region_guest_insns == (side_runs == 1 ? 4u : 8u));
+  }
 }
 
 TEST_CASE("a fault after many register writes leaves every register precise", "[jit][fault]") {

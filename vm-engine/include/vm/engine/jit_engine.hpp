@@ -45,6 +45,7 @@ struct JitOptions {
 struct JitStats {
   std::uint64_t blocks_translated = 0;  // lifted by the interpreter and the JIT
   std::uint64_t blocks_compiled = 0;
+  std::uint64_t region_guest_insns = 0;  // guest instructions over all compiled regions
   std::uint64_t compile_failures = 0;
   std::uint64_t cache_flushes = 0;
   double compile_seconds_total = 0;  // summed over all compiler threads
