@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -308,6 +309,25 @@ std::uint32_t fp_op(unsigned funct7, unsigned rm, unsigned rd, unsigned rs1, uns
 }
 constexpr unsigned kDyn = 7;
 
+// Runs the code from `start` to its ecall in the interpreter and in
+// `engine`: the same integer registers, fcsr, and f2..f<last>.
+void require_same_fp(vm::mem::UserAddressSpace& memory, JitEngine& engine, const std::function<void(CpuState&)>& start,
+                     unsigned last) {
+  CpuState expected;
+  start(expected);
+  Interpreter interpreter(memory);
+  REQUIRE(interpreter.run(expected, 1000) == HaltReason::kEcall);
+  CpuState cpu;
+  start(cpu);
+  REQUIRE(engine.run(cpu, 1000) == HaltReason::kEcall);
+  require_same(cpu, expected);
+  CHECK(cpu.fcsr == expected.fcsr);
+  for (unsigned r = 2; r <= last; ++r) {
+    INFO("f" << r);
+    CHECK(cpu.f(r) == expected.f(r));
+  }
+}
+
 }  // namespace
 
 TEST_CASE("baseline double-precision FP matches the interpreter: NaNs, flags, rounding modes", "[baseline][fp]") {
@@ -356,19 +376,7 @@ TEST_CASE("baseline double-precision FP matches the interpreter: NaNs, flags, ro
       cpu.x(6) = 0x14;        // NV | DZ
       cpu.fcsr = in.frm << 5;
     };
-    CpuState expected;
-    start(expected);
-    Interpreter interpreter(*memory);
-    REQUIRE(interpreter.run(expected, 1000) == HaltReason::kEcall);
-    CpuState cpu;
-    start(cpu);
-    REQUIRE(engine->run(cpu, 1000) == HaltReason::kEcall);
-    require_same(cpu, expected);
-    CHECK(cpu.fcsr == expected.fcsr);
-    for (unsigned r = 2; r <= 12; ++r) {
-      INFO("f" << r);
-      CHECK(cpu.f(r) == expected.f(r));
-    }
+    require_same_fp(*memory, *engine, start, 12);
   }
 }
 
@@ -400,6 +408,47 @@ TEST_CASE("baseline fcvt.d.w with a dynamic rounding mode traps when frm is rese
     if (want == HaltReason::kFault) {
       CHECK(engine->last_trap().cause == interpreter.last_trap().cause);
       CHECK(engine->last_trap().pc == kCode + 4);
+    }
+  }
+}
+
+TEST_CASE("baseline code hands each op's result to the next op in a register", "[baseline]") {
+  // Every op reads the one before it; the baseline emitter takes that
+  // operand from the register the previous op stored, swapping the
+  // operands of a commutative op (never of sub, slt, fsub, fdiv). With
+  // frm = rtz the dynamic-rounding FP ops run in the thunk, which must
+  // leave their result where the next op (inline: rne) looks for it.
+  const std::vector<std::uint32_t> code = {r_type(0, 0, 10, 5, 6),      // add  x10, x5, x6
+                                           r_type(0x20, 0, 11, 10, 7),  // sub  x11, x10, x7
+                                           r_type(0, 4, 12, 7, 11),     // xor  x12, x7, x11
+                                           r_type(0x20, 0, 13, 7, 12),  // sub  x13, x7, x12
+                                           r_type(0, 2, 14, 8, 13),     // slt  x14, x8, x13
+                                           fp_op(0x09, kDyn, 2, 0, 1),  // fmul.d f2, f0, f1
+                                           fp_op(0x01, 0, 3, 4, 2),     // fadd.d f3, f4, f2, rne
+                                           fp_op(0x05, kDyn, 5, 3, 1),  // fsub.d f5, f3, f1
+                                           fp_op(0x05, kDyn, 6, 1, 5),  // fsub.d f6, f1, f5
+                                           fp_op(0x0d, kDyn, 7, 6, 0),  // fdiv.d f7, f6, f0
+                                           fp_op(0x09, 0, 8, 4, 7),     // fmul.d f8, f4, f7, rne
+                                           kEcall};
+  auto memory = memory_with(code);
+  auto engine = baseline_only(*memory);
+  const std::uint64_t third = 0x3fd5555555555555ull, seven = 0x401c000000000000ull, inf = 0x7ff0000000000000ull;
+  for (const std::uint32_t frm : {0u, 1u}) {
+    for (const std::uint64_t f0 : {third, inf}) {  // inf: inf * 0 is a NaN
+      INFO("frm " << frm << " f0 " << std::hex << f0);
+      auto start = [&](CpuState& cpu) {
+        cpu = CpuState{};
+        cpu.pc = kCode;
+        cpu.x(5) = 1000;
+        cpu.x(6) = 234;
+        cpu.x(7) = 5;
+        cpu.x(8) = 3;
+        cpu.f(0) = f0;
+        cpu.f(1) = f0 == inf ? 0 : seven;
+        cpu.f(4) = 0x3ff8000000000000ull;  // 1.5
+        cpu.fcsr = frm << 5;
+      };
+      require_same_fp(*memory, *engine, start, 8);
     }
   }
 }

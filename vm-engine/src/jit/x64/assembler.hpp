@@ -216,7 +216,11 @@ class Assembler {
     rex(false, 0, 0, r);
     byte(0x58 + (r & 7));
   }
+  // True when a label was bound at the current end: code jumps here from
+  // elsewhere, so registers hold nothing the preceding instruction left.
+  bool at_join() const { return joined_at_ == code_.size(); }
   void bind(Label& l) {
+    joined_at_ = code_.size();
     l.pos_ = static_cast<std::int64_t>(code_.size());
     for (std::size_t use : l.uses_) patch_rel32(use, l.pos_);
     l.uses_.clear();
@@ -315,6 +319,7 @@ class Assembler {
   }
 
   std::vector<std::uint8_t> code_;
+  std::size_t joined_at_ = SIZE_MAX;
 };
 
 }  // namespace vm::engine::jit::x64

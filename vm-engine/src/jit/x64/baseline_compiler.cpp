@@ -191,6 +191,13 @@ void BaselineEmitter::store(const ir::Op& op, unsigned size) {
 
 // ---- integer ------------------------------------------------------------------
 void BaselineEmitter::alu_op(const ir::Op& op, Alu alu, bool wide) {
+  if (ir::format_of(op.opcode) == ir::Format::RRR && alu != Alu::kSub && alu != Alu::kCmp &&
+      just_stored(op.src2, /*xmm=*/false)) {
+    // Commutative: the previous op's result, still in a register, first.
+    read(rax, op.src2);
+    wide ? a_.alu(alu, rax, reg(op.src1)) : a_.alu32(alu, rax, reg(op.src1));
+    return;
+  }
   read(rax, op.src1);
   if (ir::format_of(op.opcode) == ir::Format::RRI) {
     if (fits_i32(op.imm)) {

@@ -112,6 +112,7 @@ void BaselineEmitter::emit_fp_call(const ir::Op& op) {
 void BaselineEmitter::call_unless_nearest(const ir::Op& op, Label& done) {
   Label& other = cold_label([this, &op, &done] {
     emit_fp_call(op);
+    a_.movsd_load(static_cast<Reg>(0), reg(op.dst));  // every path to `done` leaves the result in xmm0
     a_.jmp(done);
   });
   a_.load32(rax, at(rdi, off(offsetof(CpuState, fcsr))));
@@ -188,36 +189,45 @@ bool BaselineEmitter::emit_fp_inline(const ir::Op& op) {
   }
   if (op.aux != 0 && op.aux != ir::kRmDynamic) return false;
   Label& done = new_label();
-  if (op.aux == ir::kRmDynamic) call_unless_nearest(op, done);
   const Reg xmm0 = static_cast<Reg>(0);
+  // Addition and multiplication commute (and a NaN result is canonical
+  // whichever operand it came from): the previous op's result, still in
+  // xmm0, may come first. The first operand is read before the rounding
+  // mode test, which would otherwise stand between the previous op's store
+  // and this read.
+  ir::Slot a = op.src1, b = op.src2;
+  if ((op.opcode == Opcode::FaddD || op.opcode == Opcode::FmulD) && just_stored(b, /*xmm=*/true)) std::swap(a, b);
+  if (op.opcode != Opcode::FsqrtD) read_double(xmm0, a);
+  if (op.aux == ir::kRmDynamic) call_unless_nearest(op, done);
   if (op.opcode == Opcode::FsqrtD) {
     a_.sqrtsd(xmm0, reg(op.src1));
   } else {
-    a_.movsd_load(xmm0, reg(op.src1));
     switch (op.opcode) {
       case Opcode::FaddD:
-        a_.addsd(xmm0, reg(op.src2));
+        a_.addsd(xmm0, reg(b));
         break;
       case Opcode::FsubD:
-        a_.subsd(xmm0, reg(op.src2));
+        a_.subsd(xmm0, reg(b));
         break;
       case Opcode::FmulD:
-        a_.mulsd(xmm0, reg(op.src2));
+        a_.mulsd(xmm0, reg(b));
         break;
       default:
-        a_.divsd(xmm0, reg(op.src2));
+        a_.divsd(xmm0, reg(b));
         break;
     }
   }
-  Label& nan = cold_label([this, &op, &done] {
+  Label& nan = cold_label([this, &op, &done, xmm0] {
     a_.mov_imm(rax, 0x7ff8000000000000ull);
     write(op.dst, rax);
+    a_.movsd_load(xmm0, reg(op.dst));  // as every path to `done`
     a_.jmp(done);
   });
   a_.ucomisd(xmm0, xmm0);  // quiet: SSE's NaN results are quiet, so no flag
   a_.jcc(kParity, nan);    // unordered
-  a_.movsd_store(reg(op.dst), xmm0);
+  write_double(op.dst, xmm0);
   a_.bind(done);
+  stored_on_every_path(op.dst, xmm0);
   return true;
 }
 

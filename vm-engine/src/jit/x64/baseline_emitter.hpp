@@ -53,10 +53,41 @@ class BaselineEmitter {
 
   static Mem reg(ir::Slot s) { return at(rdi, off(offsetof(CpuState, regs) + 8u * s)); }
   Mem ctx(std::size_t o) { return at(rsi, off(o)); }
-  // regs[0] (x0) always holds zero, so sources are plain loads.
-  void read(Reg r, ir::Slot s) { a_.load64(r, reg(s)); }
+  // regs[0] (x0) always holds zero, so sources are plain loads. A read
+  // right after the write of the same register (an op consuming the
+  // previous op's result, the common case in compiled code) takes the
+  // value from the host register the write stored: a load from the
+  // just-stored slot waits for store-to-load forwarding, ~5 cycles on every
+  // link of a dependency chain. Writes still store (registers live in the
+  // CpuState), so exits need nothing.
+  void read(Reg r, ir::Slot s) {
+    if (just_stored(s, /*xmm=*/false)) {
+      if (r != stored_.reg) a_.mov(r, stored_.reg);
+      return;
+    }
+    a_.load64(r, reg(s));
+  }
   void write(ir::Slot s, Reg r) {
-    if (s != 0) a_.store64(reg(s), r);
+    if (s == 0) return;
+    a_.store64(reg(s), r);
+    stored_ = Stored{s, r, false, a_.size()};
+  }
+  // The same for a double in xmm register `x` (SSE ops).
+  void read_double(Reg x, ir::Slot s) {
+    if (just_stored(s, /*xmm=*/true) && x == stored_.reg) return;
+    a_.movsd_load(x, reg(s));
+  }
+  void write_double(ir::Slot s, Reg x) {
+    a_.movsd_store(reg(s), x);
+    stored_ = Stored{s, x, true, a_.size()};
+  }
+  // At a join just bound, where every path in has stored slot `s` and
+  // left its value in xmm register `x`.
+  void stored_on_every_path(ir::Slot s, Reg x) { stored_ = Stored{s, x, true, a_.size(), true}; }
+  // Whether the last instruction emitted stored slot `s` from a register of
+  // that kind, and nothing jumps in between.
+  bool just_stored(ir::Slot s, bool xmm) const {
+    return stored_.end == a_.size() && stored_.slot == s && stored_.xmm == xmm && (!a_.at_join() || stored_.every_path);
   }
   void store_pc(std::uint64_t pc) {
     if (fits_i32(static_cast<std::int64_t>(pc))) {
@@ -198,6 +229,13 @@ class BaselineEmitter {
   std::deque<Label> labels_;  // stable addresses for cold code and fixups
   std::deque<Cold> cold_;
   std::map<unsigned, Label*> fault_exits_;  // by guest instruction index
+  struct Stored {
+    ir::Slot slot = 0;
+    Reg reg = rax;
+    bool xmm = false;
+    std::size_t end = SIZE_MAX;  // code size right after the store
+    bool every_path = false;     // stored_on_every_path
+  } stored_;
   Label to_dispatcher_;
 };
 
