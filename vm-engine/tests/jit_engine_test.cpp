@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine_test_support.hpp"
+#include "jit/runtime.hpp"
 #include "rv_encode.hpp"
 #include "vm/engine/interpreter.hpp"
 #include "vm/engine/jit_engine.hpp"
@@ -747,4 +748,25 @@ TEST_CASE("a loop's page windows follow its accesses across pages and fault at t
       CHECK(engine->stats().insns_compiled_code > 0);
     }
   }
+}
+
+TEST_CASE("a queued region whose loop stopped running yields to one still running", "[jit][tiered]") {
+  // fp_nbody at its first compile: the matrix multiply asked 107 times and
+  // then stopped while the n-body loop asked 47 times, the last just now.
+  using jit::CodeEntry;
+  CodeEntry finished, running;
+  finished.heat = 107;
+  finished.last_hot = 10;
+  running.heat = 47;
+  running.last_hot = 57;
+  CHECK(running.compile_priority(57) > finished.compile_priority(57));
+  // Among loops asking as recently, the hotter goes first.
+  CodeEntry cooler;
+  cooler.heat = 20;
+  cooler.last_hot = 57;
+  CHECK(running.compile_priority(57) > cooler.compile_priority(57));
+  // Not yet asked again since queued: nothing to go on (queue order).
+  CodeEntry fresh;
+  fresh.last_hot = 57;
+  CHECK(fresh.compile_priority(57) == 0);
 }

@@ -108,6 +108,9 @@ struct JitEngine::Impl {
   std::atomic<bool> compiler_unavailable{false};
   std::atomic<std::uint64_t> in_flight{0};
   std::atomic<bool> draining{false};  // wait_for_compiles: parked requests compile too
+  // Times hot baseline code asked for optimisation (written by the
+  // dispatcher thread; CodeEntry::last_hot).
+  std::atomic<std::uint32_t> hot_requests{0};
   std::unique_ptr<jit::PerfMap> perf_map;
   std::unique_ptr<jit::x64::CodeArena> baseline_arena;  // null: no baseline tier
   std::vector<double> baseline_seconds;                 // per block
@@ -229,13 +232,18 @@ struct JitEngine::Impl {
   // The hottest requests first: code still running in the baseline tier
   // keeps asking (CodeEntry::heat), while start-up code queued first may
   // never run again. Before this, FIFO order made int_mix's hot loops wait
-  // ~110 ms behind libc's start-up regions. Small regions are batched, a
-  // large one goes alone (see kMaxBatch).
+  // ~110 ms behind libc's start-up regions. Heat is divided by how many
+  // requests other blocks made since the entry last asked, so a loop that
+  // has finished stops competing: fp_nbody's first matrix multiply (heat
+  // 107, then never again) went before its n-body loop (heat 47 and
+  // rising) and delayed it by the multiply's 15 ms compile. Small regions
+  // are batched, a large one goes alone (see kMaxBatch).
   std::vector<Request*> next_batch(std::vector<Request*>& backlog) {
     // Sorted on a snapshot: the dispatcher keeps raising heat meanwhile,
     // and a comparison that changes during a sort breaks the sort.
-    std::vector<std::pair<std::uint32_t, Request*>> by_heat;
-    for (Request* r : backlog) by_heat.emplace_back(r->entry->heat.load(std::memory_order_relaxed), r);
+    const std::uint32_t requests = hot_requests.load(std::memory_order_relaxed);
+    std::vector<std::pair<double, Request*>> by_heat;
+    for (Request* r : backlog) by_heat.emplace_back(r->entry->compile_priority(requests), r);
     std::stable_sort(by_heat.begin(), by_heat.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
     for (std::size_t i = 0; i < backlog.size(); ++i) backlog[i] = by_heat[i].second;
     std::vector<Request*> batch;
@@ -355,6 +363,9 @@ struct JitEngine::Impl {
     // as the heat of its queued region, or while a region covering it
     // compiles (then counting again, see counts_towards_compiling).
     e->hot_countdown = static_cast<std::int32_t>(std::max(1u, options.threshold));
+    const std::uint32_t now = hot_requests.load(std::memory_order_relaxed) + 1;
+    hot_requests.store(now, std::memory_order_relaxed);
+    e->last_hot.store(now, std::memory_order_relaxed);
     if (e->queued) {
       e->heat.fetch_add(1, std::memory_order_relaxed);  // the compiler takes the hottest first
       return;

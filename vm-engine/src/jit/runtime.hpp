@@ -58,6 +58,17 @@ struct CodeEntry {
   // region waited in the compile queue (read by compiler threads to take
   // the hottest first).
   std::atomic<std::uint32_t> heat{0};
+  // The engine's count of such requests (any block's) when this one last
+  // asked: how recently it ran (see next_batch).
+  std::atomic<std::uint32_t> last_hot{0};
+
+  // How soon its queued region should compile, `requests` being the
+  // engine's count now: heat, divided by the requests other blocks made
+  // since this one last asked, so a loop that has finished stops competing.
+  double compile_priority(std::uint32_t requests) const {
+    const std::uint32_t since = requests - last_hot.load(std::memory_order_relaxed);
+    return heat.load(std::memory_order_relaxed) / (1.0 + since);
+  }
 
   void note_target(std::uint64_t next_pc) {
     for (std::size_t i = 0; i < seen_count; ++i)
