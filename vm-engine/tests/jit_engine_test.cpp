@@ -362,18 +362,19 @@ TieredRun run_tiered_after_warm_up(vm::mem::UserAddressSpace& memory, const std:
   return r;
 }
 
+// dispatch_loop's start: 1000 iterations.
+void start_dispatch_loop(CpuState& cpu) {
+  cpu.pc = kCode;
+  cpu.x(11) = 1000;
+  cpu.x(14) = kCode + 24;
+}
+
 }  // namespace
 
 TEST_CASE("an indirect jump to targets the interpreter saw stays inside the region", "[jit][region][tiered]") {
   auto memory = memory_with(dispatch_loop());
-  const auto start = [](CpuState& cpu) {
-    cpu.pc = kCode;
-    cpu.x(11) = 1000;
-    cpu.x(14) = kCode + 24;
-  };
-  // At 16 runs of the dispatch block both handlers have run twice (a block
-  // run once stays out of regions).
-  const auto [expected, cpu, s] = run_tiered_after_warm_up(*memory, start, 16, 200);
+  // At 16 runs of the dispatch block both handlers have run often.
+  const auto [expected, cpu, s] = run_tiered_after_warm_up(*memory, start_dispatch_loop, 16, 200);
   CHECK(cpu.x(12) == expected.x(12));
   CHECK(cpu.x(10) == 1000);
   CHECK(cpu.instret == expected.instret);
@@ -409,6 +410,27 @@ TEST_CASE("a tiered region leaves out a successor that ran only once", "[jit][re
     CHECK(s.blocks_compiled == 1);
     CHECK(s.region_guest_insns == (side_runs == 1 ? 4u : 8u));
   }
+}
+
+TEST_CASE("an indirect jump's target that ran once joins the region", "[jit][region][tiered]") {
+  // dispatch_loop with the handler picked by x10 == 0: B runs on the first
+  // iteration only.
+  //   0: sltiu x13, x10, 1
+  //   4: slli  x13, x13, 3
+  //   8: add   x13, x13, x14
+  //  12: jalr  x0, 0(x13)      -> 24 (A), or 32 (B) the first time
+  //  ...       as dispatch_loop
+  // Blocks: 0 (4 instructions), A at 24 (2), 36 after A's jal (2), B at 32
+  // (3). A dispatch loop's rare case left out would leave the region on
+  // every visit; a direct successor run once stays out (see above).
+  std::vector<std::uint32_t> code = dispatch_loop();
+  code[0] = i_type(1, 10, 3, 13, 0x13);
+  auto memory = memory_with(code);
+  const auto [expected, cpu, s] = run_tiered_after_warm_up(*memory, start_dispatch_loop, 16, 200);
+  CHECK(cpu.x(12) == expected.x(12));
+  CHECK(cpu.instret == expected.instret);
+  CHECK(s.blocks_compiled == 1);
+  CHECK(s.region_guest_insns == 11);
 }
 
 TEST_CASE("a fault after many register writes leaves every register precise", "[jit][fault]") {

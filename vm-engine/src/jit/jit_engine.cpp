@@ -402,10 +402,16 @@ struct JitEngine::Impl {
     // compile of int_mix and memory fell from 31 ms to 8-11 ms. A block
     // reaches the baseline tier on its second run (baseline_threshold), so
     // having code means it ran twice (at baseline_threshold 1, once).
-    auto include = [&](std::uint64_t pc) {
+    // An indirect jump's seen target is in once it ran: a dispatch loop's
+    // rare case (branchy's bytecode DEC_R0_JNZ, once per ~100 dispatches)
+    // left out would leave the region on every visit, get hot by itself and
+    // start a near-copy of the whole loop (27 ms of compiling).
+    auto include = [&](std::uint64_t pc, bool indirect_target) {
       if (!options.tiered) return true;
       auto it = map.find(pc);
-      return it != map.end() && (it->second->count >= 2 || it->second->fn.load(std::memory_order_relaxed));
+      if (it == map.end()) return false;
+      const CodeEntry& e = *it->second;
+      return e.count >= (indirect_target ? 1u : 2u) || e.fn.load(std::memory_order_relaxed);
     };
     auto seen_targets = [&](std::uint64_t pc) {
       const CodeEntry* e = slot_for(pc);

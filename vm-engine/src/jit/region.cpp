@@ -76,13 +76,15 @@ Region form_region(ir::Block entry, const LiftFn& lift, const SlotFn& slot_of, c
   // what follows the loop) are taken first when the limits cut the region.
   for (std::size_t i = 0; i < region.blocks.size(); ++i) {
     std::vector<std::uint64_t> next_pcs = direct_successors(region.blocks[i]);
+    const std::size_t direct = next_pcs.size();
     if (seen_targets && ends_in_indirect_jump(region.blocks[i])) {
       std::vector<std::uint64_t>& targets = seen[region.blocks[i].start_pc];
       targets = seen_targets(region.blocks[i].start_pc);
       next_pcs.insert(next_pcs.end(), targets.begin(), targets.end());
     }
-    for (std::uint64_t pc : next_pcs) {
-      if (inside.count(pc) || region.blocks.size() >= limits.max_blocks || !include(pc)) continue;
+    for (std::size_t k = 0; k < next_pcs.size(); ++k) {
+      const std::uint64_t pc = next_pcs[k];
+      if (inside.count(pc) || region.blocks.size() >= limits.max_blocks || !include(pc, k >= direct)) continue;
       std::optional<ir::Block> next = lift(pc);
       if (!next || insns + next->guest_insn_count() > limits.max_insns) continue;
       insns += next->guest_insn_count();

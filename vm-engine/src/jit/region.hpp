@@ -57,8 +57,9 @@ struct RegionLimits {
 using LiftFn = std::function<std::optional<cross_arch::ir::Block>(std::uint64_t pc)>;
 using SlotFn = std::function<const CodeEntry*(std::uint64_t pc)>;
 // Whether a successor is worth compiling into the region (tiered mode: only
-// blocks the interpreter has run; cold paths stay exits).
-using IncludeFn = std::function<bool(std::uint64_t pc)>;
+// blocks the interpreter has run; cold paths stay exits). `indirect_target`:
+// the pc is one an indirect jump in the region was seen going to.
+using IncludeFn = std::function<bool(std::uint64_t pc, bool indirect_target)>;
 // The targets the interpreter saw an indirect jump at the end of the block
 // starting at `pc` go to (tiered mode; jit mode has no profile).
 using SeenTargetsFn = std::function<std::vector<std::uint64_t>(std::uint64_t pc)>;
