@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine_test_support.hpp"
+#include "jit/compile_batch.hpp"
 #include "jit/runtime.hpp"
 #include "rv_encode.hpp"
 #include "vm/engine/interpreter.hpp"
@@ -791,4 +792,22 @@ TEST_CASE("a queued region whose loop stopped running yields to one still runnin
   CodeEntry fresh;
   fresh.last_hot = 57;
   CHECK(fresh.compile_priority(57) == 0);
+}
+
+TEST_CASE("a compile batch keeps hot small regions together and waits for nothing else", "[jit][tiered]") {
+  using jit::batch_size;
+  using jit::QueuedRegion;
+  // Two hot small loops share a module; a start-up region that never
+  // asked again does not ride along with them (int_mix's sieve loop waited
+  // 28 ms for libc's start-up code that way).
+  CHECK(batch_size({{5, 4}, {2, 10}, {0, 49}}) == 2);
+  // Nothing asked again: small regions still share a module.
+  CHECK(batch_size({{0, 4}, {0, 10}, {0, 20}}) == 3);
+  // A large region goes alone, and a small one does not wait behind it.
+  CHECK(batch_size({{5, 200}, {4, 4}}) == 1);
+  CHECK(batch_size({{5, 4}, {4, 200}}) == 1);
+  // Parked regions are not compiled, and stop the batch.
+  CHECK(batch_size({{0, 4, true}}) == 0);
+  CHECK(batch_size({{5, 4}, {0, 4, true}, {1, 4}}) == 1);
+  CHECK(batch_size({}) == 0);
 }

@@ -23,6 +23,7 @@
 
 #include "interp/host_fp.hpp"
 #include "interp/translate.hpp"
+#include "jit/compile_batch.hpp"
 #include "jit/llvm_tier.hpp"
 #include "jit/perf_map.hpp"
 #include "jit/region.hpp"
@@ -56,13 +57,6 @@ struct Request {
 // once and never runs again; compiling it took 14-20 ms of the compiler
 // thread while branchy's hot loops, queued just after, waited.
 constexpr std::chrono::milliseconds kParkAfter{10};
-
-// A batch shares one LLVM module (set-up ~0.1 ms) but is published only
-// when all of it is compiled, and code generation costs ~0.1 ms per guest
-// instruction: small regions are batched, a large one goes alone so it
-// starts running as soon as it is ready.
-constexpr std::size_t kMaxBatch = 32;
-constexpr std::size_t kMaxBatchInsns = 64;
 
 // Tiered: the LLVM tier is loaded no sooner than this after the engine
 // starts, unless JitOptions::abandon_compiles_at_exit. Loading it costs
@@ -237,7 +231,7 @@ struct JitEngine::Impl {
   // has finished stops competing: fp_nbody's first matrix multiply (heat
   // 107, then never again) went before its n-body loop (heat 47 and
   // rising) and delayed it by the multiply's 15 ms compile. Small regions
-  // are batched, a large one goes alone (see kMaxBatch).
+  // are batched, a large one goes alone (see batch_size).
   std::vector<Request*> next_batch(std::vector<Request*>& backlog) {
     // Sorted on a snapshot: the dispatcher keeps raising heat meanwhile,
     // and a comparison that changes during a sort breaks the sort.
@@ -246,23 +240,11 @@ struct JitEngine::Impl {
     for (Request* r : backlog) by_heat.emplace_back(r->entry->compile_priority(requests), r);
     std::stable_sort(by_heat.begin(), by_heat.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
     for (std::size_t i = 0; i < backlog.size(); ++i) backlog[i] = by_heat[i].second;
-    std::vector<Request*> batch;
-    std::size_t insns = 0;
-    std::size_t taken = 0;
+    std::vector<jit::QueuedRegion> queue;
     const auto now = std::chrono::steady_clock::now();
-    while (taken < backlog.size() && batch.size() < kMaxBatch && !parked(backlog[taken], now)) {
-      Request* r = backlog[taken];
-      const std::size_t more = r->region.guest_insn_count();
-      // A hot small region does not wait for a large one, nor for one that
-      // never asked again (start-up code, soon parked): int_mix's sieve
-      // loop (4 instructions) waited 28 ms for libc's 49-instruction
-      // start-up region batched with it.
-      if (!batch.empty() && (insns + more > kMaxBatchInsns || (by_heat[0].first > 0 && by_heat[taken].first == 0)))
-        break;
-      batch.push_back(r);
-      insns += more;
-      ++taken;
-    }
+    for (const auto& [priority, r] : by_heat) queue.push_back({priority, r->region.guest_insn_count(), parked(r, now)});
+    const std::size_t taken = jit::batch_size(queue);
+    std::vector<Request*> batch(backlog.begin(), backlog.begin() + static_cast<std::ptrdiff_t>(taken));
     backlog.erase(backlog.begin(), backlog.begin() + static_cast<std::ptrdiff_t>(taken));
     return batch;
   }
