@@ -811,3 +811,19 @@ TEST_CASE("a compile batch keeps hot small regions together and waits for nothin
   CHECK(batch_size({{5, 4}, {0, 4, true}, {1, 4}}) == 1);
   CHECK(batch_size({}) == 0);
 }
+
+TEST_CASE("regions waiting to compile are ordered for batching", "[jit][tiered]") {
+  // A parked region queued first does not hide the others (the compiler
+  // thread found an empty batch and spun); otherwise priority, then queue
+  // order.
+  std::vector<jit::QueuedRegion> queue{{0, 49, true, 0}, {0, 10, false, 1}, {3, 4, false, 2}, {3, 8, false, 3}};
+  jit::sort_for_batching(queue);
+  std::vector<std::size_t> order;
+  for (const jit::QueuedRegion& q : queue) order.push_back(q.index);
+  CHECK(order == std::vector<std::size_t>{2, 3, 1, 0});
+  CHECK(jit::batch_size(queue) == 2);
+  std::vector<jit::QueuedRegion> rest{{0, 49, true, 0}, {0, 10, false, 1}};
+  jit::sort_for_batching(rest);
+  CHECK(jit::batch_size(rest) == 1);
+  CHECK(rest[0].index == 1);
+}

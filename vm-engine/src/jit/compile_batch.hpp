@@ -3,6 +3,7 @@
 // from the threads (JitEngine's worker loop calls it).
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <vector>
 
@@ -19,14 +20,26 @@ struct QueuedRegion {
   double priority = 0;    // CodeEntry::compile_priority; 0: never asked again since queued
   std::size_t insns = 0;  // guest instructions
   bool parked = false;    // waits until it gets hot again
+  std::size_t index = 0;  // the caller's: where the region is in its queue
 };
 
-// How many regions from the front of `queue` (sorted by priority, highest
-// first) make the next batch; 0 when the first is parked. The first always
-// goes; the rest while they fit in kMaxBatch and kMaxBatchInsns, and not
-// one that never asked again after one that did (start-up code, soon
-// parked): int_mix's sieve loop (4 instructions, asking) waited 28 ms for
-// libc's 49-instruction start-up region batched with it.
+// Regions that are not parked first, then by priority, highest first;
+// otherwise in queue order. (A parked region first made the batch empty
+// while others waited, and the compiler thread spun: 71000 empty batches in
+// one fp_nbody run.)
+inline void sort_for_batching(std::vector<QueuedRegion>& queue) {
+  std::stable_sort(queue.begin(), queue.end(), [](const QueuedRegion& a, const QueuedRegion& b) {
+    if (a.parked != b.parked) return b.parked;
+    return a.priority > b.priority;
+  });
+}
+
+// How many regions from the front of `queue` (sort_for_batching's order)
+// make the next batch; 0 when all are parked. The first always goes; the
+// rest while they fit in kMaxBatch and kMaxBatchInsns, and not one that
+// never asked again after one that did (start-up code, soon parked):
+// int_mix's sieve loop (4 instructions, asking) waited 28 ms for libc's
+// 49-instruction start-up region batched with it.
 inline std::size_t batch_size(const std::vector<QueuedRegion>& queue) {
   std::size_t taken = 0, insns = 0;
   while (taken < queue.size() && taken < kMaxBatch && !queue[taken].parked) {

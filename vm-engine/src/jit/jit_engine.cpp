@@ -236,13 +236,16 @@ struct JitEngine::Impl {
     // Sorted on a snapshot: the dispatcher keeps raising heat meanwhile,
     // and a comparison that changes during a sort breaks the sort.
     const std::uint32_t requests = hot_requests.load(std::memory_order_relaxed);
-    std::vector<std::pair<double, Request*>> by_heat;
-    for (Request* r : backlog) by_heat.emplace_back(r->entry->compile_priority(requests), r);
-    std::stable_sort(by_heat.begin(), by_heat.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
-    for (std::size_t i = 0; i < backlog.size(); ++i) backlog[i] = by_heat[i].second;
-    std::vector<jit::QueuedRegion> queue;
     const auto now = std::chrono::steady_clock::now();
-    for (const auto& [priority, r] : by_heat) queue.push_back({priority, r->region.guest_insn_count(), parked(r, now)});
+    std::vector<jit::QueuedRegion> queue;
+    for (std::size_t i = 0; i < backlog.size(); ++i) {
+      const Request* r = backlog[i];
+      queue.push_back({r->entry->compile_priority(requests), r->region.guest_insn_count(), parked(r, now), i});
+    }
+    jit::sort_for_batching(queue);
+    std::vector<Request*> sorted;
+    for (const jit::QueuedRegion& q : queue) sorted.push_back(backlog[q.index]);
+    backlog = std::move(sorted);
     const std::size_t taken = jit::batch_size(queue);
     std::vector<Request*> batch(backlog.begin(), backlog.begin() + static_cast<std::ptrdiff_t>(taken));
     backlog.erase(backlog.begin(), backlog.begin() + static_cast<std::ptrdiff_t>(taken));
