@@ -434,6 +434,54 @@ TEST_CASE("an indirect jump's target that ran once joins the region", "[jit][reg
   CHECK(s.region_guest_insns == 11);
 }
 
+TEST_CASE("a compiled loop whose AMO rewrites its own code stops at the loop's next check", "[jit][region]") {
+  //   0: amoadd.w x0, x6, (x5)   x5 = kCode + 8, x6 = 1 << 20: the addi's immediate + 1
+  //   4: addi x10, x10, 1
+  //   8: addi x12, x12, 1        each iteration runs the immediate as translated before it
+  //  12: blt  x10, x11, -12      -> 0
+  //  16: ecall
+  // As in the interpreter, the block that wrote its code finishes, then
+  // the run returns for a flush: x12 = 1 + 2 + 3 + 4. A region that kept
+  // the budget it read on entry (the AMO's thunk lowers it) would run all
+  // four iterations with the old immediate.
+  const std::vector<std::uint32_t> code{rv::amoadd_w(0, 5, 6), addi(10, 10, 1), addi(12, 12, 1), blt(10, 11, -12),
+                                        kEcall};
+  const auto start = [](CpuState& cpu) {
+    cpu.pc = kCode;
+    cpu.x(5) = kCode + 8;
+    cpu.x(6) = 1u << 20;
+    cpu.x(11) = 4;
+  };
+  // Runs to the ecall, flushing whenever the run stops for rewritten code.
+  const auto run = [](auto& engine, CpuState& cpu) {
+    for (int flushes = 0; flushes < 10; ++flushes) {
+      const HaltReason r = engine.run(cpu, ~std::uint64_t{0});
+      if (r == HaltReason::kEcall) return;
+      REQUIRE(r == HaltReason::kCodeInvalidated);
+      engine.flush_code_cache();
+    }
+    FAIL("no ecall after 10 flushes");
+  };
+  auto writable_code = [&] {
+    auto memory = memory_with(code);
+    REQUIRE(memory->protect(kCode, 0x1000, vm::mem::kPermRead | vm::mem::kPermWrite | vm::mem::kPermExec));
+    return memory;
+  };
+  auto reference_memory = writable_code();
+  Interpreter interpreter(*reference_memory);
+  CpuState expected;
+  start(expected);
+  run(interpreter, expected);
+  CHECK(expected.x(12) == 10);
+  auto memory = writable_code();
+  auto engine = make_engine(*memory, false, 1);
+  CpuState cpu;
+  start(cpu);
+  run(*engine, cpu);
+  CHECK(cpu.x(12) == expected.x(12));
+  CHECK(cpu.instret == expected.instret);
+}
+
 TEST_CASE("a fault after many register writes leaves every register precise", "[jit][fault]") {
   // Enough writes that the block stores registers before its memory ops
   // (so the fault exit itself stores none); the load at +20 faults, the

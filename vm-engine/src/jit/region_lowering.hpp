@@ -54,6 +54,8 @@ class RegionLowering {
     b_.SetInsertPoint(entry);
     out_ = b_.CreateAlloca(i64_, nullptr, "out");
     icount_ = b_.CreateAlloca(i64_, nullptr, "instret");
+    stop_at_ = b_.CreateAlloca(i64_, nullptr, "stop_at");
+    reload_stop_at();
     base_ = load64(field(jctx_, offsetof(JitContext, base)), ptr_);
     perms_ = load64(field(jctx_, offsetof(JitContext, perms)), ptr_);
     limit_ = load64(field(jctx_, offsetof(JitContext, limit)), i64_);
@@ -245,9 +247,13 @@ class RegionLowering {
   // ---- control transfer ----------------------------------------------------
   // True (and the caller should stop) once the run's instruction budget is
   // spent or the engine asked running code to return.
-  llvm::Value* budget_spent(llvm::Value* instret) {
-    return b_.CreateICmpUGE(instret, load64(field(jctx_, offsetof(JitContext, stop_at)), i64_));
-  }
+  llvm::Value* budget_spent(llvm::Value* instret) { return b_.CreateICmpUGE(instret, b_.CreateLoad(i64_, stop_at_)); }
+  // JitContext::stop_at, read on entry and after every thunk call: only
+  // thunks lower it while a region runs (a store to a page holding
+  // translated code, see thunks.cpp; the engine itself changes it between
+  // runs, on the same thread). So the budget check of a loop compares two
+  // registers rather than loading from the context on every iteration.
+  void reload_stop_at() { b_.CreateStore(load64(field(jctx_, offsetof(JitContext, stop_at)), i64_), stop_at_); }
   // Continues on the path where `cond` is false; returns kExitNext (state
   // already stored) where it is true.
   void return_if(llvm::Value* cond) {
@@ -324,6 +330,7 @@ class RegionLowering {
     llvm::CallInst* call = b_.CreateCall(type, callee, std::vector<llvm::Value*>(args));
     call->addFnAttr(llvm::Attribute::NoUnwind);
     fflags_copy_ = {};  // thunks may fold MXCSR into fcsr
+    reload_stop_at();
     return call;
   }
   template <typename... A>
@@ -594,7 +601,7 @@ class RegionLowering {
   llvm::IRBuilder<> entry_b_;  // inserts register slots into the entry block
   llvm::Type *i8_, *i32_, *i64_, *ptr_;
   llvm::Function* fn_ = nullptr;
-  llvm::Value *cpu_ = nullptr, *jctx_ = nullptr, *out_ = nullptr, *icount_ = nullptr;
+  llvm::Value *cpu_ = nullptr, *jctx_ = nullptr, *out_ = nullptr, *icount_ = nullptr, *stop_at_ = nullptr;
   llvm::Value *base_ = nullptr, *perms_ = nullptr, *limit_ = nullptr;
   std::array<llvm::Value*, ir::kNumSlots> slots_{};
   std::bitset<ir::kNumSlots> dirty_;    // registers written since the last sync on some path to here
