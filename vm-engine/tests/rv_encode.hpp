@@ -30,6 +30,13 @@ constexpr std::uint32_t sd(unsigned rs2, unsigned rs1, int imm) { return s(imm, 
 constexpr std::uint32_t lbu(unsigned rd, unsigned rs1, int imm) { return i(imm, rs1, 4, rd, 0x03); }
 constexpr std::uint32_t sb(unsigned rs2, unsigned rs1, int imm) { return s(imm, rs2, rs1, 0); }
 constexpr std::uint32_t bne(unsigned rs1, unsigned rs2, int off) { return b(off, rs2, rs1, 1); }
+constexpr std::uint32_t blt(unsigned rs1, unsigned rs2, int off) { return b(off, rs2, rs1, 4); }
+constexpr std::uint32_t bge(unsigned rs1, unsigned rs2, int off) { return b(off, rs2, rs1, 5); }
+constexpr std::uint32_t jal(unsigned rd, std::int32_t off) {
+  const auto u = static_cast<std::uint32_t>(off);
+  return (((u >> 20) & 1) << 31) | (((u >> 1) & 0x3ff) << 21) | (((u >> 11) & 1) << 20) | (((u >> 12) & 0xff) << 12) |
+         (rd << 7) | 0x6f;
+}
 constexpr std::uint32_t lui(unsigned rd, std::uint32_t imm20) { return (imm20 << 12) | (rd << 7) | 0x37; }
 constexpr std::uint32_t ecall() { return 0x00000073; }
 constexpr std::uint32_t ebreak() { return 0x00100073; }
