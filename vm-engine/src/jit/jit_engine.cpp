@@ -243,12 +243,10 @@ struct JitEngine::Impl {
       queue.push_back({r->entry->compile_priority(requests), r->region.guest_insn_count(), parked(r, now), i});
     }
     jit::sort_for_batching(queue);
-    std::vector<Request*> sorted;
-    for (const jit::QueuedRegion& q : queue) sorted.push_back(backlog[q.index]);
-    backlog = std::move(sorted);
     const std::size_t taken = jit::batch_size(queue);
-    std::vector<Request*> batch(backlog.begin(), backlog.begin() + static_cast<std::ptrdiff_t>(taken));
-    backlog.erase(backlog.begin(), backlog.begin() + static_cast<std::ptrdiff_t>(taken));
+    std::vector<Request*> batch, rest;
+    for (std::size_t i = 0; i < queue.size(); ++i) (i < taken ? batch : rest).push_back(backlog[queue[i].index]);
+    backlog = std::move(rest);
     return batch;
   }
 
@@ -387,7 +385,7 @@ struct JitEngine::Impl {
     // loop got hot is start-up code, a loop's first-iteration special case
     // or a call made every thousandth iteration. fp_nbody's hot loop took in
     // its every-20000-steps matrix multiply (run once so far), 141 of the
-    // region's 283 instructions, and published ~15 ms later; the p99 region
+    // region's 283 instructions, and published ~10 ms later; the p99 region
     // compile of int_mix and memory fell from 31 ms to 8-11 ms. A block
     // reaches the baseline tier on its second run (baseline_threshold), so
     // having code means it ran twice (at baseline_threshold 1, once).
