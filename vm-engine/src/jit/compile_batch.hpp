@@ -28,8 +28,8 @@ struct QueuedRegion {
 
 // Regions that are not parked first, then by priority, highest first;
 // otherwise in queue order. (A parked region first made the batch empty
-// while others waited, and the compiler thread spun: 71000 empty batches in
-// one fp_nbody run.)
+// while others waited, and the compiler thread spun: over 71000 empty
+// batches in one fp_nbody run.)
 inline void sort_for_batching(std::vector<QueuedRegion>& queue) {
   std::stable_sort(queue.begin(), queue.end(), [](const QueuedRegion& a, const QueuedRegion& b) {
     if (a.parked != b.parked) return b.parked;
