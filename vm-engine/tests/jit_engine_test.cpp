@@ -582,37 +582,56 @@ TEST_CASE("a lone misaligned access stays in the region unless it crosses a page
   }
 }
 
-TEST_CASE("an access the inline check refuses leaves the region and runs in the interpreter", "[jit][region]") {
+TEST_CASE("accesses sharing a check straddle pages in compiled code, and leave precisely when a page refuses",
+          "[jit][region]") {
   // A loop summing two doublewords at x10 and x10 + 8, which share one
   // check:
   //   0: ld x5, 0(x10); 4: ld x6, 8(x10); 8: add x7, x7, x5; 12: add x7, x7, x6
   //  16: addi x11, x11, -1; 20: blt x0, x11, -20; 24: ecall
   auto memory = memory_with(
       {ld(5, 10, 0), ld(6, 10, 8), rv::add(7, 7, 5), rv::add(7, 7, 6), addi(11, 11, -1), blt(0, 11, -20), kEcall});
-  REQUIRE(memory->map_fixed(0x40000, 0x2000, vm::mem::kPermRead | vm::mem::kPermWrite));
+  REQUIRE(memory->map_fixed(0x40000, 0x2000, vm::mem::kPermRead | vm::mem::kPermWrite));  // 0x42000 unmapped
   std::vector<std::uint8_t> words(32);
   for (std::size_t i = 0; i < words.size(); ++i) words[i] = static_cast<std::uint8_t>(i * 7 + 1);
   REQUIRE(memory->write(0x40ff0, words, /*force=*/true) == vm::mem::AccessFault::kNone);
-  Interpreter interpreter(*memory);
+  REQUIRE(memory->write(0x41ff0, std::vector<std::uint8_t>(words.begin(), words.begin() + 16), /*force=*/true) ==
+          vm::mem::AccessFault::kNone);
+  struct Case {
+    std::uint64_t base;
+    HaltReason halt;
+    std::uint64_t slow_exits;
+  };
   constexpr std::uint64_t kIterations = 100;
+  const Case cases[] = {
+      // The pair straddles the page boundary, neither load crosses it.
+      {0x40ff8, HaltReason::kEcall, 0},
+      // The first load crosses it: both pages allow reads, so it stays.
+      {0x40ffc, HaltReason::kEcall, 0},
+      // The second load is on the unmapped page: the region leaves before
+      // the first, and the interpreter runs it and faults at the second.
+      {0x41ff8, HaltReason::kFault, 1},
+      // The first load crosses into the unmapped page and faults.
+      {0x41ffc, HaltReason::kFault, 1},
+  };
+  Interpreter interpreter(*memory);
   for (unsigned opt : {0u, 1u, 2u}) {
-    INFO("opt " << opt);
-    // 0x40ff8: the pair straddles the page boundary but neither load
-    // crosses it, so each is checked alone and none leaves. 0x40ffc: the
-    // first load crosses it and leaves on every iteration.
-    for (const std::uint64_t base : {std::uint64_t{0x40ff8}, std::uint64_t{0x40ffc}}) {
-      INFO("base " << std::hex << base);
+    for (const Case& c : cases) {
+      INFO("opt " << opt << ", base " << std::hex << c.base);
       auto engine = make_engine(*memory, false, opt);
       CpuState cpu, expected;
       cpu.pc = expected.pc = kCode;
-      cpu.x(10) = expected.x(10) = base;
+      cpu.x(10) = expected.x(10) = c.base;
       cpu.x(11) = expected.x(11) = kIterations;
-      REQUIRE(interpreter.run(expected, ~std::uint64_t{0}) == HaltReason::kEcall);
-      REQUIRE(engine->run(cpu, ~std::uint64_t{0}) == HaltReason::kEcall);
+      REQUIRE(interpreter.run(expected, ~std::uint64_t{0}) == c.halt);
+      REQUIRE(engine->run(cpu, ~std::uint64_t{0}) == c.halt);
       for (unsigned r = 1; r < 32; ++r) CHECK(cpu.x(r) == expected.x(r));
       CHECK(cpu.pc == expected.pc);
       CHECK(cpu.instret == expected.instret);
-      CHECK(engine->stats().slow_access_exits == (base == 0x40ffc ? kIterations : 0));
+      if (c.halt == HaltReason::kFault) {
+        CHECK(engine->last_trap().cause == interpreter.last_trap().cause);
+        CHECK(engine->last_trap().tval == interpreter.last_trap().tval);
+      }
+      CHECK(engine->stats().slow_access_exits == c.slow_exits);
     }
   }
 }

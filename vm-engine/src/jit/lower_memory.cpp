@@ -37,6 +37,22 @@ void RegionLowering::branch_unless_fast_alone(llvm::Value* addr, unsigned size, 
   b_.SetInsertPoint(fast);
 }
 
+void RegionLowering::branch_unless_both_pages_allow(llvm::Value* lo, unsigned span, std::uint8_t need,
+                                                    llvm::BasicBlock* refused) {
+  llvm::Value* last = b_.CreateAdd(lo, c64(span - 1));
+  // Both ends below the limit (a range that wraps has its first byte above
+  // it), before the permission table is read at either.
+  llvm::Value* outside = b_.CreateOr(b_.CreateZExt(b_.CreateICmpUGE(lo, limit_), i64_),
+                                     b_.CreateZExt(b_.CreateICmpUGE(last, limit_), i64_));
+  auto* in_range = llvm::BasicBlock::Create(ctx_, "in_range", fn_);
+  b_.CreateCondBr(b_.CreateICmpEQ(outside, c64(0)), in_range, refused, likely());
+  b_.SetInsertPoint(in_range);
+  llvm::Value* bad = b_.CreateOr(perm_refuses(lo, need), perm_refuses(last, need));
+  auto* fast = llvm::BasicBlock::Create(ctx_, "fast", fn_);
+  b_.CreateCondBr(b_.CreateICmpEQ(bad, b_.getInt8(0)), fast, refused, likely());
+  b_.SetInsertPoint(fast);
+}
+
 llvm::Value* RegionLowering::perm_refuses(llvm::Value* addr, std::uint8_t need) {
   // Stores also require the page to hold no translated code: one bit
   // (kPermStoreFast) stands for both.
@@ -148,14 +164,7 @@ llvm::Value* RegionLowering::host_ptr(const ir::Op& op, llvm::Value* addr, unsig
     auto* checked = llvm::BasicBlock::Create(ctx_, "checked", fn_);
     b_.CreateBr(checked);
     b_.SetInsertPoint(alone);
-    llvm::BasicBlock* refused = slow_exit_before(op);
-    const std::vector<ir::Op>& ops = block_->ops;
-    for (std::size_t i = op_index_; i < ops.size(); ++i) {
-      if (group_of_[i] != gi) continue;
-      const ir::Op& member = ops[i];
-      branch_unless_fast_alone(b_.CreateAdd(base, c64(static_cast<std::uint64_t>(member.imm))),
-                               access_size(member.opcode), access_need(member.opcode), refused);
-    }
+    branch_unless_both_pages_allow(lo, span, g.need, slow_exit_before(op));
     b_.CreateBr(checked);
     b_.SetInsertPoint(checked);
   }
