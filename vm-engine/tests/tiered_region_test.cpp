@@ -1,7 +1,7 @@
 // Tiered mode's choices of what to compile: which blocks a region takes in
 // (blocks that ran twice, an indirect jump's seen targets once they ran),
 // and which queued regions a compiler thread takes next (compile_priority,
-// sort_for_batching, batch_size).
+// sort_for_batching, batch_size); and jit mode's prediction of returns.
 #include <catch2/catch.hpp>
 
 #include <functional>
@@ -207,4 +207,39 @@ TEST_CASE("regions waiting to compile are ordered for batching", "[jit][tiered]"
   jit::sort_for_batching(rest);
   CHECK(jit::batch_size(rest) == 1);
   CHECK(rest[0].index == 1);
+}
+
+TEST_CASE("without a profile, a function's return goes back to its caller inside the region", "[jit][region]") {
+  //   0: addi x10, x10, -1
+  //   4: jal  x1, 16          call -> 20
+  //   8: addi x12, x12, 3     the return site
+  //  12: blt  x0, x10, -12    -> 0
+  //  16: ecall
+  //  20: addi x13, x13, 1     the function
+  //  24: jalr x0, 0(x1)       ret
+  // Jit mode has no profile: the region at 0 predicts that the return goes
+  // back to the call it holds, so the whole loop is one region. Without
+  // the prediction the return left it and the return site became a second
+  // region.
+  auto memory = memory_with({rv::addi(10, 10, -1), rv::jal(1, 16), rv::addi(12, 12, 3), rv::blt(0, 10, -12),
+                             rv::ecall(), rv::addi(13, 13, 1), rv::i(0, 1, 0, 0, 0x67)});
+  const auto start = [](CpuState& cpu) {
+    cpu.pc = kCode;
+    cpu.x(10) = 100;
+  };
+  CpuState expected, cpu;
+  start(expected);
+  Interpreter interpreter(*memory);
+  REQUIRE(interpreter.run(expected, ~std::uint64_t{0}) == HaltReason::kEcall);
+  JitOptions options;
+  options.tiered = false;
+  auto engine = JitEngine::create(*memory, options);
+  REQUIRE(engine);
+  start(cpu);
+  REQUIRE((*engine)->run(cpu, ~std::uint64_t{0}) == HaltReason::kEcall);
+  for (unsigned r = 1; r < 32; ++r) CHECK(cpu.x(r) == expected.x(r));
+  CHECK(cpu.x(12) == 300);
+  CHECK(cpu.instret == expected.instret);
+  CHECK(cpu.pc == expected.pc);
+  CHECK((*engine)->stats().blocks_compiled == 1);
 }

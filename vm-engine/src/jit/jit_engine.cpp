@@ -72,6 +72,9 @@ constexpr std::chrono::milliseconds kFirstLoadDelay{20};
 // became the entry of a near-copy of the loop, 18 regions and 440 ms of
 // compiling instead of 6 and 115 ms (fp_nbody 227 -> 121 ms). More
 // instructions than 512 only made libc's string functions' regions bigger.
+// Jit mode at 6 blocks (enough for jit_vs_interp/mixed's loop with its
+// call, callee and return site in one region) ran the guest workloads
+// 23-35% slower: its synchronous compiles of bigger regions.
 constexpr jit::RegionLimits kTieredRegionLimits{24, 512};
 constexpr jit::RegionLimits kJitRegionLimits{4, 192};
 

@@ -1,6 +1,8 @@
 #include "jit/region.hpp"
 
+#include <algorithm>
 #include <bitset>
+#include <optional>
 
 #include <unordered_set>
 
@@ -24,6 +26,37 @@ std::vector<std::uint64_t> direct_successors(const ir::Block& block) {
 
 namespace {
 bool ends_in_indirect_jump(const ir::Block& block) { return block.terminator().opcode == ir::Opcode::JumpR; }
+
+// x1 (ra) and x5 (t0): the RISC-V calling convention's link registers.
+bool is_link_register(ir::Slot s) { return s == ir::x_slot(1) || s == ir::x_slot(5); }
+
+// The pc a call block's callee returns to: the block ends in a jump that
+// first links a link register to the pc after it.
+std::optional<std::uint64_t> return_address(const ir::Block& block) {
+  const std::vector<ir::Op>& ops = block.ops;
+  if (ops.size() < 2) return std::nullopt;
+  const ir::Opcode jump = ops.back().opcode;
+  const ir::Op& link = ops[ops.size() - 2];
+  if ((jump != ir::Opcode::Jump && jump != ir::Opcode::JumpR) || link.opcode != ir::Opcode::LoadImm ||
+      !is_link_register(link.dst) || static_cast<std::uint64_t>(link.imm) != block.end_pc)
+    return std::nullopt;
+  return block.end_pc;
+}
+
+// `jalr x0, 0(ra)` (or t0): a return.
+bool ends_in_return(const ir::Block& block) {
+  const ir::Op& t = block.terminator();
+  return t.opcode == ir::Opcode::JumpR && is_link_register(t.src1) && t.imm == 0 && !return_address(block);
+}
+
+// Without a profile, a return's likely targets are the return addresses
+// of the calls already in the region.
+std::vector<std::uint64_t> predicted_returns(const std::vector<ir::Block>& blocks) {
+  std::vector<std::uint64_t> out;
+  for (const ir::Block& b : blocks)
+    if (auto pc = return_address(b); pc && std::find(out.begin(), out.end(), *pc) == out.end()) out.push_back(*pc);
+  return out;
+}
 }  // namespace
 
 std::vector<std::uint64_t> Region::successors(std::size_t i) const {
@@ -77,9 +110,9 @@ Region form_region(ir::Block entry, const LiftFn& lift, const SlotFn& slot_of, c
   for (std::size_t i = 0; i < region.blocks.size(); ++i) {
     std::vector<std::uint64_t> next_pcs = direct_successors(region.blocks[i]);
     const std::size_t direct = next_pcs.size();
-    if (seen_targets && ends_in_indirect_jump(region.blocks[i])) {
+    if (ends_in_indirect_jump(region.blocks[i]) && (seen_targets || ends_in_return(region.blocks[i]))) {
       std::vector<std::uint64_t>& targets = seen[region.blocks[i].start_pc];
-      targets = seen_targets(region.blocks[i].start_pc);
+      targets = seen_targets ? seen_targets(region.blocks[i].start_pc) : predicted_returns(region.blocks);
       next_pcs.insert(next_pcs.end(), targets.begin(), targets.end());
     }
     for (std::size_t k = 0; k < next_pcs.size(); ++k) {

@@ -67,7 +67,10 @@ using SeenTargetsFn = std::function<std::vector<std::uint64_t>(std::uint64_t pc)
 // Grows a region breadth-first from `entry` along direct successors (both
 // sides of a conditional branch, jump targets) and seen indirect-jump
 // targets that `include` accepts, within the limits; every direct successor
-// left outside becomes an exit with its slot.
+// left outside becomes an exit with its slot. Without `seen_targets` (no
+// profile), a return (`jalr x0, 0(ra)`, or t0) is taken to go back to the
+// calls already in the region: a loop that calls a function then stays in
+// one region, its return a compare with the call's return address.
 Region form_region(cross_arch::ir::Block entry, const LiftFn& lift, const SlotFn& slot_of, const IncludeFn& include,
                    RegionLimits limits, const SeenTargetsFn& seen_targets = {});
 
