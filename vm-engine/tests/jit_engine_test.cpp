@@ -636,6 +636,60 @@ TEST_CASE("accesses sharing a check straddle pages in compiled code, and leave p
   }
 }
 
+TEST_CASE("stores sharing a check need both pages writable, and fault precisely when the second is not",
+          "[jit][region][fault]") {
+  // A loop storing two doublewords at x10 and x10 + 8, which share one
+  // check:
+  //   0: sd x5, 0(x10); 4: sd x6, 8(x10); 8: addi x5, x5, 1
+  //  12: addi x11, x11, -1; 16: blt x0, x11, -16; 20: ecall
+  auto memory =
+      memory_with({rv::sd(5, 10, 0), rv::sd(6, 10, 8), addi(5, 5, 1), addi(11, 11, -1), blt(0, 11, -16), kEcall});
+  REQUIRE(memory->map_fixed(0x40000, 0x1000, vm::mem::kPermRead | vm::mem::kPermWrite));
+  REQUIRE(memory->map_fixed(0x41000, 0x1000, vm::mem::kPermRead));
+  REQUIRE(memory->map_fixed(0x50000, 0x2000, vm::mem::kPermRead | vm::mem::kPermWrite));
+  struct Case {
+    std::uint64_t base;
+    HaltReason halt;
+  };
+  // Straddling two writable pages stays in the region; straddling into the
+  // read-only page leaves before the first store, which the interpreter
+  // then runs before the second faults.
+  const Case cases[] = {{0x50ff8, HaltReason::kEcall}, {0x40ff8, HaltReason::kFault}};
+  Interpreter interpreter(*memory);
+  for (unsigned opt : {0u, 1u, 2u}) {
+    for (const Case& c : cases) {
+      INFO("opt " << opt << ", base " << std::hex << c.base);
+      const auto run = [&](auto&& engine, CpuState& cpu, std::vector<std::uint8_t>& out) {
+        const std::uint64_t page = c.base & ~std::uint64_t{0xfff};
+        REQUIRE(memory->write(page, std::vector<std::uint8_t>(0x1000), /*force=*/true) == vm::mem::AccessFault::kNone);
+        cpu.pc = kCode;
+        cpu.x(5) = 7;
+        cpu.x(6) = 9;
+        cpu.x(10) = c.base;
+        cpu.x(11) = 50;
+        const HaltReason halt = engine.run(cpu, ~std::uint64_t{0});
+        out.resize(0x1000);
+        REQUIRE(memory->read(page, out) == vm::mem::AccessFault::kNone);
+        return halt;
+      };
+      CpuState expected, cpu;
+      std::vector<std::uint8_t> expected_out, out;
+      REQUIRE(run(interpreter, expected, expected_out) == c.halt);
+      auto engine = make_engine(*memory, false, opt);
+      REQUIRE(run(*engine, cpu, out) == c.halt);
+      if (c.halt == HaltReason::kFault) {
+        CHECK(engine->last_trap().cause == interpreter.last_trap().cause);
+        CHECK(engine->last_trap().tval == 0x41000);
+      }
+      CHECK(cpu.pc == expected.pc);
+      CHECK(cpu.instret == expected.instret);
+      for (unsigned r = 1; r < 32; ++r) CHECK(cpu.x(r) == expected.x(r));
+      CHECK(out == expected_out);
+      CHECK(engine->stats().slow_access_exits == (c.halt == HaltReason::kFault ? 1u : 0u));
+    }
+  }
+}
+
 TEST_CASE("a loop's page windows follow its accesses across pages and fault at the exact byte", "[jit][fault]") {
   // A byte copy loop: its load and store each check through a page window
   // (one compare while on the page their full check last passed).
