@@ -4,6 +4,7 @@
 // windows, each against the interpreter's state.
 #include <catch2/catch.hpp>
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -29,6 +30,35 @@ std::unique_ptr<vm::mem::UserAddressSpace> memory_with(const std::vector<std::ui
 
 std::unique_ptr<JitEngine> make_engine(vm::mem::UserAddressSpace& memory, bool tiered, unsigned opt) {
   return test::llvm_engine(memory, tiered, opt);
+}
+
+// Runs the code at kCode in the interpreter and in the LLVM tier at `opt`,
+// each after `reset` (memory) and `start` (registers): both must halt with
+// `halt` and leave the same registers, pc, instret, trap cause and the same
+// bytes in the page at `page`. Returns the engine, for its trap and stats.
+std::unique_ptr<JitEngine> run_both(vm::mem::UserAddressSpace& memory, unsigned opt, const std::function<void()>& reset,
+                                    const std::function<void(CpuState&)>& start, std::uint64_t page, HaltReason halt) {
+  const auto run = [&](auto&& engine, CpuState& cpu, std::vector<std::uint8_t>& out) {
+    reset();
+    cpu.pc = kCode;
+    start(cpu);
+    const HaltReason stopped = engine.run(cpu, ~std::uint64_t{0});
+    out.resize(0x1000);
+    REQUIRE(memory.read(page, out) == vm::mem::AccessFault::kNone);
+    return stopped;
+  };
+  Interpreter interpreter(memory);
+  CpuState expected, cpu;
+  std::vector<std::uint8_t> expected_out, out;
+  REQUIRE(run(interpreter, expected, expected_out) == halt);
+  auto engine = make_engine(memory, false, opt);
+  REQUIRE(run(*engine, cpu, out) == halt);
+  if (halt == HaltReason::kFault) CHECK(engine->last_trap().cause == interpreter.last_trap().cause);
+  CHECK(cpu.pc == expected.pc);
+  CHECK(cpu.instret == expected.instret);
+  for (unsigned r = 1; r < 32; ++r) CHECK(cpu.x(r) == expected.x(r));
+  CHECK(out == expected_out);
+  return engine;
 }
 
 }  // namespace
@@ -213,36 +243,21 @@ TEST_CASE("stores sharing a check need both pages writable, and fault precisely 
   // read-only page leaves before the first store, which the interpreter
   // then runs before the second faults.
   const Case cases[] = {{0x50ff8, HaltReason::kEcall}, {0x40ff8, HaltReason::kFault}};
-  Interpreter interpreter(*memory);
   for (unsigned opt : {0u, 1u, 2u}) {
     for (const Case& c : cases) {
       INFO("opt " << opt << ", base " << std::hex << c.base);
-      const auto run = [&](auto&& engine, CpuState& cpu, std::vector<std::uint8_t>& out) {
-        const std::uint64_t page = c.base & ~std::uint64_t{0xfff};
+      const std::uint64_t page = c.base & ~std::uint64_t{0xfff};
+      const auto reset = [&] {
         REQUIRE(memory->write(page, std::vector<std::uint8_t>(0x1000), /*force=*/true) == vm::mem::AccessFault::kNone);
-        cpu.pc = kCode;
+      };
+      const auto start = [&](CpuState& cpu) {
         cpu.x(5) = 7;
         cpu.x(6) = 9;
         cpu.x(10) = c.base;
         cpu.x(11) = 50;
-        const HaltReason halt = engine.run(cpu, ~std::uint64_t{0});
-        out.resize(0x1000);
-        REQUIRE(memory->read(page, out) == vm::mem::AccessFault::kNone);
-        return halt;
       };
-      CpuState expected, cpu;
-      std::vector<std::uint8_t> expected_out, out;
-      REQUIRE(run(interpreter, expected, expected_out) == c.halt);
-      auto engine = make_engine(*memory, false, opt);
-      REQUIRE(run(*engine, cpu, out) == c.halt);
-      if (c.halt == HaltReason::kFault) {
-        CHECK(engine->last_trap().cause == interpreter.last_trap().cause);
-        CHECK(engine->last_trap().tval == 0x41000);
-      }
-      CHECK(cpu.pc == expected.pc);
-      CHECK(cpu.instret == expected.instret);
-      for (unsigned r = 1; r < 32; ++r) CHECK(cpu.x(r) == expected.x(r));
-      CHECK(out == expected_out);
+      auto engine = run_both(*memory, opt, reset, start, page, c.halt);
+      if (c.halt == HaltReason::kFault) CHECK(engine->last_trap().tval == 0x41000);
       CHECK(engine->stats().slow_access_exits == (c.halt == HaltReason::kFault ? 1u : 0u));
     }
   }
@@ -271,36 +286,21 @@ TEST_CASE("a loop's page windows follow its accesses across pages and fault at t
       {"the load runs into an unmapped page", 0x41fd0, 0x50000, 0x60, HaltReason::kFault, 0x42000},
       {"the store runs into a read-only page", 0x40100, 0x50fe0, 0x60, HaltReason::kFault, 0x51000},
   };
-  Interpreter interpreter(*memory);
   for (unsigned opt : {0u, 1u, 2u}) {
     for (const Case& c : cases) {
       INFO("opt " << opt << ": " << c.what);
-      const auto run = [&](auto&& engine, CpuState& cpu, std::vector<std::uint8_t>& out) {
+      const auto reset = [&] {
         REQUIRE(memory->write(0x40000, bytes, /*force=*/true) == vm::mem::AccessFault::kNone);
         REQUIRE(memory->write(0x50000, std::vector<std::uint8_t>(0x1000), /*force=*/true) ==
                 vm::mem::AccessFault::kNone);
-        cpu.pc = kCode;
+      };
+      const auto start = [&](CpuState& cpu) {
         cpu.x(10) = c.src;
         cpu.x(11) = c.dst;
         cpu.x(12) = c.count;
-        const HaltReason halt = engine.run(cpu, ~std::uint64_t{0});
-        out.resize(0x1000);
-        REQUIRE(memory->read(0x50000, out) == vm::mem::AccessFault::kNone);
-        return halt;
       };
-      CpuState expected, cpu;
-      std::vector<std::uint8_t> expected_out, out;
-      REQUIRE(run(interpreter, expected, expected_out) == c.halt);
-      auto engine = make_engine(*memory, false, opt);
-      REQUIRE(run(*engine, cpu, out) == c.halt);
-      if (c.halt == HaltReason::kFault) {
-        CHECK(engine->last_trap().tval == c.tval);
-        CHECK(engine->last_trap().cause == interpreter.last_trap().cause);
-      }
-      CHECK(cpu.pc == expected.pc);
-      CHECK(cpu.instret == expected.instret);
-      for (unsigned r = 1; r < 32; ++r) CHECK(cpu.x(r) == expected.x(r));
-      CHECK(out == expected_out);
+      auto engine = run_both(*memory, opt, reset, start, 0x50000, c.halt);
+      if (c.halt == HaltReason::kFault) CHECK(engine->last_trap().tval == c.tval);
       // Moving a window to the next page takes its full check, not an exit.
       if (c.halt == HaltReason::kEcall) CHECK(engine->stats().slow_access_exits == 0);
       CHECK(engine->stats().insns_compiled_code > 0);
