@@ -34,17 +34,18 @@ std::unique_ptr<JitEngine> make_engine(vm::mem::UserAddressSpace& memory, bool t
 
 // Runs the code at kCode in the interpreter and in the LLVM tier at `opt`,
 // each after `reset` (memory) and `start` (registers): both must halt with
-// `halt` and leave the same registers, pc, instret, trap cause and the same
-// bytes in the page at `page`. Returns the engine, for its trap and stats.
+// `halt` and leave the same registers, pc, instret, trap and the same
+// `size` bytes at `at`. Returns the engine, for its trap and stats.
 std::unique_ptr<JitEngine> run_both(vm::mem::UserAddressSpace& memory, unsigned opt, const std::function<void()>& reset,
-                                    const std::function<void(CpuState&)>& start, std::uint64_t page, HaltReason halt) {
+                                    const std::function<void(CpuState&)>& start, std::uint64_t at, std::size_t size,
+                                    HaltReason halt) {
   const auto run = [&](auto&& engine, CpuState& cpu, std::vector<std::uint8_t>& out) {
     reset();
     cpu.pc = kCode;
     start(cpu);
     const HaltReason stopped = engine.run(cpu, ~std::uint64_t{0});
-    out.resize(0x1000);
-    REQUIRE(memory.read(page, out) == vm::mem::AccessFault::kNone);
+    out.resize(size);
+    REQUIRE(memory.read(at, out) == vm::mem::AccessFault::kNone);
     return stopped;
   };
   Interpreter interpreter(memory);
@@ -53,7 +54,10 @@ std::unique_ptr<JitEngine> run_both(vm::mem::UserAddressSpace& memory, unsigned 
   REQUIRE(run(interpreter, expected, expected_out) == halt);
   auto engine = make_engine(memory, false, opt);
   REQUIRE(run(*engine, cpu, out) == halt);
-  if (halt == HaltReason::kFault) CHECK(engine->last_trap().cause == interpreter.last_trap().cause);
+  if (halt == HaltReason::kFault) {
+    CHECK(engine->last_trap().cause == interpreter.last_trap().cause);
+    CHECK(engine->last_trap().tval == interpreter.last_trap().tval);
+  }
   CHECK(cpu.pc == expected.pc);
   CHECK(cpu.instret == expected.instret);
   for (unsigned r = 1; r < 32; ++r) CHECK(cpu.x(r) == expected.x(r));
@@ -66,12 +70,12 @@ std::unique_ptr<JitEngine> run_both(vm::mem::UserAddressSpace& memory, unsigned 
 TEST_CASE("accesses sharing one bounds check still fault one by one", "[jit][fault]") {
   // Four loads and a store off x10 share one check. Placed across the end
   // of a mapped page, or on a read-only page for the store, the shared
-  // check fails and each access is checked alone: the first ones complete
-  // and the trap is at the exact access.
+  // check fails, the block leaves before the first access and the
+  // interpreter runs them: the first ones complete and the trap is at the
+  // exact access.
   //   0: x5 = ld 0(x10); 4: x6 = ld 8(x10); 8: x7 = ld 16(x10); 12: x28 = ld 24(x10)
   //  16: sd x5, 32(x10); 20: ecall
-  const std::uint32_t sd_x5_32_x10 = (1u << 25) | (5u << 20) | (10u << 15) | (3u << 12) | 0x23u;
-  auto memory = memory_with({ld(5, 10, 0), ld(6, 10, 8), ld(7, 10, 16), ld(28, 10, 24), sd_x5_32_x10, kEcall});
+  auto memory = memory_with({ld(5, 10, 0), ld(6, 10, 8), ld(7, 10, 16), ld(28, 10, 24), rv::sd(5, 10, 32), kEcall});
   REQUIRE(memory->map_fixed(0x40000, 0x1000, vm::mem::kPermRead | vm::mem::kPermWrite));
   REQUIRE(memory->map_fixed(0x50000, 0x1000, vm::mem::kPermRead));
   const std::uint8_t word[8] = {7, 0, 0, 0, 0, 0, 0, 0};
@@ -79,12 +83,17 @@ TEST_CASE("accesses sharing one bounds check still fault one by one", "[jit][fau
   for (unsigned opt : {0u, 1u, 2u}) {
     INFO("opt " << opt);
     auto engine = make_engine(*memory, false, opt);
-    // Two loads on the page, the third beyond its end.
     CpuState cpu;
-    cpu.pc = kCode;
-    cpu.x(10) = 0x40ff0;
-    cpu.x(7) = 0x77;
-    REQUIRE(engine->run(cpu, 1000) == HaltReason::kFault);
+    // A fresh state with x10 = `base` (and x7 = `x7`), run to its halt.
+    const auto run_at = [&](std::uint64_t base, std::uint64_t x7 = 0) {
+      cpu = CpuState{};
+      cpu.pc = kCode;
+      cpu.x(10) = base;
+      cpu.x(7) = x7;
+      return engine->run(cpu, 1000);
+    };
+    // Two loads on the page, the third beyond its end.
+    REQUIRE(run_at(0x40ff0, 0x77) == HaltReason::kFault);
     CHECK(engine->last_trap().cause == 13);
     CHECK(engine->last_trap().tval == 0x41000);
     CHECK(cpu.pc == kCode + 8);
@@ -93,17 +102,11 @@ TEST_CASE("accesses sharing one bounds check still fault one by one", "[jit][fau
     CHECK(cpu.x(7) == 0x77);
     // A wild base: the shared check must not read outside the permission
     // table.
-    cpu = CpuState{};
-    cpu.pc = kCode;
-    cpu.x(10) = 0xdead0000beef0000ull;
-    REQUIRE(engine->run(cpu, 1000) == HaltReason::kFault);
+    REQUIRE(run_at(0xdead0000beef0000ull) == HaltReason::kFault);
     CHECK(engine->last_trap().tval == 0xdead0000beef0000ull);
     CHECK(cpu.pc == kCode);
     // All loads fine, the store refused by a read-only page.
-    cpu = CpuState{};
-    cpu.pc = kCode;
-    cpu.x(10) = 0x50000;
-    REQUIRE(engine->run(cpu, 1000) == HaltReason::kFault);
+    REQUIRE(run_at(0x50000) == HaltReason::kFault);
     CHECK(engine->last_trap().cause == 15);
     CHECK(engine->last_trap().tval == 0x50020);
     CHECK(cpu.pc == kCode + 16);
@@ -113,10 +116,7 @@ TEST_CASE("accesses sharing one bounds check still fault one by one", "[jit][fau
     const std::uint8_t fourth[8] = {9, 0, 0, 0, 0, 0, 0, 0};
     REQUIRE(memory->write(0x40000, first, /*force=*/true) == vm::mem::AccessFault::kNone);
     REQUIRE(memory->write(0x40018, fourth, /*force=*/true) == vm::mem::AccessFault::kNone);
-    cpu = CpuState{};
-    cpu.pc = kCode;
-    cpu.x(10) = 0x40000;
-    REQUIRE(engine->run(cpu, 1000) == HaltReason::kEcall);
+    REQUIRE(run_at(0x40000) == HaltReason::kEcall);
     CHECK(cpu.x(5) == 5);
     CHECK(cpu.x(28) == 9);
     std::uint8_t stored[8] = {};
@@ -143,28 +143,12 @@ TEST_CASE("a lone misaligned access stays in the region unless it crosses a page
     // 0x7f8 further on is misaligned but inside its page).
     for (const std::uint64_t base : {std::uint64_t{0x40ff0}, std::uint64_t{0x40ff3}, std::uint64_t{0x40ffd}}) {
       INFO("base " << std::hex << base);
-      REQUIRE(memory->write(0x40000, bytes, /*force=*/true) == vm::mem::AccessFault::kNone);
-      CpuState expected;
-      expected.pc = kCode;
-      expected.x(10) = base;
-      expected.x(11) = kIterations;
-      Interpreter interpreter(*memory);
-      REQUIRE(interpreter.run(expected, ~std::uint64_t{0}) == HaltReason::kEcall);
-      std::vector<std::uint8_t> expected_bytes(bytes.size());
-      REQUIRE(memory->read(0x40000, expected_bytes) == vm::mem::AccessFault::kNone);
-
-      REQUIRE(memory->write(0x40000, bytes, /*force=*/true) == vm::mem::AccessFault::kNone);
-      auto engine = make_engine(*memory, false, opt);
-      CpuState cpu;
-      cpu.pc = kCode;
-      cpu.x(10) = base;
-      cpu.x(11) = kIterations;
-      REQUIRE(engine->run(cpu, ~std::uint64_t{0}) == HaltReason::kEcall);
-      for (unsigned r = 1; r < 32; ++r) CHECK(cpu.x(r) == expected.x(r));
-      CHECK(cpu.instret == expected.instret);
-      std::vector<std::uint8_t> got(bytes.size());
-      REQUIRE(memory->read(0x40000, got) == vm::mem::AccessFault::kNone);
-      CHECK(got == expected_bytes);
+      const auto reset = [&] { REQUIRE(memory->write(0x40000, bytes, /*force=*/true) == vm::mem::AccessFault::kNone); };
+      const auto start = [&](CpuState& cpu) {
+        cpu.x(10) = base;
+        cpu.x(11) = kIterations;
+      };
+      auto engine = run_both(*memory, opt, reset, start, 0x40000, bytes.size(), HaltReason::kEcall);
       CHECK(engine->stats().slow_access_exits == (base == 0x40ffd ? kIterations : 0));
     }
   }
@@ -201,24 +185,15 @@ TEST_CASE("accesses sharing a check straddle pages in compiled code, and leave p
       // The first load crosses into the unmapped page and faults.
       {0x41ffc, HaltReason::kFault, 1},
   };
-  Interpreter interpreter(*memory);
   for (unsigned opt : {0u, 1u, 2u}) {
     for (const Case& c : cases) {
       INFO("opt " << opt << ", base " << std::hex << c.base);
-      auto engine = make_engine(*memory, false, opt);
-      CpuState cpu, expected;
-      cpu.pc = expected.pc = kCode;
-      cpu.x(10) = expected.x(10) = c.base;
-      cpu.x(11) = expected.x(11) = kIterations;
-      REQUIRE(interpreter.run(expected, ~std::uint64_t{0}) == c.halt);
-      REQUIRE(engine->run(cpu, ~std::uint64_t{0}) == c.halt);
-      for (unsigned r = 1; r < 32; ++r) CHECK(cpu.x(r) == expected.x(r));
-      CHECK(cpu.pc == expected.pc);
-      CHECK(cpu.instret == expected.instret);
-      if (c.halt == HaltReason::kFault) {
-        CHECK(engine->last_trap().cause == interpreter.last_trap().cause);
-        CHECK(engine->last_trap().tval == interpreter.last_trap().tval);
-      }
+      const auto start = [&](CpuState& cpu) {
+        cpu.x(10) = c.base;
+        cpu.x(11) = kIterations;
+      };
+      auto engine = run_both(
+          *memory, opt, [] {}, start, 0x40ff0, words.size(), c.halt);
       CHECK(engine->stats().slow_access_exits == c.slow_exits);
     }
   }
@@ -256,7 +231,7 @@ TEST_CASE("stores sharing a check need both pages writable, and fault precisely 
         cpu.x(10) = c.base;
         cpu.x(11) = 50;
       };
-      auto engine = run_both(*memory, opt, reset, start, page, c.halt);
+      auto engine = run_both(*memory, opt, reset, start, page, 0x1000, c.halt);
       if (c.halt == HaltReason::kFault) CHECK(engine->last_trap().tval == 0x41000);
       CHECK(engine->stats().slow_access_exits == (c.halt == HaltReason::kFault ? 1u : 0u));
     }
@@ -299,7 +274,7 @@ TEST_CASE("a loop's page windows follow its accesses across pages and fault at t
         cpu.x(11) = c.dst;
         cpu.x(12) = c.count;
       };
-      auto engine = run_both(*memory, opt, reset, start, 0x50000, c.halt);
+      auto engine = run_both(*memory, opt, reset, start, 0x50000, 0x1000, c.halt);
       if (c.halt == HaltReason::kFault) CHECK(engine->last_trap().tval == c.tval);
       // Moving a window to the next page takes its full check, not an exit.
       if (c.halt == HaltReason::kEcall) CHECK(engine->stats().slow_access_exits == 0);
