@@ -53,9 +53,9 @@ void initialise_llvm_once() {
     // their final form, and the host core reorders anyway. (The instruction
     // selector is chosen per code generator: make_jit.) On hosts with
     // AVX-512BW, X86DomainReassignment looks for integer chains to move to
-    // mask registers: 2-3% of the compiler thread's samples on branchy and
-    // fp_nbody (perf, tiered), for code 13-39 bytes shorter in 600-800 KB
-    // (--engine jit).
+    // mask registers: 3.4%, 2.0% and 1.1% of LLVM's perf samples on
+    // branchy, fp_nbody and int_mix (tiered), for code 13-39 bytes shorter
+    // in 600-800 KB (--engine jit).
     // VM_LLVM_ARGS adds LLVM options for engine developers (-time-passes).
     std::vector<std::string> words{"vm", "-disable-lsr", "-enable-misched=false", "-disable-x86-domain-reassignment"};
     if (const char* extra = std::getenv("VM_LLVM_ARGS")) {
@@ -163,7 +163,7 @@ class Optimiser {
     // generator (see BlockCompiler::Impl); they take InstSimplify too.
     // jit_compile (interleaved, shared 2-core VM): small -17%, medium
     // -30%, large -32%. Tiered wall time of the five workloads unchanged
-    // (best of 7, within +-5%): their hot regions are loops. --engine jit
+    // (best of 7, within 6%): their hot regions are loops. --engine jit
     // (callgrind), whose regions are up to 4 blocks with no profile, so
     // often straight-line: LLVM's work -4% on alu_loop, int_mix and
     // branchy; generated code's the same but on branchy, +3.3%.
