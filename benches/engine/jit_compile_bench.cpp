@@ -6,7 +6,12 @@
 // iteration drops the code cache and runs the program once, so the time is the
 // latency from "never seen" to "compiled and run". parallel/threads:N: the
 // tiered engine (threshold 1) with N compiler threads on 96 independent
-// blocks, timed until wait_for_compiles() returns.
+// blocks, timed until wait_for_compiles() returns. loop/<name>: the tiered
+// engine's compile of a hot loop's region, for each jit_vs_interp loop: each
+// iteration drops the code cache, runs the loop until it is hot and waits
+// for its regions; compile_ms/region is LLVM's time per region as
+// `vm run --stats` counts it. Straight-line programs take the cheapest code
+// generator; loops, which is what gets hot in guest programs, the full one.
 #include <unistd.h>
 
 #include <benchmark/benchmark.h>
@@ -157,6 +162,37 @@ void jit_compile_parallel(benchmark::State& state) {
       Counter((after.compile_seconds_total - before.compile_seconds_total) * 1e3, Counter::kAvgIterations);
 }
 
+// Enough iterations for the loop's blocks to pass the tiered threshold.
+constexpr std::uint64_t kLoopCompileIterations = 2000;
+
+void jit_compile_loop(benchmark::State& state, const LoopProgram* p) {
+  GuestMemory g = load_program(p->code);
+  if (!g.error.empty()) return state.SkipWithError(g.error.c_str());
+  BenchEngine e = BenchEngine::create(*g.memory, EngineChoice::kTiered);
+  if (!e.error().empty()) return state.SkipWithError(e.error().c_str());
+  const engine::JitStats before = e.jit()->stats();
+  for (auto _ : state) {
+    e.flush_code_cache();
+    engine::CpuState cpu;
+    cpu.pc = kCode;
+    cpu.x(5) = kLoopCompileIterations;
+    cpu.x(10) = kData;
+    cpu.x(11) = 7;
+    if (e.run(cpu, ~0ull) != engine::HaltReason::kEcall) return state.SkipWithError("loop did not reach its ecall");
+    e.wait_for_compiles();
+  }
+  const engine::JitStats after = e.jit()->stats();
+  if (after.compile_failures != before.compile_failures) return state.SkipWithError("a compilation failed");
+  const auto compiles = static_cast<double>(after.blocks_compiled - before.blocks_compiled);
+  if (compiles == 0) return state.SkipWithError("the LLVM tier compiled nothing");
+  using benchmark::Counter;
+  state.counters["compile_ms/region"] =
+      Counter((after.compile_seconds_total - before.compile_seconds_total) * 1e3 / compiles);
+  state.counters["regions/iteration"] = Counter(compiles, Counter::kAvgIterations);
+  state.counters["guest_insns/region"] =
+      Counter(static_cast<double>(after.region_guest_insns - before.region_guest_insns) / compiles);
+}
+
 void baseline_compile_latency(benchmark::State& state, const CompileCase* c) {
   engine::JitStats before, after;
   std::uint64_t runs = 0;
@@ -185,6 +221,12 @@ void register_jit_compile_benchmarks() {
     benchmark::RegisterBenchmark(("engine/baseline_compile/" + c.name).c_str(), baseline_compile_latency, &c)
         ->Unit(benchmark::kMicrosecond);
   }
+  static const std::vector<LoopProgram> loops = jit_vs_interp_programs();
+  for (const LoopProgram& p : loops)
+    if (!p.cold)
+      benchmark::RegisterBenchmark(("engine/jit_compile/loop/" + p.name).c_str(), jit_compile_loop, &p)
+          ->Unit(benchmark::kMillisecond)
+          ->UseRealTime();
   // Wall time: the work happens on the compiler threads, not this one.
   benchmark::RegisterBenchmark("engine/jit_compile/parallel", jit_compile_parallel)
       ->ArgName("threads")
