@@ -5,9 +5,11 @@
 
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <vector>
 
+#include "vm/engine/interpreter.hpp"
 #include "vm/engine/jit_engine.hpp"
 #include "vm/mem/user_address_space.hpp"
 
@@ -39,6 +41,29 @@ inline std::unique_ptr<JitEngine> llvm_engine(mem::UserAddressSpace& memory, boo
   auto engine = JitEngine::create(memory, options);
   REQUIRE(engine);
   return std::move(*engine);
+}
+
+// Runs `memory`'s program from the state `start` sets up to its ecall in
+// the interpreter and in jit mode (every block compiled before it runs),
+// checks that both leave the same registers, pc and instruction count, and
+// returns the jit engine's statistics and final state.
+inline JitStats run_jit_like_interpreter(mem::UserAddressSpace& memory, const std::function<void(CpuState&)>& start,
+                                         CpuState& cpu) {
+  CpuState expected;
+  start(expected);
+  Interpreter interpreter(memory);
+  REQUIRE(interpreter.run(expected, ~std::uint64_t{0}) == HaltReason::kEcall);
+  JitOptions options;
+  options.tiered = false;
+  auto engine = JitEngine::create(memory, options);
+  REQUIRE(engine);
+  cpu = CpuState{};
+  start(cpu);
+  REQUIRE((*engine)->run(cpu, ~std::uint64_t{0}) == HaltReason::kEcall);
+  for (unsigned r = 1; r < 32; ++r) CHECK(cpu.x(r) == expected.x(r));
+  CHECK(cpu.pc == expected.pc);
+  CHECK(cpu.instret == expected.instret);
+  return (*engine)->stats();
 }
 
 }  // namespace vm::engine::test

@@ -34,6 +34,7 @@
 #include <llvm/Transforms/Scalar/SimplifyCFG.h>
 #include <llvm/Transforms/Utils/Mem2Reg.h>
 
+#include "jit/chain_stubs.hpp"
 #include "jit/lower.hpp"
 
 namespace vm::engine::jit {
@@ -279,6 +280,7 @@ struct BlockCompiler::Impl {
   std::unordered_map<std::string, std::uint64_t> symbol_sizes;  // from the emitted objects
   unsigned opt_level = 0;
   std::uint64_t next_id = 0;
+  ChainStubs stubs;
   std::unique_ptr<Optimiser> optimiser;
 
   vm::Result<std::unique_ptr<llvm::orc::LLJIT>> make_jit(llvm::CodeGenOpt::Level level, bool fast_isel) {
@@ -331,7 +333,7 @@ struct BlockCompiler::Impl {
     module->setTargetTriple(target.getTargetTriple().str());
     for (const Region* region : regions) {
       names.push_back(fmt::format("vm_region_{:x}_{}", region->entry_pc(), next_id++));
-      lower_region(*region, *module, names.back());
+      lower_region(*region, *module, names.back(), stubs);
     }
     std::string problems;
     llvm::raw_string_ostream problem_stream(problems);
@@ -344,6 +346,26 @@ struct BlockCompiler::Impl {
     if (dump_ir) module->print(llvm::errs(), nullptr);
     if (llvm::Error e = target.addIRModule(llvm::orc::ThreadSafeModule(std::move(module), std::move(context))))
       return (to_vm_error(std::move(e), "adding a module"));
+    return {};
+  }
+
+  // Compiles the routines every exit tail-calls (chain_stubs.hpp) into
+  // `jit`; about a millisecond, once per compiler.
+  vm::Result<void> add_chain_stubs_to_jit() {
+    auto context = std::make_unique<llvm::LLVMContext>();
+    auto module = std::make_unique<llvm::Module>("vm_chain_stubs", *context);
+    module->setDataLayout(jit->getDataLayout());
+    module->setTargetTriple(jit->getTargetTriple().str());
+    add_chain_stubs(*module);
+    if (llvm::verifyModule(*module, &llvm::errs()))
+      return vm::make_error(vm::ErrorCode::kInternal, "LLVM JIT: the chain routines are invalid IR");
+    if (llvm::Error e = jit->addIRModule(llvm::orc::ThreadSafeModule(std::move(module), std::move(context))))
+      return (to_vm_error(std::move(e), "adding the chain routines"));
+    auto direct = jit->lookup(kChainDirectName);
+    if (!direct) return (to_vm_error(direct.takeError(), "compiling the chain routines"));
+    auto indirect = jit->lookup(kChainIndirectName);
+    if (!indirect) return (to_vm_error(indirect.takeError(), "compiling the chain routines"));
+    stubs = ChainStubs{direct->getValue(), indirect->getValue()};
     return {};
   }
 };
@@ -359,6 +381,8 @@ vm::Result<std::unique_ptr<BlockCompiler>> BlockCompiler::create(unsigned opt_le
   auto jit = impl->make_jit(codegen_level(impl->opt_level), /*fast_isel=*/true);
   if (!jit) return vm::make_error(jit.error().code(), jit.error().message());
   impl->jit = std::move(*jit);
+  if (auto stubs = impl->add_chain_stubs_to_jit(); !stubs)
+    return vm::make_error(stubs.error().code(), stubs.error().message());
   if (impl->opt_level == 1) {
     auto quick = impl->make_jit(llvm::CodeGenOpt::None, /*fast_isel=*/true);
     if (!quick) return vm::make_error(quick.error().code(), quick.error().message());

@@ -525,6 +525,7 @@ HaltReason JitEngine::Impl::run(CpuState& cpu, std::uint64_t max_insns) {
       const std::uint32_t code = fn(&cpu, &ctx);
       if (ctx.raw_nan_slots != 0) jit::canonicalise_raw_nans(cpu.regs, ctx.raw_nan_slots);
       stats.insns_compiled_code += cpu.instret - before;
+      ++stats.compiled_code_entries;
       if (code == jit::kExitNext && memory.code_write_pending()) {
         reason = HaltReason::kCodeInvalidated;
         break;

@@ -3,8 +3,8 @@
 // region's blocks; they are written back only where control leaves the
 // region. Memory ops get an inline bounds/permission check and leave the
 // region when it refuses (lower_memory.cpp); AMO and CSR ops call thunks.
-// Exits chain to the next region by a tail call through its translation
-// slot (lower_control.cpp).
+// Exits chain to the next region by tail-calling a shared routine that
+// runs what its translation slot holds (lower_control.cpp, chain_stubs.hpp).
 #include "jit/lower.hpp"
 
 #include "jit/region_lowering.hpp"
@@ -270,8 +270,9 @@ void RegionLowering::lower(const ir::Op& op) {
   lower_helper(op);
 }
 
-llvm::Function* lower_region(const Region& region, llvm::Module& module, const std::string& name) {
-  return RegionLowering(region, module).run(name);
+llvm::Function* lower_region(const Region& region, llvm::Module& module, const std::string& name,
+                             const ChainStubs& stubs) {
+  return RegionLowering(region, module, stubs).run(name);
 }
 
 }  // namespace vm::engine::jit

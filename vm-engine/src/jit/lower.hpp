@@ -9,10 +9,13 @@
 #include <llvm/IR/Function.h>
 #include <llvm/IR/Module.h>
 
+#include "jit/chain_stubs.hpp"
 #include "jit/region.hpp"
 
 namespace vm::engine::jit {
 
-llvm::Function* lower_region(const Region& region, llvm::Module& module, const std::string& name);
+// Exits tail-call `stubs` to go on to other compiled code.
+llvm::Function* lower_region(const Region& region, llvm::Module& module, const std::string& name,
+                             const ChainStubs& stubs);
 
 }  // namespace vm::engine::jit

@@ -199,37 +199,28 @@ void RegionLowering::emit_slow_exits() {
   pending_ = pending;
 }
 
-void RegionLowering::tail_call_entry(llvm::Value* entry) {
-  llvm::LoadInst* fn = b_.CreateLoad(ptr_, field(entry, offsetof(CodeEntry, fn)));
-  fn->setAtomic(llvm::AtomicOrdering::Acquire);
-  fn->setAlignment(llvm::Align(8));
-  return_if(b_.CreateIsNull(fn));
+void RegionLowering::tail_call_stub(std::uintptr_t stub) {
   auto* type = llvm::FunctionType::get(i32_, {ptr_, ptr_}, false);
-  llvm::CallInst* call = b_.CreateCall(type, fn, {cpu_, jctx_});
+  llvm::CallInst* call = b_.CreateCall(type, b_.CreateIntToPtr(c64(stub), ptr_), {cpu_, jctx_});
   call->setTailCallKind(llvm::CallInst::TCK_MustTail);
   b_.CreateRet(call);
 }
 
 void RegionLowering::chain_to(std::uint64_t pc, llvm::Value* instret) {
   store_exit_state(c64(pc), instret);
-  return_if(budget_spent(instret));
   auto it = region_.exits.find(pc);
   if (it == region_.exits.end() || !it->second) {
     b_.CreateRet(b_.getInt32(kExitNext));
     return;
   }
-  tail_call_entry(b_.CreateIntToPtr(c64(reinterpret_cast<std::uintptr_t>(it->second)), ptr_));
+  b_.CreateStore(b_.CreateIntToPtr(c64(reinterpret_cast<std::uintptr_t>(it->second)), ptr_),
+                 field(jctx_, offsetof(JitContext, next_entry)));
+  tail_call_stub(stubs_.direct);
 }
 
 void RegionLowering::chain_indirect(llvm::Value* pc, llvm::Value* instret) {
   store_exit_state(pc, instret);
-  return_if(budget_spent(instret));
-  llvm::Value* cache = load64(field(jctx_, offsetof(JitContext, jump_cache)), ptr_);
-  llvm::Value* index = b_.CreateAnd(b_.CreateLShr(pc, 1), c64(kJumpCacheSize - 1));
-  llvm::Value* entry = b_.CreateLoad(ptr_, b_.CreateGEP(ptr_, cache, index));
-  return_if(b_.CreateIsNull(entry));
-  return_if(b_.CreateICmpNE(load64(field(entry, offsetof(CodeEntry, pc)), i64_), pc));
-  tail_call_entry(entry);
+  tail_call_stub(stubs_.indirect);
 }
 
 void RegionLowering::go_to_computed(llvm::Value* pc, llvm::Value* instret) {

@@ -15,6 +15,7 @@
 #include <llvm/IR/IRBuilder.h>
 #include <llvm/IR/MDBuilder.h>
 
+#include "jit/chain_stubs.hpp"
 #include "jit/region.hpp"
 #include "jit/runtime.hpp"
 #include "vm/cross_arch/frontend.hpp"
@@ -27,8 +28,8 @@ using ir::Opcode;
 
 class RegionLowering {
  public:
-  RegionLowering(const Region& region, llvm::Module& module)
-      : region_(region), module_(module), ctx_(module.getContext()), b_(ctx_), entry_b_(ctx_) {
+  RegionLowering(const Region& region, llvm::Module& module, const ChainStubs& stubs)
+      : region_(region), module_(module), stubs_(stubs), ctx_(module.getContext()), b_(ctx_), entry_b_(ctx_) {
     i8_ = b_.getInt8Ty();
     i32_ = b_.getInt32Ty();
     i64_ = b_.getInt64Ty();
@@ -254,19 +255,8 @@ class RegionLowering {
   // runs, on the same thread). So the budget check of a loop compares two
   // registers rather than loading from the context on every iteration.
   void reload_stop_at() { b_.CreateStore(load64(field(jctx_, offsetof(JitContext, stop_at)), i64_), stop_at_); }
-  // Continues on the path where `cond` is false; returns kExitNext (state
-  // already stored) where it is true.
-  void return_if(llvm::Value* cond) {
-    auto* out = llvm::BasicBlock::Create(ctx_, "to_dispatcher", fn_);
-    auto* on = llvm::BasicBlock::Create(ctx_, "chain", fn_);
-    b_.CreateCondBr(cond, out, on, unlikely());
-    b_.SetInsertPoint(out);
-    b_.CreateRet(b_.getInt32(kExitNext));
-    b_.SetInsertPoint(on);
-  }
-  // State is stored; run the code published in `entry` (a CodeEntry*) as a
-  // tail call, or return to the dispatcher when there is none yet.
-  void tail_call_entry(llvm::Value* entry);
+  // State is stored; goes on through `stub` (a ChainStubs routine).
+  void tail_call_stub(std::uintptr_t stub);
   // Leaves the region for a pc known at compile time.
   void chain_to(std::uint64_t pc, llvm::Value* instret);
   // Leaves the region for a computed pc: probe the dispatcher's jump cache.
@@ -614,6 +604,7 @@ class RegionLowering {
 
   const Region& region_;
   llvm::Module& module_;
+  const ChainStubs& stubs_;
   llvm::LLVMContext& ctx_;
   llvm::IRBuilder<> b_;
   llvm::IRBuilder<> entry_b_;  // inserts register slots into the entry block

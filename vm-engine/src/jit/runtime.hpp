@@ -110,6 +110,9 @@ struct JitContext {
   // clears it (canonicalise_raw_nans), so exits carry no compare per
   // register.
   std::uint64_t raw_nan_slots = 0;
+  // The slot a direct exit goes on to: the exit stores it and tail-calls
+  // vm_chain_direct (chain_stubs.hpp).
+  CodeEntry* next_entry = nullptr;
 };
 
 // What the engine does with JitContext::raw_nan_slots after compiled code

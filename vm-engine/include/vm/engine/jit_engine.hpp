@@ -58,6 +58,10 @@ struct JitStats {
   double baseline_seconds_p99 = 0;
   std::uint64_t insns_compiled_code = 0;  // retired inside compiled code (either tier)
   std::uint64_t insns_interpreted = 0;    // retired by the interpreter (tiered)
+  // Times the engine called into compiled code; an exit that chains to
+  // other compiled code does not come back first, so a loop spread over
+  // regions that chain enters once.
+  std::uint64_t compiled_code_entries = 0;
   // Times LLVM code left before a load/store its inline check refused
   // (page-crossing, a page holding code, a fault), or before the first of
   // the accesses sharing that check, for the interpreter to run.
