@@ -80,12 +80,17 @@ std::uint64_t probe_code_bytes(const std::vector<std::uint32_t>& code) {
 }
 
 // Drops every translation and runs the program from its start; true if it
-// reached its ecall.
-bool run_from_scratch(BenchEngine& e) {
+// reached its ecall. A loop (jit_programs.hpp) also gets its iteration
+// count in x5, and x11 = 7.
+bool run_from_scratch(BenchEngine& e, std::uint64_t loop_iterations = 0) {
   e.flush_code_cache();
   engine::CpuState cpu;
   cpu.pc = kCode;
   cpu.x(10) = kData;
+  if (loop_iterations != 0) {
+    cpu.x(5) = loop_iterations;
+    cpu.x(11) = 7;
+  }
   return e.run(cpu, ~0ull) == engine::HaltReason::kEcall;
 }
 
@@ -138,23 +143,37 @@ void jit_compile_latency(benchmark::State& state, const CompileCase* c) {
 constexpr unsigned kParallelBlocks = 96;
 constexpr unsigned kParallelBlockInsns = 40;
 
-void jit_compile_parallel(benchmark::State& state) {
-  const auto threads = static_cast<unsigned>(state.range(0));
-  GuestMemory g = load_program(block_chain(kParallelBlocks, kParallelBlockInsns, /*indirect=*/true));
-  if (!g.error.empty()) return state.SkipWithError(g.error.c_str());
-  // No baseline tier: blocks that run once would never reach LLVM.
-  BenchEngine e =
-      BenchEngine::create(*g.memory, EngineChoice::kTiered, {.threshold = 1, .baseline = false, .threads = threads});
-  if (!e.error().empty()) return state.SkipWithError(e.error().c_str());
-  const engine::JitStats before = e.jit()->stats();
+// Tiered: on one engine with `options`, runs `code` from scratch and waits
+// for its compiles, once per iteration. Returns the regions LLVM compiled,
+// or 0 with the state skipped on any failure; `before`/`after` are the
+// engine's statistics around the loop.
+double time_tiered_compiles(benchmark::State& state, const std::vector<std::uint32_t>& code,
+                            const engine::JitOptions& options, std::uint64_t loop_iterations, engine::JitStats& before,
+                            engine::JitStats& after) {
+  GuestMemory g = load_program(code);
+  if (!g.error.empty()) return skip(state, g.error.c_str());
+  BenchEngine e = BenchEngine::create(*g.memory, EngineChoice::kTiered, options);
+  if (!e.error().empty()) return skip(state, e.error().c_str());
+  before = e.jit()->stats();
   for (auto _ : state) {
-    if (!run_from_scratch(e)) return state.SkipWithError("program did not reach its ecall");
+    if (!run_from_scratch(e, loop_iterations)) return skip(state, "program did not reach its ecall");
     e.wait_for_compiles();
   }
-  const engine::JitStats after = e.jit()->stats();
-  if (after.compile_failures != before.compile_failures) return state.SkipWithError("a compilation failed");
+  after = e.jit()->stats();
+  if (after.compile_failures != before.compile_failures) return skip(state, "a compilation failed");
   const auto compiles = static_cast<double>(after.blocks_compiled - before.blocks_compiled);
-  if (compiles == 0) return state.SkipWithError("the LLVM tier compiled nothing");
+  if (compiles == 0) return skip(state, "the LLVM tier compiled nothing");
+  return compiles;
+}
+
+void jit_compile_parallel(benchmark::State& state) {
+  const auto threads = static_cast<unsigned>(state.range(0));
+  engine::JitStats before, after;
+  // No baseline tier: blocks that run once would never reach LLVM.
+  const double compiles =
+      time_tiered_compiles(state, block_chain(kParallelBlocks, kParallelBlockInsns, /*indirect=*/true),
+                           {.threshold = 1, .baseline = false, .threads = threads}, 0, before, after);
+  if (compiles == 0) return;
   using benchmark::Counter;
   state.counters["blocks/s"] = Counter(compiles, Counter::kIsRate);
   state.counters["blocks/iteration"] = Counter(compiles, Counter::kAvgIterations);
@@ -166,25 +185,9 @@ void jit_compile_parallel(benchmark::State& state) {
 constexpr std::uint64_t kLoopCompileIterations = 2000;
 
 void jit_compile_loop(benchmark::State& state, const LoopProgram* p) {
-  GuestMemory g = load_program(p->code);
-  if (!g.error.empty()) return state.SkipWithError(g.error.c_str());
-  BenchEngine e = BenchEngine::create(*g.memory, EngineChoice::kTiered);
-  if (!e.error().empty()) return state.SkipWithError(e.error().c_str());
-  const engine::JitStats before = e.jit()->stats();
-  for (auto _ : state) {
-    e.flush_code_cache();
-    engine::CpuState cpu;
-    cpu.pc = kCode;
-    cpu.x(5) = kLoopCompileIterations;
-    cpu.x(10) = kData;
-    cpu.x(11) = 7;
-    if (e.run(cpu, ~0ull) != engine::HaltReason::kEcall) return state.SkipWithError("loop did not reach its ecall");
-    e.wait_for_compiles();
-  }
-  const engine::JitStats after = e.jit()->stats();
-  if (after.compile_failures != before.compile_failures) return state.SkipWithError("a compilation failed");
-  const auto compiles = static_cast<double>(after.blocks_compiled - before.blocks_compiled);
-  if (compiles == 0) return state.SkipWithError("the LLVM tier compiled nothing");
+  engine::JitStats before, after;
+  const double compiles = time_tiered_compiles(state, p->code, {}, kLoopCompileIterations, before, after);
+  if (compiles == 0) return;
   using benchmark::Counter;
   state.counters["compile_ms/region"] =
       Counter((after.compile_seconds_total - before.compile_seconds_total) * 1e3 / compiles);

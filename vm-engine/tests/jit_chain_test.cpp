@@ -62,7 +62,7 @@ TEST_CASE("an indirect jump out of a region chains through the jump cache", "[ji
   //   12: bne  x10, x0, -12     -> 0
   //   16: ecall
   const JitStats stats = run_loop(
-      {rv::addi(10, 10, -1), rv::i(0, 14, 0, 0, 0x67), rv::ecall(), rv::bne(10, 0, -12), rv::ecall()}, kCode + 12);
+      {rv::addi(10, 10, -1), rv::jalr(0, 14, 0), rv::ecall(), rv::bne(10, 0, -12), rv::ecall()}, kCode + 12);
   CHECK(stats.blocks_compiled >= 2);
   CHECK(stats.compiled_code_entries <= 2 * stats.blocks_compiled);
 }

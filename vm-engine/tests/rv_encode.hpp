@@ -37,6 +37,7 @@ constexpr std::uint32_t jal(unsigned rd, std::int32_t off) {
   return (((u >> 20) & 1) << 31) | (((u >> 1) & 0x3ff) << 21) | (((u >> 11) & 1) << 20) | (((u >> 12) & 0xff) << 12) |
          (rd << 7) | 0x6f;
 }
+constexpr std::uint32_t jalr(unsigned rd, unsigned rs1, int imm) { return i(imm, rs1, 0, rd, 0x67); }
 constexpr std::uint32_t lui(unsigned rd, std::uint32_t imm20) { return (imm20 << 12) | (rd << 7) | 0x37; }
 constexpr std::uint32_t ecall() { return 0x00000073; }
 constexpr std::uint32_t ebreak() { return 0x00100073; }

@@ -45,7 +45,7 @@ std::vector<std::uint32_t> dispatch_loop() {
   return {rv::i(1, 10, 7, 13, 0x13),
           rv::i(3, 13, 1, 13, 0x13),
           rv::add(13, 13, 14),
-          rv::i(0, 13, 0, 0, 0x67),
+          rv::jalr(0, 13, 0),
           rv::ecall(),
           rv::ecall(),
           rv::addi(12, 12, 1),
@@ -222,7 +222,7 @@ TEST_CASE("without a profile, a function's return goes back to its caller inside
   // the prediction the return left it and the return site became a second
   // region.
   auto memory = memory_with({rv::addi(10, 10, -1), rv::jal(1, 16), rv::addi(12, 12, 3), rv::blt(0, 10, -12),
-                             rv::ecall(), rv::addi(13, 13, 1), rv::i(0, 1, 0, 0, 0x67)});
+                             rv::ecall(), rv::addi(13, 13, 1), rv::jalr(0, 1, 0)});
   CpuState cpu;
   const JitStats stats = test::run_jit_like_interpreter(
       *memory,

@@ -3,6 +3,7 @@
 #include "jit/block_compiler.hpp"
 
 #include <cstdlib>
+#include <functional>
 #include <mutex>
 #include <sstream>
 #include <string>
@@ -324,23 +325,21 @@ struct BlockCompiler::Impl {
     return std::move(*jit);
   }
 
-  // Lowers, optimises and adds one module; appends the functions' names.
-  vm::Result<void> add(llvm::orc::LLJIT& target, const std::vector<const Region*>& regions,
-                       std::vector<std::string>& names) {
+  // Builds a module for `target` with `fill`, checks it, optimises it when
+  // asked (region code) and adds it to `target`.
+  vm::Result<void> add_module(llvm::orc::LLJIT& target, const char* name,
+                              const std::function<void(llvm::Module&)>& fill, bool optimise) {
     auto context = std::make_unique<llvm::LLVMContext>();
-    auto module = std::make_unique<llvm::Module>("vm_regions", *context);
+    auto module = std::make_unique<llvm::Module>(name, *context);
     module->setDataLayout(target.getDataLayout());
     module->setTargetTriple(target.getTargetTriple().str());
-    for (const Region* region : regions) {
-      names.push_back(fmt::format("vm_region_{:x}_{}", region->entry_pc(), next_id++));
-      lower_region(*region, *module, names.back(), stubs);
-    }
+    fill(*module);
     std::string problems;
     llvm::raw_string_ostream problem_stream(problems);
     if (llvm::verifyModule(*module, &problem_stream))
       return vm::make_error(vm::ErrorCode::kInternal,
-                            "LLVM JIT: lowering produced invalid IR: " + problem_stream.str());
-    optimiser->run(*module, /*straight_line=*/&target == quick_jit.get());
+                            fmt::format("LLVM JIT: {} is invalid IR: {}", name, problem_stream.str()));
+    if (optimise) optimiser->run(*module, /*straight_line=*/&target == quick_jit.get());
     // For engine developers: the optimised IR of every module on stderr.
     static const bool dump_ir = std::getenv("VM_JIT_DUMP_IR") != nullptr;
     if (dump_ir) module->print(llvm::errs(), nullptr);
@@ -349,18 +348,28 @@ struct BlockCompiler::Impl {
     return {};
   }
 
+  // Lowers, optimises and adds one module of regions; appends the
+  // functions' names.
+  vm::Result<void> add(llvm::orc::LLJIT& target, const std::vector<const Region*>& regions,
+                       std::vector<std::string>& names) {
+    const auto lower = [&](llvm::Module& module) {
+      for (const Region* region : regions) {
+        names.push_back(fmt::format("vm_region_{:x}_{}", region->entry_pc(), next_id++));
+        lower_region(*region, module, names.back(), stubs);
+      }
+    };
+    return add_module(target, "vm_regions", lower, /*optimise=*/true);
+  }
+
   // Compiles the routines every exit tail-calls (chain_stubs.hpp) into
-  // `jit`; about a millisecond, once per compiler.
+  // `jit`, once per compiler, before any region. As the process's first
+  // LLVM compile it took 2.5-2.8 ms (alu_loop --engine jit, 5 runs), and
+  // it made the tier's set-up (loading included) ~3 ms longer before the
+  // first region compiled, whose own compile time did not change
+  // measurably: a tiered run waits that much longer for its first region,
+  // a jit-mode run starts that much later.
   vm::Result<void> add_chain_stubs_to_jit() {
-    auto context = std::make_unique<llvm::LLVMContext>();
-    auto module = std::make_unique<llvm::Module>("vm_chain_stubs", *context);
-    module->setDataLayout(jit->getDataLayout());
-    module->setTargetTriple(jit->getTargetTriple().str());
-    add_chain_stubs(*module);
-    if (llvm::verifyModule(*module, &llvm::errs()))
-      return vm::make_error(vm::ErrorCode::kInternal, "LLVM JIT: the chain routines are invalid IR");
-    if (llvm::Error e = jit->addIRModule(llvm::orc::ThreadSafeModule(std::move(module), std::move(context))))
-      return (to_vm_error(std::move(e), "adding the chain routines"));
+    VM_TRY_VOID(add_module(*jit, "vm_chain_stubs", add_chain_stubs, /*optimise=*/false));
     auto direct = jit->lookup(kChainDirectName);
     if (!direct) return (to_vm_error(direct.takeError(), "compiling the chain routines"));
     auto indirect = jit->lookup(kChainIndirectName);
