@@ -56,7 +56,7 @@ void initialise_llvm_once() {
     // code generation on guest regions (llc -time-passes) for no measured
     // gain: guest loops' induction variables are guest registers already in
     // their final form, and the host core reorders anyway. (The instruction
-    // selector is chosen per code generator: make_jit.) On hosts with
+    // selector is chosen per module: ReusedPipelineCompiler.) On hosts with
     // AVX-512BW, X86DomainReassignment looks for integer chains to move to
     // mask registers: 3.4%, 2.0% and 1.1% of LLVM's perf samples on
     // branchy, fp_nbody and int_mix (tiered), for code 13-39 bytes shorter
@@ -229,67 +229,98 @@ class Optimiser {
 // interleaved best of 5: jit_compile small -17%, medium -12%, large -5%,
 // loop/hot_loop -26%, loop/mixed -18%, loop/fp -10%.
 //
-// The pipeline reads the instruction selector's choice (FastISel or
-// SelectionDAG) from the target machine as each function is selected, so
-// one pipeline serves both: modules named kSelectionDagModule take
-// SelectionDAG, the rest FastISel where `fast_isel` asks for it.
+// The pipelines read the instruction selector's choice (FastISel or
+// SelectionDAG) and the optimisation level from the target machine as they
+// run, so one target machine serves every kind of region, each module
+// through the pipeline its name asks for: kStraightLineModule through one
+// built at level None (FastISel, fast register allocator), the rest through
+// the main one, kSelectionDagModule with SelectionDAG, others with FastISel.
 constexpr const char* kSelectionDagModule = "vm_regions_selection_dag";
+constexpr const char* kStraightLineModule = "vm_regions_straight_line";
 
 class ReusedPipelineCompiler : public llvm::orc::IRCompileLayer::IRCompiler {
  public:
+  // The main pipeline at the target machine's level; with `straight_line`,
+  // the level-None one too.
   static llvm::Expected<std::unique_ptr<ReusedPipelineCompiler>> create(std::unique_ptr<llvm::TargetMachine> tm,
-                                                                        bool fast_isel) {
-    std::unique_ptr<ReusedPipelineCompiler> c(new ReusedPipelineCompiler(std::move(tm), fast_isel));
-    llvm::MCContext* mc = nullptr;
-    if (c->tm_->addPassesToEmitMC(c->passes_, mc, c->stream_))
-      return llvm::make_error<llvm::StringError>("the target cannot emit machine code", llvm::inconvertibleErrorCode());
+                                                                        bool straight_line) {
+    std::unique_ptr<ReusedPipelineCompiler> c(new ReusedPipelineCompiler(std::move(tm)));
+    if (llvm::Error e = c->build(c->passes_)) return e;
+    if (straight_line) {
+      c->tm_->setOptLevel(llvm::CodeGenOpt::None);
+      if (llvm::Error e = c->build(c->straight_line_passes_)) return e;
+      c->tm_->setOptLevel(c->level_);
+      c->has_straight_line_ = true;
+    }
     return c;
   }
 
   llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> operator()(llvm::Module& module) override {
     object_.clear();
-    tm_->setFastISel(fast_isel_ && module.getModuleIdentifier() != kSelectionDagModule);
-    passes_.run(module);
-    return std::make_unique<llvm::SmallVectorMemoryBuffer>(std::move(object_), module.getModuleIdentifier() + ".o",
+    const std::string& name = module.getModuleIdentifier();
+    if (has_straight_line_ && name == kStraightLineModule) {
+      tm_->setOptLevel(llvm::CodeGenOpt::None);
+      tm_->setFastISel(true);
+      straight_line_passes_.run(module);
+    } else {
+      tm_->setOptLevel(level_);
+      tm_->setFastISel(name != kSelectionDagModule);
+      passes_.run(module);
+    }
+    return std::make_unique<llvm::SmallVectorMemoryBuffer>(std::move(object_), name + ".o",
                                                            /*RequiresNullTerminator=*/false);
   }
 
  private:
-  ReusedPipelineCompiler(std::unique_ptr<llvm::TargetMachine> tm, bool fast_isel)
+  explicit ReusedPipelineCompiler(std::unique_ptr<llvm::TargetMachine> tm)
       : IRCompiler(llvm::orc::irManglingOptionsFromTargetOptions(tm->Options)),
         tm_(std::move(tm)),
-        fast_isel_(fast_isel),
+        level_(tm_->getOptLevel()),
         stream_(object_) {}
 
+  llvm::Error build(llvm::legacy::PassManager& passes) {
+    llvm::MCContext* mc = nullptr;
+    if (tm_->addPassesToEmitMC(passes, mc, stream_))
+      return llvm::make_error<llvm::StringError>("the target cannot emit machine code", llvm::inconvertibleErrorCode());
+    return llvm::Error::success();
+  }
+
   std::unique_ptr<llvm::TargetMachine> tm_;
-  bool fast_isel_;
+  llvm::CodeGenOpt::Level level_;
+  bool has_straight_line_ = false;
   llvm::SmallVector<char, 0> object_;
   llvm::raw_svector_ostream stream_;
   llvm::legacy::PassManager passes_;
+  llvm::legacy::PassManager straight_line_passes_;
 };
 
 }  // namespace
 
-// Level 1 keeps two code generators. Regions with a loop go through the
-// greedy register allocator (the fast one spills every loop-carried value
-// to the stack, which costs on every iteration), small ones also through
-// SelectionDAG (see kDagMaxInsns); straight-line regions run once per
-// entry, so they take the cheapest code generator (FastISel, fast register
-// allocator), which compiles them 2-3x faster.
+// Level 1 compiles three kinds of region differently. Regions with a loop
+// go through the greedy register allocator (the fast one spills every
+// loop-carried value to the stack, which costs on every iteration), small
+// ones also through SelectionDAG (see kDagMaxInsns); straight-line regions
+// run once per entry, so they take the cheapest code generation (FastISel,
+// fast register allocator: the level-None pipeline), 2-3x faster.
 //
-// Small and big loops share one code generator, the selector picked per
-// module (ReusedPipelineCompiler), rather than one each: every code
-// generator pays for its own LLJIT and pass pipeline when the tier starts,
-// and for its own target subtarget (X86Subtarget, ~5 M host instructions
-// of feature-bit expansion) and cold caches at its first compile. The first
-// small loop now follows the chain routines' compile in the same code
-// generator. Measured (callgrind): the tier's set-up 16.1 -> 12.8 M
-// instructions, the first small loop's compile 20.3 -> 17.5 M; tiered
-// `--stats`, median of 7 runs each, interleaved: compile total int_mix
-// 18.6 -> 15.0 ms (median region 4.6 -> 3.5 ms), memory 36.6 -> 33.0,
-// fp_nbody 60.0 -> 53.3. The generated code ran exactly as many host
+// All three share one LLJIT and one target machine, the pipeline and
+// selector picked per module (ReusedPipelineCompiler), rather than a code
+// generator each: every code generator paid for its own LLJIT and
+// pipeline when the tier started, and for its own target subtarget
+// (X86Subtarget, ~5 M host instructions of feature-bit expansion) and cold
+// caches at its first compile. The first small loop now follows the chain
+// routines' compile in the same code generator. Measured (callgrind): the
+// tier's set-up 16.1 -> 12.8 M instructions with the two loop code
+// generators merged, 11.5 M with the straight-line one too; the first
+// small loop's compile 20.3 -> 17.5 M. Tiered `--stats`, median of 7 runs
+// each, interleaved, loops merged: compile total int_mix 18.6 -> 15.0 ms
+// (median region 4.6 -> 3.5 ms), memory 36.6 -> 33.0, fp_nbody 60.0 ->
+// 53.3. With the loops merged the generated code ran exactly as many host
 // instructions as before on all five workloads (callgrind, --engine jit);
-// wall times within the noise.
+// with the straight-line pipeline on the shared target too, 700-1800 more
+// per run (its X86TargetLowering is now the one built at level 1, as for
+// an optnone function in an optimised module). Wall times within the
+// noise.
 //
 // A loop of up to this many guest instructions is selected by SelectionDAG
 // rather than FastISel: its code is tighter (alu_loop's iteration 25 host
@@ -303,23 +334,23 @@ constexpr std::size_t kDagMaxInsns = 64;
 
 struct BlockCompiler::Impl {
   std::unique_ptr<llvm::orc::LLJIT> jit;
-  std::unique_ptr<llvm::orc::LLJIT> quick_jit;                  // level 1: straight-line regions
   std::unordered_map<std::string, std::uint64_t> symbol_sizes;  // from the emitted objects
   unsigned opt_level = 0;
   std::uint64_t next_id = 0;
   ChainStubs stubs;
   std::unique_ptr<Optimiser> optimiser;
 
-  vm::Result<std::unique_ptr<llvm::orc::LLJIT>> make_jit(llvm::CodeGenOpt::Level level, bool fast_isel) {
+  vm::Result<std::unique_ptr<llvm::orc::LLJIT>> make_jit(llvm::CodeGenOpt::Level level, bool straight_line) {
     auto jtmb = llvm::orc::JITTargetMachineBuilder::detectHost();
     if (!jtmb) return (to_vm_error(jtmb.takeError(), "detecting the host target"));
     jtmb->setCodeGenOptLevel(level);
-    // FastISel at any level where asked (LLVM picks it only at None).
-    auto compiler = [fast_isel](llvm::orc::JITTargetMachineBuilder builder)
+    // FastISel wherever the module asks for it (LLVM picks it only at
+    // None): ReusedPipelineCompiler.
+    auto compiler = [straight_line](llvm::orc::JITTargetMachineBuilder builder)
         -> llvm::Expected<std::unique_ptr<llvm::orc::IRCompileLayer::IRCompiler>> {
       auto tm = builder.createTargetMachine();
       if (!tm) return tm.takeError();
-      auto compiler = ReusedPipelineCompiler::create(std::move(*tm), fast_isel);
+      auto compiler = ReusedPipelineCompiler::create(std::move(*tm), straight_line);
       if (!compiler) return compiler.takeError();
       return std::unique_ptr<llvm::orc::IRCompileLayer::IRCompiler>(std::move(*compiler));
     };
@@ -350,32 +381,31 @@ struct BlockCompiler::Impl {
     return std::move(*jit);
   }
 
-  // Builds a module for `target` with `fill`, checks it, optimises it when
-  // asked (region code) and adds it to `target`.
-  vm::Result<void> add_module(llvm::orc::LLJIT& target, const char* name,
-                              const std::function<void(llvm::Module&)>& fill, bool optimise) {
+  // Builds a module named `name` with `fill`, checks it, optimises it when
+  // asked (region code) and adds it to the JIT.
+  vm::Result<void> add_module(const char* name, const std::function<void(llvm::Module&)>& fill, bool optimise) {
     auto context = std::make_unique<llvm::LLVMContext>();
     auto module = std::make_unique<llvm::Module>(name, *context);
-    module->setDataLayout(target.getDataLayout());
-    module->setTargetTriple(target.getTargetTriple().str());
+    module->setDataLayout(jit->getDataLayout());
+    module->setTargetTriple(jit->getTargetTriple().str());
     fill(*module);
     std::string problems;
     llvm::raw_string_ostream problem_stream(problems);
     if (llvm::verifyModule(*module, &problem_stream))
       return vm::make_error(vm::ErrorCode::kInternal,
                             fmt::format("LLVM JIT: {} is invalid IR: {}", name, problem_stream.str()));
-    if (optimise) optimiser->run(*module, /*straight_line=*/&target == quick_jit.get());
+    if (optimise) optimiser->run(*module, /*straight_line=*/std::string_view(name) == kStraightLineModule);
     // For engine developers: the optimised IR of every module on stderr.
     static const bool dump_ir = std::getenv("VM_JIT_DUMP_IR") != nullptr;
     if (dump_ir) module->print(llvm::errs(), nullptr);
-    if (llvm::Error e = target.addIRModule(llvm::orc::ThreadSafeModule(std::move(module), std::move(context))))
+    if (llvm::Error e = jit->addIRModule(llvm::orc::ThreadSafeModule(std::move(module), std::move(context))))
       return (to_vm_error(std::move(e), "adding a module"));
     return {};
   }
 
   // Lowers, optimises and adds one module of regions; appends the
   // functions' names.
-  vm::Result<void> add(llvm::orc::LLJIT& target, const char* module_name, const std::vector<const Region*>& regions,
+  vm::Result<void> add(const char* module_name, const std::vector<const Region*>& regions,
                        std::vector<std::string>& names) {
     const auto lower = [&](llvm::Module& module) {
       for (const Region* region : regions) {
@@ -383,7 +413,7 @@ struct BlockCompiler::Impl {
         lower_region(*region, module, names.back(), stubs);
       }
     };
-    return add_module(target, module_name, lower, /*optimise=*/true);
+    return add_module(module_name, lower, /*optimise=*/true);
   }
 
   // Compiles the routines every exit tail-calls (chain_stubs.hpp) into
@@ -394,7 +424,7 @@ struct BlockCompiler::Impl {
   // measurably: a tiered run waits that much longer for its first region,
   // a jit-mode run starts that much later.
   vm::Result<void> add_chain_stubs_to_jit() {
-    VM_TRY_VOID(add_module(*jit, "vm_chain_stubs", add_chain_stubs, /*optimise=*/false));
+    VM_TRY_VOID(add_module("vm_chain_stubs", add_chain_stubs, /*optimise=*/false));
     auto direct = jit->lookup(kChainDirectName);
     if (!direct) return (to_vm_error(direct.takeError(), "compiling the chain routines"));
     auto indirect = jit->lookup(kChainIndirectName);
@@ -412,43 +442,39 @@ vm::Result<std::unique_ptr<BlockCompiler>> BlockCompiler::create(unsigned opt_le
   auto impl = std::make_unique<Impl>();
   impl->opt_level = opt_level > 3 ? 3 : opt_level;
   impl->optimiser = std::make_unique<Optimiser>(impl->opt_level);
-  auto jit = impl->make_jit(codegen_level(impl->opt_level), /*fast_isel=*/true);
+  auto jit = impl->make_jit(codegen_level(impl->opt_level), /*straight_line=*/impl->opt_level == 1);
   if (!jit) return vm::make_error(jit.error().code(), jit.error().message());
   impl->jit = std::move(*jit);
   if (auto stubs = impl->add_chain_stubs_to_jit(); !stubs)
     return vm::make_error(stubs.error().code(), stubs.error().message());
-  if (impl->opt_level == 1) {
-    auto quick = impl->make_jit(llvm::CodeGenOpt::None, /*fast_isel=*/true);
-    if (!quick) return vm::make_error(quick.error().code(), quick.error().message());
-    impl->quick_jit = std::move(*quick);
-  }
   return std::unique_ptr<BlockCompiler>(new BlockCompiler(std::move(impl)));
 }
 
 vm::Result<std::vector<CompiledBlock>> BlockCompiler::compile(const std::vector<const Region*>& regions) {
-  // One module per group: 0 and 2 go to the main code generator, 2 through
-  // SelectionDAG; 1 is the quick code generator's (see Impl).
+  // One module per pipeline and selector (see Impl and
+  // ReusedPipelineCompiler); levels other than 1 put every region in the
+  // first.
   constexpr int kGroups = 3;
+  const char* module_names[kGroups] = {"vm_regions", kStraightLineModule, kSelectionDagModule};
   std::vector<int> group_of;
   std::vector<const Region*> groups[kGroups];
+  const bool level1 = impl_->opt_level == 1;
   for (const Region* r : regions) {
     int g = 0;
-    if (impl_->quick_jit && !r->has_loop) g = 1;
-    if (impl_->quick_jit && r->has_loop && r->guest_insn_count() <= kDagMaxInsns) g = 2;
+    if (level1 && !r->has_loop) g = 1;
+    if (level1 && r->has_loop && r->guest_insn_count() <= kDagMaxInsns) g = 2;
     group_of.push_back(g);
     groups[g].push_back(r);
   }
-  llvm::orc::LLJIT* targets[kGroups] = {impl_->jit.get(), impl_->quick_jit.get(), impl_->jit.get()};
-  const char* module_names[kGroups] = {"vm_regions", "vm_regions", kSelectionDagModule};
   std::vector<std::string> names[kGroups];
   for (int g = 0; g < kGroups; ++g)
-    if (!groups[g].empty()) VM_TRY_VOID(impl_->add(*targets[g], module_names[g], groups[g], names[g]));
+    if (!groups[g].empty()) VM_TRY_VOID(impl_->add(module_names[g], groups[g], names[g]));
   std::vector<CompiledBlock> out(regions.size());
   std::size_t next[kGroups] = {0, 0, 0};
   for (std::size_t i = 0; i < regions.size(); ++i) {
     const int g = group_of[i];
     const std::string& name = names[g][next[g]++];
-    auto address = targets[g]->lookup(name);
+    auto address = impl_->jit->lookup(name);
     if (!address) return (to_vm_error(address.takeError(), "looking up a compiled region"));
     auto size = impl_->symbol_sizes.find(name);
     out[i] = CompiledBlock{address->toPtr<BlockFn>(), size == impl_->symbol_sizes.end() ? 0 : size->second};
