@@ -132,8 +132,9 @@ TEST_CASE("JIT and interpreter agree on random programs", "[jit][lockstep]") {
   // Three optimisation levels: -O0 checks the lowering as written, -O1 (the
   // default: light passes, two code generators) and -O2 that LLVM's
   // optimisations keep the guest semantics (traps, flags, NaNs). The fourth
-  // engine is the baseline tier alone, compiling every block as it first runs;
-  // the fifth the tiered default (baseline code, then LLVM regions compiled
+  // engine is the baseline tier alone, compiling every block as it first runs
+  // and, from its second run on, the region growing from it (registers in
+  // host registers, branches inside as jumps); the fifth the tiered default (baseline code, then LLVM regions compiled
   // in the background, with their assumptions on divisors) at a threshold
   // low enough that a program's later runs take regions compiled from its
   // earlier ones.
@@ -147,6 +148,7 @@ TEST_CASE("JIT and interpreter agree on random programs", "[jit][lockstep]") {
     if (i == 3) {
       options.tiered = true;
       options.baseline_threshold = 1;
+      options.threshold = 2;
       options.optimize = false;
     }
     if (i == 4) {

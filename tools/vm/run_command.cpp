@@ -71,12 +71,19 @@ void print_stats(const engine::UserRunResult& r, const std::string& engine) {
   if (!r.has_jit_stats) return;
   const engine::JitStats& j = r.jit;
   const double total = static_cast<double>(j.insns_compiled_code + j.insns_interpreted);
-  if (j.baseline_blocks > 0)
+  // The baseline tier's blocks, then its regions.
+  const auto print_baseline = [](const char* what, std::uint64_t count, std::uint64_t bytes, double total,
+                                 double median, double p99) {
+    if (count == 0) return;
     fmt::print(stderr,
-               "  baseline blocks: {} ({} KiB of code)\n"
-               "  baseline compile time: total {:.3f} ms, median {:.1f} us, p99 {:.1f} us\n",
-               j.baseline_blocks, j.baseline_code_bytes / 1024, j.baseline_seconds_total * 1e3,
-               j.baseline_seconds_median * 1e6, j.baseline_seconds_p99 * 1e6);
+               "  baseline {}s: {} ({} KiB of code)\n"
+               "  baseline {} compile time: total {:.3f} ms, median {:.1f} us, p99 {:.1f} us\n",
+               what, count, bytes / 1024, what, total * 1e3, median * 1e6, p99 * 1e6);
+  };
+  print_baseline("block", j.baseline_blocks, j.baseline_code_bytes, j.baseline_seconds_total, j.baseline_seconds_median,
+                 j.baseline_seconds_p99);
+  print_baseline("region", j.baseline_regions, j.baseline_region_code_bytes, j.baseline_region_seconds_total,
+                 j.baseline_region_seconds_median, j.baseline_region_seconds_p99);
   fmt::print(stderr,
              "  blocks compiled: {} ({} failed, {} guest instructions)\n"
              "  compile time: total {:.3f} ms, median {:.3f} ms, p99 {:.3f} ms\n"

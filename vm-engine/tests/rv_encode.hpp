@@ -25,6 +25,15 @@ constexpr std::uint32_t b(std::int32_t off, std::uint32_t rs2, std::uint32_t rs1
 constexpr std::uint32_t addi(unsigned rd, unsigned rs1, int imm) { return i(imm, rs1, 0, rd, 0x13); }
 constexpr std::uint32_t add(unsigned rd, unsigned rs1, unsigned rs2) { return r(0, rs2, rs1, 0, rd, 0x33); }
 constexpr std::uint32_t div(unsigned rd, unsigned rs1, unsigned rs2) { return r(1, rs2, rs1, 4, rd, 0x33); }
+constexpr std::uint32_t sub(unsigned rd, unsigned rs1, unsigned rs2) { return r(0x20, rs2, rs1, 0, rd, 0x33); }
+constexpr std::uint32_t xor_(unsigned rd, unsigned rs1, unsigned rs2) { return r(0, rs2, rs1, 4, rd, 0x33); }
+constexpr std::uint32_t sltu(unsigned rd, unsigned rs1, unsigned rs2) { return r(0, rs2, rs1, 3, rd, 0x33); }
+constexpr std::uint32_t mul(unsigned rd, unsigned rs1, unsigned rs2) { return r(1, rs2, rs1, 0, rd, 0x33); }
+constexpr std::uint32_t remu(unsigned rd, unsigned rs1, unsigned rs2) { return r(1, rs2, rs1, 7, rd, 0x33); }
+constexpr std::uint32_t slli(unsigned rd, unsigned rs1, unsigned sh) {
+  return i(static_cast<int>(sh), rs1, 1, rd, 0x13);
+}
+constexpr std::uint32_t addiw(unsigned rd, unsigned rs1, int imm) { return i(imm, rs1, 0, rd, 0x1b); }
 constexpr std::uint32_t ld(unsigned rd, unsigned rs1, int imm) { return i(imm, rs1, 3, rd, 0x03); }
 constexpr std::uint32_t sd(unsigned rs2, unsigned rs1, int imm) { return s(imm, rs2, rs1, 3); }
 constexpr std::uint32_t lbu(unsigned rd, unsigned rs1, int imm) { return i(imm, rs1, 4, rd, 0x03); }

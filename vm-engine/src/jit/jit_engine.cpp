@@ -1,9 +1,10 @@
 // The JIT/tiered dispatcher: looks up the compiled code for cpu.pc (jump
 // cache, then a map), runs it, and otherwise either compiles on the spot
 // (jit) or interprets one block and counts it towards promotion (tiered).
-// Tiered promotion is interpreter -> baseline (compiled here, on the spot)
-// -> LLVM (background compilers, which publish code with one atomic store
-// per region).
+// Tiered promotion is interpreter -> baseline block (compiled here, on the
+// spot) -> baseline region (the region just queued for LLVM, compiled here
+// in tens of microseconds) -> LLVM (background compilers, which publish
+// code with one atomic store per region).
 #include "vm/engine/jit_engine.hpp"
 
 #include <algorithm>
@@ -111,6 +112,7 @@ struct JitEngine::Impl {
   std::unique_ptr<jit::PerfMap> perf_map;
   std::unique_ptr<jit::x64::CodeArena> baseline_arena;  // null: no baseline tier
   std::vector<double> baseline_seconds;                 // per block
+  std::vector<double> baseline_region_seconds;          // per region
 
   // Slots are never freed before the engine: compiled code holds their
   // addresses, and a compiler thread may publish into one after a flush
@@ -321,7 +323,8 @@ struct JitEngine::Impl {
     // hears of it from here.
     if (options.baseline_threshold <= 1 && options.on_translate) options.on_translate(block);
     jit::x64::BaselineOptions baseline_options;
-    baseline_options.count_hot = options.optimize && !compiler_unavailable.load(std::memory_order_relaxed);
+    const bool to_llvm = options.optimize && !compiler_unavailable.load(std::memory_order_relaxed);
+    baseline_options.count_hot = to_llvm || (!options.optimize && options.baseline_regions);
     baseline_options.note_targets = baseline_options.count_hot;
     const std::vector<std::uint8_t> code = jit::x64::compile_baseline(
         block, e, [this](std::uint64_t pc) { return slot_for(pc); }, baseline_options);
@@ -346,9 +349,39 @@ struct JitEngine::Impl {
     return block_fn;
   }
 
+  // Tiered: compiles a region just formed for LLVM with the baseline tier
+  // and publishes it at its entry, where it runs until LLVM's code replaces
+  // it (milliseconds later, or much later behind a queue of other regions).
+  void publish_baseline_region(CodeEntry* e, const jit::Region& region) {
+    if (!baseline_arena || !options.baseline_regions || e->no_baseline) return;
+    host_fp::HostFpPause keep_guest_fp_flags;  // the timing below computes in doubles
+    const auto start = std::chrono::steady_clock::now();
+    jit::x64::BaselineOptions baseline_options;
+    // Counts heat for the queued region, as block code did; with no LLVM
+    // tier there is nothing more to ask for.
+    baseline_options.count_hot = options.optimize;
+    baseline_options.arena_base = baseline_arena->exec_base();
+    baseline_options.arena_size = baseline_arena->capacity();
+    const std::vector<std::uint8_t> code = jit::x64::compile_baseline_region(
+        region, e, [this](std::uint64_t pc) { return slot_for(pc); }, baseline_options);
+    const void* fn = baseline_arena->add(code.data(), code.size());
+    if (!fn) return;  // full: the block code stays
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    {
+      std::lock_guard lock(stats_mutex);
+      ++stats.baseline_regions;
+      stats.baseline_region_code_bytes += code.size();
+      stats.baseline_region_seconds_total += seconds;
+      baseline_region_seconds.push_back(seconds);
+    }
+    if (perf_map) perf_map->add(fn, code.size(), e->pc, ".baseline_region");
+    e->fn.store(reinterpret_cast<BlockFn>(const_cast<void*>(fn)), std::memory_order_release);
+  }
+
   // Baseline code at `e` asked for optimisation (kExitHot).
   void promote_hot(CodeEntry* e, const CpuState& cpu) {
-    if (!options.optimize || compiler_unavailable.load(std::memory_order_relaxed)) return;
+    if (!options.optimize) return region_without_llvm(e);
+    if (compiler_unavailable.load(std::memory_order_relaxed)) return;
     // Whatever happens below, the block counts another threshold of runs:
     // as the heat of its queued region, or while a region covering it
     // compiles (then counting again, see counts_towards_compiling).
@@ -363,6 +396,16 @@ struct JitEngine::Impl {
     if (e->covered_by && !is_optimized(e->covered_by)) return;
     e->covered_by = nullptr;
     enqueue(e, cpu);
+  }
+
+  // The baseline tier alone (--engine baseline): a hot block's region is
+  // compiled by the baseline tier, once per entry, on the spot.
+  void region_without_llvm(CodeEntry* e) {
+    if (e->queued) return;
+    e->queued = true;
+    cross_arch::ir::Block entry = lift(e->pc);
+    if (interp::Translator::is_fetch_fault(entry)) return;
+    publish_baseline_region(e, form_region(std::move(entry)));
   }
 
   cross_arch::ir::Block lift(std::uint64_t pc) {
@@ -438,6 +481,7 @@ struct JitEngine::Impl {
       CodeEntry* covered = slot_for(request->region.blocks[i].start_pc);
       if (!covered->queued) covered->covered_by = e;
     }
+    publish_baseline_region(e, request->region);
     in_flight.fetch_add(1, std::memory_order_acq_rel);
     if (!queue.push(request)) {
       in_flight.fetch_sub(1, std::memory_order_acq_rel);
@@ -646,22 +690,24 @@ void JitEngine::wait_for_compiles() {
   impl_->draining.store(false, std::memory_order_release);
 }
 
+namespace {
+
+void percentiles(std::vector<double> times, double& median, double& p99) {
+  if (times.empty()) return;
+  std::sort(times.begin(), times.end());
+  median = times[times.size() / 2];
+  p99 = times[std::min(times.size() - 1, times.size() * 99 / 100)];
+}
+
+}  // namespace
+
 JitStats JitEngine::stats() const {
   std::lock_guard lock(impl_->stats_mutex);
   JitStats s = impl_->stats;
   s.blocks_translated += impl_->interpreter->stats().blocks_translated;
-  std::vector<double> times = impl_->compile_seconds;
-  if (!times.empty()) {
-    std::sort(times.begin(), times.end());
-    s.compile_seconds_median = times[times.size() / 2];
-    s.compile_seconds_p99 = times[std::min(times.size() - 1, times.size() * 99 / 100)];
-  }
-  std::vector<double> baseline = impl_->baseline_seconds;
-  if (!baseline.empty()) {
-    std::sort(baseline.begin(), baseline.end());
-    s.baseline_seconds_median = baseline[baseline.size() / 2];
-    s.baseline_seconds_p99 = baseline[std::min(baseline.size() - 1, baseline.size() * 99 / 100)];
-  }
+  percentiles(impl_->compile_seconds, s.compile_seconds_median, s.compile_seconds_p99);
+  percentiles(impl_->baseline_region_seconds, s.baseline_region_seconds_median, s.baseline_region_seconds_p99);
+  percentiles(impl_->baseline_seconds, s.baseline_seconds_median, s.baseline_seconds_p99);
   return s;
 }
 

@@ -27,10 +27,13 @@ struct JitOptions {
   bool baseline = true;             // tiered: warm blocks go to the baseline tier first (x86-64 hosts)
   unsigned baseline_threshold = 2;  // tiered: executions before the baseline tier compiles a block
   bool optimize = true;             // tiered: hot code goes on to LLVM (false: --engine baseline)
-  unsigned opt_level = 1;           // LLVM optimisation level 0..3 (IR passes and codegen)
-  unsigned threads = 1;             // tiered: background compiler threads (>= 1)
-  unsigned max_block_insns = 64;    // 1..255
-  bool perf_map = false;            // write /tmp/perf-PID.map entries for compiled blocks
+  // Tiered, with the baseline tier: a region queued for LLVM is compiled by
+  // the baseline tier too, at once, and runs until LLVM's code replaces it.
+  bool baseline_regions = true;
+  unsigned opt_level = 1;         // LLVM optimisation level 0..3 (IR passes and codegen)
+  unsigned threads = 1;           // tiered: background compiler threads (>= 1)
+  unsigned max_block_insns = 64;  // 1..255
+  bool perf_map = false;          // write /tmp/perf-PID.map entries for compiled blocks
   // Tiered: the destructor does not wait for a compile (or the loading of
   // the LLVM tier) under way; it stops the compiler threads without joining
   // them and leaks the state they use. Only for a process that ends with
@@ -56,6 +59,11 @@ struct JitStats {
   double baseline_seconds_total = 0;
   double baseline_seconds_median = 0;
   double baseline_seconds_p99 = 0;
+  std::uint64_t baseline_regions = 0;  // regions the baseline tier compiled while LLVM's were queued
+  std::uint64_t baseline_region_code_bytes = 0;
+  double baseline_region_seconds_total = 0;
+  double baseline_region_seconds_median = 0;
+  double baseline_region_seconds_p99 = 0;
   std::uint64_t insns_compiled_code = 0;  // retired inside compiled code (either tier)
   std::uint64_t insns_interpreted = 0;    // retired by the interpreter (tiered)
   // Times the engine called into compiled code; an exit that chains to

@@ -20,17 +20,21 @@ std::vector<std::uint8_t> BaselineEmitter::run() {
       a_.mov_imm(rax, kExitHot);
       a_.ret();
     });
-    a_.mov_imm(rax, reinterpret_cast<std::uintptr_t>(self_));
-    a_.alu_imm(Alu::kSub, at(rax, off(offsetof(CodeEntry, hot_countdown))), 1, /*wide=*/false);
-    a_.jcc(kEqual, hot);
+    count_down(hot);
   }
-  for (const ir::Op& op : block_.ops) emit(op);
+  for (const ir::Op& op : block_->ops) emit(op);
+  return finish();
+}
+
+std::vector<std::uint8_t> BaselineEmitter::finish() {
   // Out-of-line paths after the body, so the straight-line path is dense.
   a_.bind(to_dispatcher_);
   a_.mov_imm(rax, kExitNext);
   a_.ret();
   for (std::size_t i = 0; i < cold_.size(); ++i) {  // cold code may add more cold code
     Cold next = std::move(cold_[i]);
+    block_ = next.block;
+    block_index_ = next.block_index;
     a_.bind(*next.label);
     next.emit();
   }
@@ -49,17 +53,19 @@ void BaselineEmitter::add_imm(Reg r, std::int64_t imm) {
 
 // ---- exits ------------------------------------------------------------------
 Label& BaselineEmitter::fault_exit(const ir::Op& op) {
-  auto it = fault_exits_.find(op.insn);
+  const std::pair<std::size_t, unsigned> key{block_index_, op.insn};
+  auto it = fault_exits_.find(key);
   if (it != fault_exits_.end()) return *it->second;
-  const std::uint64_t pc = block_.insn_pc(op.insn);
+  const std::uint64_t pc = block_->insn_pc(op.insn);
   const unsigned retired = op.insn;
   Label& l = cold_label([this, pc, retired] {
+    epilogue();
     store_pc(pc);
     retire(retired);
     a_.mov_imm(rax, kExitFault);
     a_.ret();
   });
-  fault_exits_.emplace(op.insn, &l);
+  fault_exits_.emplace(key, &l);
   return l;
 }
 
@@ -195,7 +201,7 @@ void BaselineEmitter::alu_op(const ir::Op& op, Alu alu, bool wide) {
       just_stored(op.src2, /*xmm=*/false)) {
     // Commutative: the previous op's result, still in a register, first.
     read(rax, op.src2);
-    wide ? a_.alu(alu, rax, reg(op.src1)) : a_.alu32(alu, rax, reg(op.src1));
+    alu_src(alu, rax, op.src1, wide);
     return;
   }
   read(rax, op.src1);
@@ -207,7 +213,7 @@ void BaselineEmitter::alu_op(const ir::Op& op, Alu alu, bool wide) {
       wide ? a_.alu(alu, rax, rcx) : a_.alu32(alu, rax, rcx);
     }
   } else {
-    wide ? a_.alu(alu, rax, reg(op.src2)) : a_.alu32(alu, rax, reg(op.src2));
+    alu_src(alu, rax, op.src2, wide);
   }
 }
 
@@ -374,8 +380,8 @@ void BaselineEmitter::emit_int(const ir::Op& op) {
 // ---- helpers: AMO, CSR, FP ------------------------------------------------------
 void BaselineEmitter::emit_amo(const ir::Op& op) {
   begin_call(8);  // [rsp]: *out
-  a_.load64(rcx, reg(op.src1));
-  a_.load64(r8, reg(op.src2));
+  read(rcx, op.src1);
+  read(r8, op.src2);
   a_.mov(rax, rdi);
   a_.mov(rdi, rsi);
   a_.mov(rsi, rax);
@@ -398,7 +404,7 @@ void BaselineEmitter::emit_amo(const ir::Op& op) {
 
 // ---- terminators ------------------------------------------------------------------
 void BaselineEmitter::emit_terminator(const ir::Op& op) {
-  const std::uint64_t n = block_.guest_insn_count();
+  const std::uint64_t n = block_->guest_insn_count();
   switch (op.opcode) {
     case Opcode::Beq:
     case Opcode::Bne:
@@ -408,7 +414,7 @@ void BaselineEmitter::emit_terminator(const ir::Op& op) {
     case Opcode::Bgeu: {
       retire(n);
       read(rax, op.src1);
-      a_.alu(Alu::kCmp, rax, reg(op.src2));
+      alu_src(Alu::kCmp, rax, op.src2, true);
       Cond c = kEqual;
       switch (op.opcode) {
         case Opcode::Bne:
@@ -431,14 +437,14 @@ void BaselineEmitter::emit_terminator(const ir::Op& op) {
       }
       Label& taken = new_label();
       a_.jcc(c, taken);
-      chain_to(block_.end_pc);
+      go_to(block_->end_pc);
       a_.bind(taken);
-      chain_to(static_cast<std::uint64_t>(op.imm));
+      go_to(static_cast<std::uint64_t>(op.imm));
       return;
     }
     case Opcode::Jump:
       retire(n);
-      chain_to(static_cast<std::uint64_t>(op.imm));
+      go_to(static_cast<std::uint64_t>(op.imm));
       return;
     case Opcode::JumpR:
       address(op);
@@ -446,16 +452,17 @@ void BaselineEmitter::emit_terminator(const ir::Op& op) {
       a_.store64(at(rdi, kPc), rax);
       retire(n);
       if (options_.note_targets) note_target();
+      epilogue();
       chain_indirect();
       return;
     case Opcode::Ecall:
-      leave(block_.insn_pc(op.insn), op.insn + 1u, kExitEcall);
+      leave(block_->insn_pc(op.insn), op.insn + 1u, kExitEcall);
       return;
     case Opcode::FenceI:
-      leave(block_.end_pc, op.insn + 1u, kExitFenceI);
+      leave(block_->end_pc, op.insn + 1u, kExitFenceI);
       return;
     case Opcode::Ebreak: {
-      const std::uint64_t pc = block_.insn_pc(op.insn);
+      const std::uint64_t pc = block_->insn_pc(op.insn);
       a_.jmp(fault_with(op, static_cast<std::uint64_t>(TrapCause::kBreakpoint), pc));
       return;
     }
@@ -470,7 +477,9 @@ void BaselineEmitter::emit(const ir::Op& op) {
   switch (op.opcode) {
     case Opcode::LoadImm:
       if (op.dst == 0) return;
-      if (fits_i32(op.imm)) {
+      if (pinned(op.dst)) {
+        a_.mov_imm(pin(op.dst), static_cast<std::uint64_t>(op.imm));
+      } else if (fits_i32(op.imm)) {
         a_.store64_imm(reg(op.dst), static_cast<std::int32_t>(op.imm));
       } else {
         a_.mov_imm(rax, static_cast<std::uint64_t>(op.imm));

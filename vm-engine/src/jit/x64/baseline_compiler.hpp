@@ -19,6 +19,10 @@
 #include "jit/runtime.hpp"
 #include "vm/cross_arch/ir/block.hpp"
 
+namespace vm::engine::jit {
+struct Region;
+}
+
 namespace vm::engine::jit::x64 {
 
 // True when this host can run baseline code (x86-64).
@@ -30,6 +34,12 @@ struct BaselineOptions {
   bool count_hot = true;
   // Record indirect-jump targets in the profile (vm_jit_note_target).
   bool note_targets = true;
+  // Region mode: where baseline code lives ([arena_base, arena_base +
+  // arena_size)). A loop's back edge leaves for the target's slot once that
+  // holds code from elsewhere (an LLVM region), so a loop the baseline
+  // region holds moves on to the better code at its next iteration.
+  std::uintptr_t arena_base = 0;
+  std::size_t arena_size = 0;
 };
 
 // The translation slot of a guest pc (created on demand, never freed).
@@ -38,5 +48,12 @@ using SlotOf = std::function<CodeEntry*(std::uint64_t pc)>;
 // Position-independent code for `block`, whose own slot is `self`.
 std::vector<std::uint8_t> compile_baseline(const cross_arch::ir::Block& block, CodeEntry* self, const SlotOf& slot_of,
                                            const BaselineOptions& options);
+
+// Region mode (baseline_region.cpp): position-independent code for all of
+// `region`, whose entry's slot is `self`, with internal branches as jumps
+// and its most used integer registers in host registers; the same BlockFn
+// contract. count_hot counts every pass through the entry block.
+std::vector<std::uint8_t> compile_baseline_region(const Region& region, CodeEntry* self, const SlotOf& slot_of,
+                                                  const BaselineOptions& options);
 
 }  // namespace vm::engine::jit::x64

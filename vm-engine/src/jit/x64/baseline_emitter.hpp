@@ -9,11 +9,14 @@
 // calls push rdi/rsi around themselves and keep rsp 16-byte aligned.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <deque>
 #include <functional>
 #include <map>
+#include <unordered_map>
 
+#include "jit/region.hpp"
 #include "jit/x64/assembler.hpp"
 #include "jit/x64/baseline_compiler.hpp"
 #include "vm/cross_arch/frontend.hpp"
@@ -34,25 +37,55 @@ constexpr std::int32_t kTrapTval = off(offsetof(JitContext, trap) + offsetof(Tra
 class BaselineEmitter {
  public:
   BaselineEmitter(const ir::Block& block, CodeEntry* self, const SlotOf& slot_of, const BaselineOptions& options)
-      : block_(block), self_(self), slot_of_(slot_of), options_(options) {}
+      : block_(&block), self_(self), slot_of_(slot_of), options_(options) {}
+  // Region mode (baseline_region.cpp): the region's blocks in one function,
+  // with its most used integer registers in host registers.
+  BaselineEmitter(const Region& region, CodeEntry* self, const SlotOf& slot_of, const BaselineOptions& options)
+      : block_(&region.blocks.front()), region_(&region), self_(self), slot_of_(slot_of), options_(options) {}
 
   std::vector<std::uint8_t> run();
+  std::vector<std::uint8_t> run_region();
 
  private:
   struct Cold {
     Label* label;
     std::function<void()> emit;
+    // The block it was asked for in: cold code may ask for more (a fault
+    // exit at the op's pc), which belongs to that block, not the last one.
+    const ir::Block* block;
+    std::size_t block_index;
   };
   Label& new_label() { return labels_.emplace_back(); }
   // A label whose code `emit` writes after the block body.
   Label& cold_label(std::function<void()> emit) {
     Label& l = new_label();
-    cold_.push_back({&l, std::move(emit)});
+    cold_.push_back({&l, std::move(emit), block_, block_index_});
     return l;
   }
+  // After the body: the exit to the dispatcher, then the cold code (which
+  // may add more cold code); the finished code.
+  std::vector<std::uint8_t> finish();
 
   static Mem reg(ir::Slot s) { return at(rdi, off(offsetof(CpuState, regs) + 8u * s)); }
   Mem ctx(std::size_t o) { return at(rsi, off(o)); }
+  // Region mode: the host register holding slot `s` for the whole
+  // function, or none (kNoPin).
+  static constexpr std::uint8_t kNoPin = 0xff;
+  static constexpr std::array<std::uint8_t, cross_arch::ir::kFirstF> no_pins() {
+    std::array<std::uint8_t, cross_arch::ir::kFirstF> none{};
+    for (std::uint8_t& p : none) p = kNoPin;
+    return none;
+  }
+  bool pinned(ir::Slot s) const { return s < pins_.size() && pins_[s] != kNoPin; }
+  Reg pin(ir::Slot s) const { return static_cast<Reg>(pins_[s]); }
+  // `op dst, s` with s from its host register or its CpuState slot.
+  void alu_src(Alu op, Reg dst, ir::Slot s, bool wide) {
+    if (pinned(s)) {
+      wide ? a_.alu(op, dst, pin(s)) : a_.alu32(op, dst, pin(s));
+    } else {
+      wide ? a_.alu(op, dst, reg(s)) : a_.alu32(op, dst, reg(s));
+    }
+  }
   // regs[0] (x0) always holds zero, so sources are plain loads. A read
   // right after the write of the same register (an op consuming the
   // previous op's result, the common case in compiled code) takes the
@@ -61,6 +94,10 @@ class BaselineEmitter {
   // link of a dependency chain. Writes still store (registers live in the
   // CpuState), so exits need nothing.
   void read(Reg r, ir::Slot s) {
+    if (pinned(s)) {
+      if (r != pin(s)) a_.mov(r, pin(s));
+      return;
+    }
     if (just_stored(s, /*xmm=*/false)) {
       if (r != stored_.reg) a_.mov(r, stored_.reg);
       return;
@@ -69,6 +106,11 @@ class BaselineEmitter {
   }
   void write(ir::Slot s, Reg r) {
     if (s == 0) return;
+    if (pinned(s)) {
+      if (r != pin(s)) a_.mov(pin(s), r);
+      stored_ = Stored{};
+      return;
+    }
     a_.store64(reg(s), r);
     stored_ = Stored{s, r, false, a_.size()};
   }
@@ -114,6 +156,7 @@ class BaselineEmitter {
   // Fills trap.cause/tval with constants and leaves through fault_exit.
   Label& fault_with(const ir::Op& op, std::uint64_t cause, std::uint64_t tval);
   void leave(std::uint64_t pc, std::uint64_t retired, ExitCode code) {
+    epilogue();
     store_pc(pc);
     retire(retired);
     a_.mov_imm(rax, code);
@@ -139,10 +182,30 @@ class BaselineEmitter {
     a_.mov_imm(rdx, reinterpret_cast<std::uintptr_t>(slot_of_(pc)));
     tail_call_slot(rdx);
   }
+  // Where a block's terminator goes on to `pc`: chain_to in block mode; in
+  // region mode a jump to the region's block there (after a budget check)
+  // or, outside the region, the epilogue and chain_to.
+  void go_to(std::uint64_t pc);
+  // Counts a run down in the entry slot's hot_countdown (BaselineOptions::
+  // count_hot): at zero, on to `hot`.
+  void count_down(Label& hot) {
+    a_.mov_imm(rax, reinterpret_cast<std::uintptr_t>(self_));
+    a_.alu_imm(Alu::kSub, at(rax, off(offsetof(CodeEntry, hot_countdown))), 1, /*wide=*/false);
+    a_.jcc(kEqual, hot);
+  }
   // rax = the target pc, already in cpu.pc: probe the jump cache.
   void chain_indirect();
   // Calls the profile thunk when rax (the target) differs from the last one.
   void note_target();
+
+  // ---- region mode -------------------------------------------------------------
+  // Picks the pinned slots (pins_, pinned_) by static use count.
+  void plan_pins();
+  // Saves the host registers pins use and loads the pinned slots.
+  void prologue();
+  // Before every way out of a region: stores the pinned slots and restores
+  // the host registers (nothing in block mode). Leaves rax, rcx, rdx alone.
+  void epilogue();
 
   // ---- thunk calls --------------------------------------------------------------
   // Entry rsp is 8 mod 16. These save rdi/rsi and reserve `scratch` bytes
@@ -221,14 +284,19 @@ class BaselineEmitter {
 
   void emit(const ir::Op& op);
 
-  const ir::Block& block_;
+  const ir::Block* block_;                                              // the block being emitted
+  const Region* region_ = nullptr;                                      // region mode
+  std::size_t block_index_ = 0;                                         // of block_ in the region
+  std::unordered_map<std::uint64_t, Label*> block_labels_;              // region mode: by start pc
+  std::array<std::uint8_t, cross_arch::ir::kFirstF> pins_ = no_pins();  // host register per integer slot
+  std::vector<std::pair<ir::Slot, Reg>> pinned_;
   CodeEntry* self_;
   const SlotOf& slot_of_;
   BaselineOptions options_;
   Assembler a_;
   std::deque<Label> labels_;  // stable addresses for cold code and fixups
   std::deque<Cold> cold_;
-  std::map<unsigned, Label*> fault_exits_;  // by guest instruction index
+  std::map<std::pair<std::size_t, unsigned>, Label*> fault_exits_;  // by block and guest instruction index
   struct Stored {
     ir::Slot slot = 0;
     Reg reg = rax;

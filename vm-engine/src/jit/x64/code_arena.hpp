@@ -31,6 +31,8 @@ class CodeArena {
     auto base = reinterpret_cast<std::uintptr_t>(exec_);
     return a >= base && a < base + capacity_;
   }
+  std::uintptr_t exec_base() const { return reinterpret_cast<std::uintptr_t>(exec_); }
+  std::size_t capacity() const { return capacity_; }
   void reset() { used_ = 0; }
   std::size_t used() const { return used_; }
 

@@ -1,0 +1,131 @@
+// The baseline tier's region mode: a whole region (the blocks the LLVM tier
+// is about to compile) in one function, in microseconds, so a hot loop runs
+// without leaving compiled code while LLVM takes milliseconds over the same
+// region. Block-mode code is reused op for op; what changes is control flow
+// (branches between the region's blocks are jumps) and where the most used
+// integer registers live: in host registers for the whole function.
+#include <algorithm>
+
+#include "jit/x64/baseline_emitter.hpp"
+
+namespace vm::engine::jit::x64 {
+
+namespace {
+
+// Callee-saved, so thunk calls keep them. Six pushes keep rsp 8 mod 16, as
+// at entry, which begin_call and note_target rely on.
+constexpr Reg kPinRegs[] = {rbx, rbp, r12, r13, r14, r15};
+
+// How often each integer register appears as a source or destination.
+std::array<unsigned, cross_arch::ir::kFirstF> count_uses(const Region& region) {
+  std::array<unsigned, cross_arch::ir::kFirstF> uses{};
+  const auto note = [&](ir::Slot s) {
+    if (s != 0 && s < cross_arch::ir::kFirstF) ++uses[s];
+  };
+  for (const ir::Block& block : region.blocks)
+    for (const ir::Op& op : block.ops) {
+      note(op.src1);
+      note(op.src2);
+      note(op.src3);
+      note(op.dst);
+    }
+  return uses;
+}
+
+}  // namespace
+
+void BaselineEmitter::plan_pins() {
+  const auto uses = count_uses(*region_);
+  std::vector<ir::Slot> order;
+  for (ir::Slot s = 1; s < cross_arch::ir::kFirstF; ++s)
+    if (uses[s] >= 2) order.push_back(s);
+  std::stable_sort(order.begin(), order.end(), [&](ir::Slot a, ir::Slot b) { return uses[a] > uses[b]; });
+  for (std::size_t i = 0; i < order.size() && i < std::size(kPinRegs); ++i) {
+    pins_[order[i]] = kPinRegs[i];
+    pinned_.emplace_back(order[i], kPinRegs[i]);
+  }
+}
+
+void BaselineEmitter::prologue() {
+  for (Reg r : kPinRegs) a_.push(r);
+  for (auto [slot, r] : pinned_) a_.load64(r, reg(slot));
+}
+
+void BaselineEmitter::epilogue() {
+  if (!region_) return;
+  for (auto [slot, r] : pinned_) a_.store64(reg(slot), r);
+  for (auto it = std::rbegin(kPinRegs); it != std::rend(kPinRegs); ++it) a_.pop(*it);
+}
+
+void BaselineEmitter::go_to(std::uint64_t pc) {
+  auto inside = block_labels_.find(pc);
+  if (!region_ || inside == block_labels_.end()) {
+    epilogue();
+    chain_to(pc);
+    return;
+  }
+  // The same budget check as chain_to's: code never runs further than one
+  // block past it (see kMaxUncheckedInsns).
+  Label& spent = cold_label([this, pc] {
+    epilogue();
+    store_pc(pc);
+    a_.mov_imm(rax, kExitNext);
+    a_.ret();
+  });
+  a_.load64(rcx, at(rdi, kInstret));
+  a_.alu(Alu::kCmp, rcx, ctx(offsetof(JitContext, stop_at)));
+  a_.jcc(kAboveEqual, spent);
+  Label& target = *inside->second;
+  if (target.bound()) {
+    // A back edge: leave for the target's slot once it holds code that is
+    // not baseline code (see BaselineOptions::arena_base).
+    Label& better = cold_label([this, pc] {
+      epilogue();
+      chain_to(pc);
+    });
+    a_.mov_imm(rdx, reinterpret_cast<std::uintptr_t>(slot_of_(pc)));
+    a_.load64(rax, at(rdx, off(offsetof(CodeEntry, fn))));
+    a_.test(rax, rax);
+    a_.jcc(kEqual, target);
+    a_.mov_imm(rcx, options_.arena_base);
+    a_.alu(Alu::kSub, rax, rcx);
+    a_.mov_imm(rcx, options_.arena_size);
+    a_.alu(Alu::kCmp, rax, rcx);
+    a_.jcc(kAboveEqual, better);
+  }
+  a_.jmp(target);
+}
+
+std::vector<std::uint8_t> BaselineEmitter::run_region() {
+  plan_pins();
+  for (const ir::Block& block : region_->blocks) block_labels_.emplace(block.start_pc, &new_label());
+  prologue();
+  for (std::size_t i = 0; i < region_->blocks.size(); ++i) {
+    block_index_ = i;
+    block_ = &region_->blocks[i];
+    a_.bind(*block_labels_.at(block_->start_pc));
+    if (i == 0 && options_.count_hot) {
+      // Counted on every pass through the entry block, as its block-mode
+      // code did, so a loop keeps reporting its heat while LLVM compiles.
+      const std::uint64_t entry = block_->start_pc;
+      Label& hot = cold_label([this, entry] {
+        epilogue();
+        store_pc(entry);
+        a_.mov_imm(rax, kExitHot);
+        a_.ret();
+      });
+      count_down(hot);
+    }
+    for (const ir::Op& op : block_->ops) emit(op);
+  }
+  return finish();
+}
+
+std::vector<std::uint8_t> compile_baseline_region(const Region& region, CodeEntry* self, const SlotOf& slot_of,
+                                                  const BaselineOptions& options) {
+  BaselineOptions region_options = options;
+  region_options.note_targets = false;  // the region is formed already
+  return BaselineEmitter(region, self, slot_of, region_options).run_region();
+}
+
+}  // namespace vm::engine::jit::x64

@@ -1,0 +1,146 @@
+// The baseline tier's region mode on a hand-written loop of four blocks
+// using sixteen registers (six of them in host registers, the rest in the
+// CpuState): results, instruction budgets and traps equal the
+// interpreter's. The baseline tier alone (`--engine baseline`) compiles a
+// block's region when it gets hot, on the spot, so these runs are
+// deterministic. The lockstep suite (tests/lockstep) checks the mode on
+// random programs.
+#include <catch2/catch.hpp>
+
+#include <cstring>
+#include <memory>
+#include <vector>
+
+#include "engine_test_support.hpp"
+#include "rv_encode.hpp"
+#include "vm/engine/interpreter.hpp"
+#include "vm/engine/jit_engine.hpp"
+#include "vm/mem/user_address_space.hpp"
+
+namespace {
+
+using namespace vm::engine;
+
+constexpr std::uint64_t kCode = 0x10000;
+constexpr std::uint64_t kData = 0x20000;
+constexpr std::uint64_t kDataSize = 0x1000;
+constexpr unsigned kThreshold = 50;
+
+// A: loads and stores through x9, loads through x10, integer ops, a
+// remainder, a branch to C; B: shifts x22, jumps to D; C: subtracts, loads
+// a large immediate, falls to D; D: walks x10 through the data page, counts
+// x25 down and loops back to A.
+std::vector<std::uint32_t> loop_program() {
+  using namespace rv;
+  return {// A (0x00)
+          ld(12, 9, 8), ld(20, 10, 0), add(13, 12, 11), xor_(14, 13, 15), mul(16, 14, 13), remu(17, 16, 18),
+          sd(17, 9, 8), addiw(19, 19, 3), sltu(21, 12, 13), bne(21, 0, 16),
+          // B (0x28)
+          slli(22, 22, 1), addi(22, 22, 1), jal(0, 16),
+          // C (0x34)
+          sub(23, 23, 13), lui(24, 0x12345), addi(24, 24, 0x678),
+          // D (0x40)
+          addi(26, 26, 5), addi(10, 10, 16), addi(25, 25, -1), bne(25, 0, -0x4c),
+          // E (0x50)
+          ecall()};
+}
+
+void start(CpuState& cpu, std::uint64_t iterations) {
+  cpu = CpuState{};
+  cpu.pc = kCode;
+  cpu.x(9) = kData;
+  cpu.x(10) = kData;
+  cpu.x(11) = 0x9e3779b97f4a7c15ull;
+  cpu.x(15) = 0x5bd1e995;
+  cpu.x(18) = 1000003;
+  cpu.x(25) = iterations;
+}
+
+std::uint64_t read_u64(const vm::mem::UserAddressSpace& memory, std::uint64_t addr) {
+  std::uint8_t bytes[8];
+  REQUIRE(memory.read(addr, bytes) == vm::mem::AccessFault::kNone);
+  std::uint64_t v = 0;
+  std::memcpy(&v, bytes, 8);
+  return v;
+}
+
+void write_u64(vm::mem::UserAddressSpace& memory, std::uint64_t addr, std::uint64_t v) {
+  std::uint8_t bytes[8];
+  std::memcpy(bytes, &v, 8);
+  REQUIRE(memory.write(addr, bytes) == vm::mem::AccessFault::kNone);
+}
+
+// The same program in two address spaces: one for the interpreter, one for
+// the baseline tier alone, which compiles each block as it first runs and
+// a block's region when the block gets hot (after kThreshold runs).
+struct Sides {
+  std::unique_ptr<vm::mem::UserAddressSpace> interp_memory =
+      test::memory_with_code(loop_program(), kCode, kData, kDataSize);
+  std::unique_ptr<vm::mem::UserAddressSpace> jit_memory =
+      test::memory_with_code(loop_program(), kCode, kData, kDataSize);
+  Interpreter interpreter{*interp_memory};
+  std::unique_ptr<JitEngine> engine = make_engine(*jit_memory);
+
+  static std::unique_ptr<JitEngine> make_engine(vm::mem::UserAddressSpace& memory) {
+    JitOptions options;
+    options.baseline_threshold = 1;
+    options.threshold = kThreshold;
+    options.optimize = false;
+    auto engine = JitEngine::create(memory, options);
+    REQUIRE(engine);
+    return std::move(*engine);
+  }
+
+  // Runs both from start(iterations) for `budget` instructions; both must
+  // stop for `reason` in the same state.
+  void run_both(std::uint64_t iterations, std::uint64_t budget, HaltReason reason) {
+    CpuState expected, cpu;
+    start(expected, iterations);
+    start(cpu, iterations);
+    REQUIRE(interpreter.run(expected, budget) == reason);
+    REQUIRE(engine->run(cpu, budget) == reason);
+    CHECK(cpu.pc == expected.pc);
+    CHECK(cpu.instret == expected.instret);
+    for (unsigned r = 1; r < 32; ++r) {
+      INFO("x" << r);
+      CHECK(cpu.x(r) == expected.x(r));
+    }
+    CHECK(read_u64(*jit_memory, kData + 8) == read_u64(*interp_memory, kData + 8));
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a baseline region computes what the interpreter computes", "[baseline][region]") {
+  Sides sides;
+  sides.run_both(200, ~std::uint64_t{0}, HaltReason::kEcall);  // 200 iterations keep x10 on the data page
+  const JitStats s = sides.engine->stats();
+  CHECK(s.baseline_regions == 1);  // from A, which got hot first, holding B, C and D
+  CHECK(s.insns_interpreted == 0);
+}
+
+TEST_CASE("a baseline region stops at the budget where the interpreter does", "[baseline][region]") {
+  Sides sides;
+  // The first run compiles the region; the later ones start in it.
+  for (std::uint64_t budget : {2500u, 1u, 2u, 9u, 10u, 64u, 65u, 66u, 129u, 1000u, 1234u, 2001u, 2999u}) {
+    INFO("budget " << budget);
+    write_u64(*sides.interp_memory, kData + 8, 0);
+    write_u64(*sides.jit_memory, kData + 8, 0);
+    sides.run_both(200, budget, HaltReason::kInstructionLimit);
+  }
+  CHECK(sides.engine->stats().baseline_regions == 1);
+}
+
+TEST_CASE("a baseline region traps precisely, its registers written back", "[baseline][region]") {
+  // 300 iterations: x10 walks off the data page at the 257th, at A's
+  // second instruction (the region's first block: its fault exit is
+  // emitted with the cold code after the last block's).
+  Sides sides;
+  sides.run_both(300, ~std::uint64_t{0}, HaltReason::kFault);
+  const vm::engine::Trap trap = sides.engine->last_trap();
+  CHECK(trap.pc == kCode + 4);
+  CHECK(trap.pc == sides.interpreter.last_trap().pc);
+  CHECK(trap.cause == sides.interpreter.last_trap().cause);
+  CHECK(trap.tval == kData + kDataSize);
+  CHECK(sides.engine->stats().baseline_regions == 1);
+}
