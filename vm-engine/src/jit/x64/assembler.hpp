@@ -207,6 +207,13 @@ class Assembler {
     byte(0xff);
     modrm(3, 2, r);
   }
+  // dst = the address of label `l` (lea dst, [rip + rel32]).
+  void lea_rip(Reg dst, Label& l) {
+    rex(true, dst, 0, 0);
+    byte(0x8d);
+    modrm(0, dst, 5);
+    rel32_to(l);
+  }
   void ret() { byte(0xc3); }
   void push(Reg r) {
     rex(false, 0, 0, r);

@@ -196,35 +196,55 @@ void BaselineEmitter::store(const ir::Op& op, unsigned size) {
 }
 
 // ---- integer ------------------------------------------------------------------
-void BaselineEmitter::alu_op(const ir::Op& op, Alu alu, bool wide) {
-  if (ir::format_of(op.opcode) == ir::Format::RRR && alu != Alu::kSub && alu != Alu::kCmp &&
-      just_stored(op.src2, /*xmm=*/false)) {
+Reg BaselineEmitter::alu_op(const ir::Op& op, Alu alu, bool wide) {
+  const bool rrr = ir::format_of(op.opcode) == ir::Format::RRR;
+  const auto with_imm = [&](Reg d) {
+    if (fits_i32(op.imm)) {
+      a_.alu_imm(alu, d, static_cast<std::int32_t>(op.imm), wide);
+    } else {
+      a_.mov_imm(rcx, static_cast<std::uint64_t>(op.imm));
+      wide ? a_.alu(alu, d, rcx) : a_.alu32(alu, d, rcx);
+    }
+  };
+  if (alu == Alu::kCmp && pinned(op.src1)) {  // flags only: compare the pinned register itself
+    rrr ? alu_src(alu, pin(op.src1), op.src2, wide) : with_imm(pin(op.src1));
+    return rax;
+  }
+  if (alu != Alu::kCmp && pinned(op.dst)) {
+    const Reg d = pin(op.dst);
+    if (rrr && op.src2 == op.dst && op.src1 != op.dst) {
+      if (alu != Alu::kSub) {  // commutative: d already holds src2
+        alu_src(alu, d, op.src1, wide);
+        return d;
+      }
+    } else {
+      read(d, op.src1);
+      rrr ? alu_src(alu, d, op.src2, wide) : with_imm(d);
+      return d;
+    }
+  }
+  if (rrr && alu != Alu::kSub && alu != Alu::kCmp && just_stored(op.src2, /*xmm=*/false)) {
     // Commutative: the previous op's result, still in a register, first.
     read(rax, op.src2);
     alu_src(alu, rax, op.src1, wide);
-    return;
+    return rax;
   }
   read(rax, op.src1);
-  if (ir::format_of(op.opcode) == ir::Format::RRI) {
-    if (fits_i32(op.imm)) {
-      a_.alu_imm(alu, rax, static_cast<std::int32_t>(op.imm), wide);
-    } else {
-      a_.mov_imm(rcx, static_cast<std::uint64_t>(op.imm));
-      wide ? a_.alu(alu, rax, rcx) : a_.alu32(alu, rax, rcx);
-    }
-  } else {
-    alu_src(alu, rax, op.src2, wide);
-  }
+  rrr ? alu_src(alu, rax, op.src2, wide) : with_imm(rax);
+  return rax;
 }
 
-void BaselineEmitter::shift_op(const ir::Op& op, Shift s, bool wide) {
-  read(rax, op.src1);
+Reg BaselineEmitter::shift_op(const ir::Op& op, Shift s, bool wide) {
+  const Reg d = pinned(op.dst) ? pin(op.dst) : rax;
   if (ir::format_of(op.opcode) == ir::Format::RRI) {
-    a_.shift_imm(s, rax, static_cast<std::uint8_t>(op.imm & (wide ? 63 : 31)), wide);
+    read(d, op.src1);
+    a_.shift_imm(s, d, static_cast<std::uint8_t>(op.imm & (wide ? 63 : 31)), wide);
   } else {
-    read(rcx, op.src2);  // x86 masks the count to 6 (5) bits, as RISC-V does
-    a_.shift_cl(s, rax, wide);
+    read(rcx, op.src2);  // first: d may be src2's own register
+    read(d, op.src1);    // x86 masks the count to 6 (5) bits, as RISC-V does
+    a_.shift_cl(s, d, wide);
   }
+  return d;
 }
 
 void BaselineEmitter::divide(const ir::Op& op, bool is_signed, bool remainder, bool wide) {
@@ -276,25 +296,26 @@ void BaselineEmitter::mul_high(const ir::Op& op, Opcode kind) {
 }
 
 void BaselineEmitter::emit_int(const ir::Op& op) {
+  Reg result = rax;
   switch (op.opcode) {
     case Opcode::Add:
     case Opcode::AddI:
-      alu_op(op, Alu::kAdd, true);
+      result = alu_op(op, Alu::kAdd, true);
       break;
     case Opcode::Sub:
-      alu_op(op, Alu::kSub, true);
+      result = alu_op(op, Alu::kSub, true);
       break;
     case Opcode::Xor:
     case Opcode::XorI:
-      alu_op(op, Alu::kXor, true);
+      result = alu_op(op, Alu::kXor, true);
       break;
     case Opcode::Or:
     case Opcode::OrI:
-      alu_op(op, Alu::kOr, true);
+      result = alu_op(op, Alu::kOr, true);
       break;
     case Opcode::And:
     case Opcode::AndI:
-      alu_op(op, Alu::kAnd, true);
+      result = alu_op(op, Alu::kAnd, true);
       break;
     case Opcode::Slt:
     case Opcode::SltI:
@@ -306,39 +327,39 @@ void BaselineEmitter::emit_int(const ir::Op& op) {
       break;
     case Opcode::Sll:
     case Opcode::SllI:
-      shift_op(op, Shift::kShl, true);
+      result = shift_op(op, Shift::kShl, true);
       break;
     case Opcode::Srl:
     case Opcode::SrlI:
-      shift_op(op, Shift::kShr, true);
+      result = shift_op(op, Shift::kShr, true);
       break;
     case Opcode::Sra:
     case Opcode::SraI:
-      shift_op(op, Shift::kSar, true);
+      result = shift_op(op, Shift::kSar, true);
       break;
     case Opcode::AddW:
     case Opcode::AddIW:
-      alu_op(op, Alu::kAdd, false);
-      a_.movsxd(rax, rax);
+      result = alu_op(op, Alu::kAdd, false);
+      a_.movsxd(result, result);
       break;
     case Opcode::SubW:
-      alu_op(op, Alu::kSub, false);
-      a_.movsxd(rax, rax);
+      result = alu_op(op, Alu::kSub, false);
+      a_.movsxd(result, result);
       break;
     case Opcode::SllW:
     case Opcode::SllIW:
-      shift_op(op, Shift::kShl, false);
-      a_.movsxd(rax, rax);
+      result = shift_op(op, Shift::kShl, false);
+      a_.movsxd(result, result);
       break;
     case Opcode::SrlW:
     case Opcode::SrlIW:
-      shift_op(op, Shift::kShr, false);
-      a_.movsxd(rax, rax);
+      result = shift_op(op, Shift::kShr, false);
+      a_.movsxd(result, result);
       break;
     case Opcode::SraW:
     case Opcode::SraIW:
-      shift_op(op, Shift::kSar, false);
-      a_.movsxd(rax, rax);
+      result = shift_op(op, Shift::kSar, false);
+      a_.movsxd(result, result);
       break;
     case Opcode::Mul:
       read(rax, op.src1);
@@ -374,7 +395,7 @@ void BaselineEmitter::emit_int(const ir::Op& op) {
     default:
       return;
   }
-  write(op.dst, rax);
+  write(op.dst, result);
 }
 
 // ---- helpers: AMO, CSR, FP ------------------------------------------------------
@@ -413,8 +434,9 @@ void BaselineEmitter::emit_terminator(const ir::Op& op) {
     case Opcode::Bltu:
     case Opcode::Bgeu: {
       retire(n);
-      read(rax, op.src1);
-      alu_src(Alu::kCmp, rax, op.src2, true);
+      const Reg left = pinned(op.src1) ? pin(op.src1) : rax;
+      read(left, op.src1);
+      alu_src(Alu::kCmp, left, op.src2, true);
       Cond c = kEqual;
       switch (op.opcode) {
         case Opcode::Bne:

@@ -210,13 +210,23 @@ class BaselineEmitter {
   // ---- thunk calls --------------------------------------------------------------
   // Entry rsp is 8 mod 16. These save rdi/rsi and reserve `scratch` bytes
   // (8 mod 16, so calls are aligned) at [rsp]; end_call() undoes it.
+  // In region mode they save r10 and r11 too, which may hold pinned
+  // registers (two more pushes keep the alignment).
   void begin_call(std::int32_t scratch) {
     a_.push(rdi);
     a_.push(rsi);
+    if (region_) {
+      a_.push(r10);
+      a_.push(r11);
+    }
     a_.alu_imm(Alu::kSub, rsp, scratch);
   }
   void end_call(std::int32_t scratch) {
     a_.alu_imm(Alu::kAdd, rsp, scratch);
+    if (region_) {
+      a_.pop(r11);
+      a_.pop(r10);
+    }
     a_.pop(rsi);
     a_.pop(rdi);
   }
@@ -235,9 +245,11 @@ class BaselineEmitter {
   void store(const ir::Op& op, unsigned size);
 
   // ---- integer ------------------------------------------------------------------
-  // rax = a, then `op rax, b` with b from its slot or the immediate.
-  void alu_op(const ir::Op& op, Alu alu, bool wide);
-  void shift_op(const ir::Op& op, Shift s, bool wide);
+  // `op` on src1 and src2 or the immediate; returns the register holding
+  // the result: the destination's own in region mode when it is pinned
+  // (two-address form, no moves through rax), else rax.
+  Reg alu_op(const ir::Op& op, Alu alu, bool wide);
+  Reg shift_op(const ir::Op& op, Shift s, bool wide);
   void set_if(const ir::Op& op, Cond c) {
     alu_op(op, Alu::kCmp, true);
     a_.setcc(c, rax);
@@ -290,6 +302,7 @@ class BaselineEmitter {
   std::unordered_map<std::uint64_t, Label*> block_labels_;              // region mode: by start pc
   std::array<std::uint8_t, cross_arch::ir::kFirstF> pins_ = no_pins();  // host register per integer slot
   std::vector<std::pair<ir::Slot, Reg>> pinned_;
+  Label start_;  // region mode: the function's first byte
   CodeEntry* self_;
   const SlotOf& slot_of_;
   BaselineOptions options_;
