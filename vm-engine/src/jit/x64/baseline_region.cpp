@@ -92,6 +92,12 @@ void BaselineEmitter::go_to(std::uint64_t pc) {
     // compared with what it held when this was compiled (this region, at
     // its entry); only a change takes the full test.
     CodeEntry* slot = slot_of_(pc);
+    const auto now = reinterpret_cast<std::uintptr_t>(slot->fn.load(std::memory_order_relaxed));
+    if (slot != self_ && now != 0 && now - options_.arena_base >= options_.arena_size) {
+      epilogue();  // the target runs better code already
+      chain_to(pc);
+      return;
+    }
     Label& changed = cold_label([this, pc, &target] {
       a_.load64(rax, at(rdx, off(offsetof(CodeEntry, fn))));
       a_.test(rax, rax);
@@ -108,7 +114,7 @@ void BaselineEmitter::go_to(std::uint64_t pc) {
     if (slot == self_) {
       a_.lea_rip(rcx, start_);
     } else {
-      a_.mov_imm(rcx, reinterpret_cast<std::uintptr_t>(slot->fn.load(std::memory_order_relaxed)));
+      a_.mov_imm(rcx, now);
     }
     a_.alu(Alu::kCmp, rcx, at(rdx, off(offsetof(CodeEntry, fn))));
     a_.jcc(kNotEqual, changed);
