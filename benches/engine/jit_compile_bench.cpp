@@ -1,6 +1,10 @@
 // engine/jit_compile/...: how long the LLVM tier takes to make code;
 // engine/baseline_compile/{small,medium,large}: the same programs through
-// the baseline tier alone (every block compiled as it first runs).
+// the baseline tier alone (every block compiled as it first runs);
+// engine/baseline_compile/loop/<name>: the baseline tier alone compiling
+// each jit_vs_interp loop's region once the loop is hot (region mode, as
+// the tiered engine does for every region it queues for LLVM):
+// compile_us/region as `vm run --stats` counts it.
 // {small,medium,large}: the jit engine (every block compiled before it first
 // runs) on straight-line programs of 30, 200 and 1000 guest instructions; each
 // iteration drops the code cache and runs the program once, so the time is the
@@ -213,6 +217,25 @@ void baseline_compile_latency(benchmark::State& state, const CompileCase* c) {
   state.counters["guest_insns/s"] = Counter(n * c->guest_insns, Counter::kIsRate);
 }
 
+void baseline_compile_loop(benchmark::State& state, const LoopProgram* p) {
+  GuestMemory g = load_program(p->code);
+  if (!g.error.empty()) return state.SkipWithError(g.error.c_str());
+  BenchEngine e = BenchEngine::create(*g.memory, EngineChoice::kBaseline);
+  if (!e.error().empty()) return state.SkipWithError(e.error().c_str());
+  const engine::JitStats before = e.jit()->stats();
+  for (auto _ : state)
+    if (!run_from_scratch(e, kLoopCompileIterations)) return state.SkipWithError("program did not reach its ecall");
+  const engine::JitStats after = e.jit()->stats();
+  const auto regions = static_cast<double>(after.baseline_regions - before.baseline_regions);
+  if (regions == 0) return state.SkipWithError("the baseline tier compiled no region");
+  using benchmark::Counter;
+  state.counters["compile_us/region"] =
+      Counter((after.baseline_region_seconds_total - before.baseline_region_seconds_total) * 1e6 / regions);
+  state.counters["regions/iteration"] = Counter(regions, Counter::kAvgIterations);
+  state.counters["code_bytes/region"] =
+      Counter(static_cast<double>(after.baseline_region_code_bytes - before.baseline_region_code_bytes) / regions);
+}
+
 }  // namespace
 
 void register_jit_compile_benchmarks() {
@@ -226,10 +249,13 @@ void register_jit_compile_benchmarks() {
   }
   static const std::vector<LoopProgram> loops = jit_vs_interp_programs();
   for (const LoopProgram& p : loops)
-    if (!p.cold)
+    if (!p.cold) {
       benchmark::RegisterBenchmark(("engine/jit_compile/loop/" + p.name).c_str(), jit_compile_loop, &p)
           ->Unit(benchmark::kMillisecond)
           ->UseRealTime();
+      benchmark::RegisterBenchmark(("engine/baseline_compile/loop/" + p.name).c_str(), baseline_compile_loop, &p)
+          ->Unit(benchmark::kMicrosecond);
+    }
   // Wall time: the work happens on the compiler threads, not this one.
   benchmark::RegisterBenchmark("engine/jit_compile/parallel", jit_compile_parallel)
       ->ArgName("threads")
