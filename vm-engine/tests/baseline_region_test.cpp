@@ -3,8 +3,9 @@
 // CpuState): results, instruction budgets and traps equal the
 // interpreter's. The baseline tier alone (`--engine baseline`) compiles a
 // block's region when it gets hot, on the spot, so these runs are
-// deterministic. The lockstep suite (tests/lockstep) checks the mode on
-// random programs.
+// deterministic. A last test has the tiered engine form a region around a
+// loop whose header already runs LLVM code. The lockstep suite
+// (tests/lockstep) checks the mode on random programs.
 #include <catch2/catch.hpp>
 
 #include <cstring>
@@ -143,4 +144,49 @@ TEST_CASE("a baseline region traps precisely, its registers written back", "[bas
   CHECK(trap.cause == sides.interpreter.last_trap().cause);
   CHECK(trap.tval == kData + kDataSize);
   CHECK(sides.engine->stats().baseline_regions == 1);
+}
+
+TEST_CASE("a baseline region leaves a loop whose header already runs LLVM code", "[baseline][region][tiered]") {
+  // 0x00: x6 += 1; x7 = 0; 0x08 H: x7 += 1; bne x7, x8, H; 0x10: bne x6, x9, 0; ecall.
+  // The block at 0 runs through H's first pass; H is an inner loop.
+  using namespace rv;
+  const std::vector<std::uint32_t> code = {addi(6, 6, 1), addi(7, 0, 0),  addi(7, 7, 1),
+                                           bne(7, 8, -4), bne(6, 9, -16), ecall()};
+  auto interp_memory = test::memory_with_code(code, kCode);
+  auto jit_memory = test::memory_with_code(code, kCode);
+  JitOptions options;
+  options.baseline_threshold = 1;
+  options.threshold = 100;
+  auto created = JitEngine::create(*jit_memory, options);
+  REQUIRE(created);
+  JitEngine& engine = **created;
+  Interpreter interpreter(*interp_memory);
+  const auto run_both = [&](std::uint64_t outer) {
+    CpuState expected, cpu;
+    for (CpuState* c : {&expected, &cpu}) {
+      c->pc = kCode;
+      c->x(8) = 300;
+      c->x(9) = outer;
+    }
+    REQUIRE(interpreter.run(expected, ~std::uint64_t{0}) == HaltReason::kEcall);
+    REQUIRE(engine.run(cpu, ~std::uint64_t{0}) == HaltReason::kEcall);
+    CHECK(cpu.pc == expected.pc);
+    CHECK(cpu.instret == expected.instret);
+    for (unsigned r = 1; r < 32; ++r) {
+      INFO("x" << r);
+      CHECK(cpu.x(r) == expected.x(r));
+    }
+  };
+  // H gets hot: its region is queued for LLVM and runs as a baseline
+  // region meanwhile; then LLVM's code is published at H.
+  run_both(1);
+  engine.wait_for_compiles();
+  const JitStats first = engine.stats();
+  CHECK(first.baseline_regions == 1);
+  // The block at 0 gets hot: its region holds H, whose slot already has
+  // LLVM code (if the tier loaded), so H's back edge in the baseline region
+  // leaves for it, registers written back.
+  run_both(300);
+  engine.wait_for_compiles();
+  CHECK(engine.stats().baseline_regions == 2);
 }
