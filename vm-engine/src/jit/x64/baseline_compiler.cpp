@@ -59,9 +59,9 @@ Label& BaselineEmitter::fault_exit(const ir::Op& op) {
   const std::uint64_t pc = block_->insn_pc(op.insn);
   const unsigned retired = op.insn;
   Label& l = cold_label([this, pc, retired] {
+    retire(retired);
     epilogue();
     store_pc(pc);
-    retire(retired);
     a_.mov_imm(rax, kExitFault);
     a_.ret();
   });

@@ -51,7 +51,7 @@ std::vector<std::uint8_t> compile_baseline(const cross_arch::ir::Block& block, C
 
 // Region mode (baseline_region.cpp): position-independent code for all of
 // `region`, whose entry's slot is `self`, with internal branches as jumps
-// and its most used integer registers in host registers; the same BlockFn
+// and its most used integer registers and instret in host registers; the same BlockFn
 // contract. count_hot counts every pass through the entry block.
 std::vector<std::uint8_t> compile_baseline_region(const Region& region, CodeEntry* self, const SlotOf& slot_of,
                                                   const BaselineOptions& options);

@@ -83,7 +83,7 @@ void BaselineEmitter::emit_csr(const ir::Op& op) {
   else
     read(rcx, op.src1);
   a_.mov_imm(r8, (immediate ? op.src2 : op.src1) == 0 ? 1 : 0);
-  a_.load64(r9, at(rdi, kInstret));  // the CSR sees this instruction's predecessors retired
+  load_instret(r9);  // the CSR sees this instruction's predecessors retired
   add_imm(r9, op.insn);
   pass_result_pointer();
   a_.mov_imm(rsi, op.aux);

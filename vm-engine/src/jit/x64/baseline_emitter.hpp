@@ -139,9 +139,17 @@ class BaselineEmitter {
       a_.store64(at(rdi, kPc), rax);
     }
   }
+  // Region mode keeps cpu.instret in kInstretReg inside the function (the
+  // prologue loads it, the epilogue stores it); so exits retire before
+  // their epilogue.
+  static constexpr Reg kInstretReg = r11;
   void retire(std::uint64_t n) {
-    if (n) a_.alu_imm(Alu::kAdd, at(rdi, kInstret), static_cast<std::int32_t>(n));
+    if (n == 0) return;
+    region_ ? a_.alu_imm(Alu::kAdd, kInstretReg, static_cast<std::int32_t>(n))
+            : a_.alu_imm(Alu::kAdd, at(rdi, kInstret), static_cast<std::int32_t>(n));
   }
+  // r = cpu.instret, inside the function.
+  void load_instret(Reg r) { region_ ? a_.mov(r, kInstretReg) : a_.load64(r, at(rdi, kInstret)); }
   // rax = src1 + imm.
   void address(const ir::Op& op) {
     read(rax, op.src1);
@@ -156,9 +164,9 @@ class BaselineEmitter {
   // Fills trap.cause/tval with constants and leaves through fault_exit.
   Label& fault_with(const ir::Op& op, std::uint64_t cause, std::uint64_t tval);
   void leave(std::uint64_t pc, std::uint64_t retired, ExitCode code) {
+    retire(retired);
     epilogue();
     store_pc(pc);
-    retire(retired);
     a_.mov_imm(rax, code);
     a_.ret();
   }

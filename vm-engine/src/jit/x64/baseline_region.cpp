@@ -3,15 +3,19 @@
 // without leaving compiled code while LLVM takes milliseconds over the same
 // region. Block-mode code is reused op for op; what changes is control flow
 // (branches between the region's blocks are jumps) and where the most used
-// integer registers live: the eight most used (static count) in host
+// integer registers live: the seven most used (static count) in host
 // registers for the whole function, loaded on entry and stored at every
-// exit, the rest in the CpuState. Ops whose destination is pinned compute
-// in its register (two-address forms), and compares use pinned registers
-// in place. Measured under --engine baseline (best of 3, shared 2-core
-// VM), block code -> regions with six pins -> eight pins and two-address
-// forms: alu_loop 2.82 -> 1.58 -> 1.09 s, int_mix 1.04 -> 0.71 -> 0.61,
-// memory 0.89 -> 0.79 -> 0.63-0.71, branchy 0.80 -> 0.61 -> 0.55,
-// fp_nbody 0.36 -> 0.32 -> 0.32.
+// exit, the rest in the CpuState; cpu.instret lives in r11 too, so a
+// loop's count and budget check are not a store-forwarding chain through
+// memory. Ops whose destination is pinned compute in its register
+// (two-address forms), and compares use pinned registers in place.
+// Measured under --engine baseline (best of 3, shared 2-core VM), block
+// code -> regions with six pins -> eight pins and two-address forms:
+// alu_loop 2.82 -> 1.58 -> 1.09 s, int_mix 1.04 -> 0.71 -> 0.61, memory
+// 0.89 -> 0.79 -> 0.63-0.71, branchy 0.80 -> 0.61 -> 0.55, fp_nbody 0.36
+// -> 0.32 -> 0.32; then seven pins and instret in r11 (interleaved, best
+// of 5): alu_loop -12.5%, int_mix -8%, memory +1%, branchy -4%, fp_nbody
+// -8.5%.
 #include <algorithm>
 
 #include "jit/x64/baseline_emitter.hpp"
@@ -21,9 +25,10 @@ namespace vm::engine::jit::x64 {
 namespace {
 
 // The callee-saved ones first: the prologue saves them (six pushes keep rsp
-// 8 mod 16, as at entry, which begin_call relies on); r10 and r11 are the
-// caller's to lose, and begin_call saves them around thunk calls.
-constexpr Reg kPinRegs[] = {rbx, rbp, r12, r13, r14, r15, r10, r11};
+// 8 mod 16, as at entry, which begin_call relies on); r10 (and r11, which
+// holds instret) are the caller's to lose, and begin_call saves them around
+// thunk calls.
+constexpr Reg kPinRegs[] = {rbx, rbp, r12, r13, r14, r15, r10};
 constexpr Reg kCalleeSaved[] = {rbx, rbp, r12, r13, r14, r15};
 
 // How often each integer register appears as a source or destination.
@@ -59,11 +64,13 @@ void BaselineEmitter::plan_pins() {
 void BaselineEmitter::prologue() {
   for (Reg r : kCalleeSaved) a_.push(r);
   for (auto [slot, r] : pinned_) a_.load64(r, reg(slot));
+  a_.load64(kInstretReg, at(rdi, kInstret));
 }
 
 void BaselineEmitter::epilogue() {
   if (!region_) return;
   for (auto [slot, r] : pinned_) a_.store64(reg(slot), r);
+  a_.store64(at(rdi, kInstret), kInstretReg);
   for (auto it = std::rbegin(kCalleeSaved); it != std::rend(kCalleeSaved); ++it) a_.pop(*it);
 }
 
@@ -82,8 +89,7 @@ void BaselineEmitter::go_to(std::uint64_t pc) {
     a_.mov_imm(rax, kExitNext);
     a_.ret();
   });
-  a_.load64(rcx, at(rdi, kInstret));
-  a_.alu(Alu::kCmp, rcx, ctx(offsetof(JitContext, stop_at)));
+  a_.alu(Alu::kCmp, kInstretReg, ctx(offsetof(JitContext, stop_at)));
   a_.jcc(kAboveEqual, spent);
   Label& target = *inside->second;
   if (target.bound()) {
