@@ -190,3 +190,56 @@ TEST_CASE("a baseline region leaves a loop whose header already runs LLVM code",
   engine.wait_for_compiles();
   CHECK(engine.stats().baseline_regions == 2);
 }
+
+TEST_CASE("a baseline region follows a return to its caller inside the region", "[baseline][region]") {
+  //  0: x10 += 1; jal x1, f    8: blt x10, x11, 0    12: ecall
+  // 16: f: x12 += x10; ret (jalr x0, 0(x1), seen going to 8)
+  using namespace rv;
+  const std::vector<std::uint32_t> code = {addi(10, 10, 1), jal(1, 12),      blt(10, 11, -8),
+                                           ecall(),         add(12, 12, 10), jalr(0, 1, 0)};
+  auto interp_memory = test::memory_with_code(code, kCode);
+  auto jit_memory = test::memory_with_code(code, kCode);
+  CpuState expected, cpu;
+  for (CpuState* c : {&expected, &cpu}) {
+    c->pc = kCode;
+    c->x(11) = 500;
+  }
+  Interpreter interpreter(*interp_memory);
+  // A budget, so that code which loses its way fails rather than spins.
+  REQUIRE(interpreter.run(expected, 100000) == HaltReason::kEcall);
+  auto engine = Sides::make_engine(*jit_memory);
+  REQUIRE(engine->run(cpu, 100000) == HaltReason::kEcall);
+  CHECK(cpu.pc == expected.pc);
+  CHECK(cpu.instret == expected.instret);
+  CHECK(cpu.x(1) == expected.x(1));
+  CHECK(cpu.x(10) == expected.x(10));
+  CHECK(cpu.x(12) == expected.x(12));
+  CHECK(engine->stats().baseline_regions == 1);
+}
+
+TEST_CASE("a baseline region's page window does not let an access cross off its page", "[baseline][region]") {
+  //  0: ld x12, 0(x10); x10 += 4; x11 -= 1; bne x11, x0, 0; ecall
+  // The load's window holds the data page once a check passed; the 1024th
+  // load (at kData + 0xffc) straddles into the unmapped page after it and
+  // must fault as in the interpreter.
+  using namespace rv;
+  const std::vector<std::uint32_t> code = {ld(12, 10, 0), addi(10, 10, 4), addi(11, 11, -1), bne(11, 0, -12), ecall()};
+  auto interp_memory = test::memory_with_code(code, kCode, kData, kDataSize);
+  auto jit_memory = test::memory_with_code(code, kCode, kData, kDataSize);
+  CpuState expected, cpu;
+  for (CpuState* c : {&expected, &cpu}) {
+    c->pc = kCode;
+    c->x(10) = kData;
+    c->x(11) = 2000;
+  }
+  Interpreter interpreter(*interp_memory);
+  REQUIRE(interpreter.run(expected, ~std::uint64_t{0}) == HaltReason::kFault);
+  auto engine = Sides::make_engine(*jit_memory);
+  REQUIRE(engine->run(cpu, ~std::uint64_t{0}) == HaltReason::kFault);
+  CHECK(cpu.pc == expected.pc);
+  CHECK(cpu.instret == expected.instret);
+  CHECK(cpu.x(10) == kData + 0xffc);
+  CHECK(cpu.x(10) == expected.x(10));
+  CHECK(engine->last_trap().tval == interpreter.last_trap().tval);
+  CHECK(engine->stats().baseline_regions == 1);
+}

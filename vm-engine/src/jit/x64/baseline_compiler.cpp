@@ -130,6 +130,31 @@ void BaselineEmitter::host_ptr(const ir::Op& op, unsigned size, std::uint8_t nee
     a_.jmp(join);
   });
   address(op);
+  if (const int w = take_window(); w >= 0) {
+    // Region mode: the window's test inline, the full check cold; a pass
+    // moves the window to the address's page.
+    const std::int32_t lo = 16 * w, len = 16 * w + 8;
+    Label& full = cold_label([this, size, need, lo, len, &slow, &join] {
+      full_check(size, need, slow);
+      a_.mov(rdx, rax);
+      a_.alu_imm(Alu::kAnd, rdx, -4096);
+      a_.store64(at(rsp, lo), rdx);
+      a_.store64_imm(at(rsp, len), static_cast<std::int32_t>(4096 - size + 1));
+      a_.alu(Alu::kAdd, rax, ctx(offsetof(JitContext, base)));
+      a_.jmp(join);
+    });
+    a_.mov(rdx, rax);
+    a_.alu(Alu::kSub, rdx, at(rsp, lo));
+    a_.alu(Alu::kCmp, rdx, at(rsp, len));
+    a_.jcc(kAboveEqual, full);
+  } else {
+    full_check(size, need, slow);
+  }
+  a_.alu(Alu::kAdd, rax, ctx(offsetof(JitContext, base)));
+  a_.bind(join);
+}
+
+void BaselineEmitter::full_check(unsigned size, std::uint8_t need, Label& slow) {
   a_.alu(Alu::kCmp, rax, ctx(offsetof(JitContext, limit)));
   a_.jcc(kAboveEqual, slow);
   // Stores also require a page without translated code (fast_path_bits).
@@ -147,8 +172,6 @@ void BaselineEmitter::host_ptr(const ir::Op& op, unsigned size, std::uint8_t nee
     a_.alu_imm(Alu::kCmp, rdx, static_cast<std::int32_t>(4096 - size), false);
     a_.jcc(kAbove, slow);
   }
-  a_.alu(Alu::kAdd, rax, ctx(offsetof(JitContext, base)));
-  a_.bind(join);
 }
 
 void BaselineEmitter::load(const ir::Op& op, unsigned size, Ext ext) {
@@ -473,6 +496,7 @@ void BaselineEmitter::emit_terminator(const ir::Op& op) {
       a_.alu_imm(Alu::kAnd, rax, -2);
       a_.store64(at(rdi, kPc), rax);
       retire(n);
+      if (region_) stay_for_seen_targets();
       if (options_.note_targets) note_target();
       epilogue();
       chain_indirect();

@@ -201,6 +201,11 @@ class BaselineEmitter {
     a_.alu_imm(Alu::kSub, at(rax, off(offsetof(CodeEntry, hot_countdown))), 1, /*wide=*/false);
     a_.jcc(kEqual, hot);
   }
+  // Region mode, at an indirect jump (rax = the target): jumps to the
+  // region's blocks among the targets the interpreter saw it go to, as the
+  // LLVM tier's switch does (a dispatch loop, a return to a caller in the
+  // region), so they stay in the function.
+  void stay_for_seen_targets();
   // rax = the target pc, already in cpu.pc: probe the jump cache.
   void chain_indirect();
   // Calls the profile thunk when rax (the target) differs from the last one.
@@ -248,6 +253,19 @@ class BaselineEmitter {
   // rax = host address of the access at src1 + imm, or leaves through the
   // fault exit; same checks as the LLVM tier's fast path.
   void host_ptr(const ir::Op& op, unsigned size, std::uint8_t need);
+  // rax = a guest address: on to `slow` unless `size` bytes there may be
+  // accessed for `need` in place (limit, permission table, page crossing).
+  void full_check(unsigned size, std::uint8_t need, Label& slow);
+  // Region mode: an access site's page window, as the LLVM tier's (see
+  // RegionLowering::check_through_window), in the function's frame at
+  // [rsp + 16 * w]: the first address and the length (0 until a full check
+  // passes) of the addresses at which the site's bytes stay on a page that
+  // passed. Sound for the same reason: nothing changes a page's permissions
+  // or code while the function runs, and the frame is gone when it leaves.
+  // The first kMaxWindows sites in emission order get one; -1 when none is
+  // left (and in block mode).
+  static constexpr int kMaxWindows = 8;
+  int take_window() { return windows_taken_ < windows_ ? windows_taken_++ : -1; }
   enum class Ext { kSigned, kZero, kNanBox };
   void load(const ir::Op& op, unsigned size, Ext ext);
   void store(const ir::Op& op, unsigned size);
@@ -310,7 +328,9 @@ class BaselineEmitter {
   std::unordered_map<std::uint64_t, Label*> block_labels_;              // region mode: by start pc
   std::array<std::uint8_t, cross_arch::ir::kFirstF> pins_ = no_pins();  // host register per integer slot
   std::vector<std::pair<ir::Slot, Reg>> pinned_;
-  Label start_;  // region mode: the function's first byte
+  Label start_;      // region mode: the function's first byte
+  int windows_ = 0;  // region mode: page windows in the frame
+  int windows_taken_ = 0;
   CodeEntry* self_;
   const SlotOf& slot_of_;
   BaselineOptions options_;
