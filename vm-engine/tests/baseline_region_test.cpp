@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -46,15 +47,17 @@ std::vector<std::uint32_t> loop_program() {
           ecall()};
 }
 
-void start(CpuState& cpu, std::uint64_t iterations) {
-  cpu = CpuState{};
-  cpu.pc = kCode;
-  cpu.x(9) = kData;
-  cpu.x(10) = kData;
-  cpu.x(11) = 0x9e3779b97f4a7c15ull;
-  cpu.x(15) = 0x5bd1e995;
-  cpu.x(18) = 1000003;
-  cpu.x(25) = iterations;
+// The loop from its start, running `iterations` times.
+std::function<void(CpuState&)> loop_start(std::uint64_t iterations) {
+  return [iterations](CpuState& cpu) {
+    cpu.pc = kCode;
+    cpu.x(9) = kData;
+    cpu.x(10) = kData;
+    cpu.x(11) = 0x9e3779b97f4a7c15ull;
+    cpu.x(15) = 0x5bd1e995;
+    cpu.x(18) = 1000003;
+    cpu.x(25) = iterations;
+  };
 }
 
 std::uint64_t read_u64(const vm::mem::UserAddressSpace& memory, std::uint64_t addr) {
@@ -71,33 +74,36 @@ void write_u64(vm::mem::UserAddressSpace& memory, std::uint64_t addr, std::uint6
   REQUIRE(memory.write(addr, bytes) == vm::mem::AccessFault::kNone);
 }
 
-// The same program in two address spaces: one for the interpreter, one for
-// the baseline tier alone, which compiles each block as it first runs and
-// a block's region when the block gets hot (after kThreshold runs).
-struct Sides {
-  std::unique_ptr<vm::mem::UserAddressSpace> interp_memory =
-      test::memory_with_code(loop_program(), kCode, kData, kDataSize);
-  std::unique_ptr<vm::mem::UserAddressSpace> jit_memory =
-      test::memory_with_code(loop_program(), kCode, kData, kDataSize);
-  Interpreter interpreter{*interp_memory};
-  std::unique_ptr<JitEngine> engine = make_engine(*jit_memory);
+// The baseline tier alone, compiling each block as it first runs and a
+// block's region when the block gets hot (after kThreshold runs).
+JitOptions baseline_alone() {
+  JitOptions options;
+  options.baseline_threshold = 1;
+  options.threshold = kThreshold;
+  options.optimize = false;
+  return options;
+}
 
-  static std::unique_ptr<JitEngine> make_engine(vm::mem::UserAddressSpace& memory) {
-    JitOptions options;
-    options.baseline_threshold = 1;
-    options.threshold = kThreshold;
-    options.optimize = false;
-    auto engine = JitEngine::create(memory, options);
-    REQUIRE(engine);
-    return std::move(*engine);
+// The same program (and a data page at kData) in two address spaces: one
+// for the interpreter, one for an engine with `options`.
+struct Sides {
+  explicit Sides(const std::vector<std::uint32_t>& code, const JitOptions& options = baseline_alone())
+      : interp_memory(test::memory_with_code(code, kCode, kData, kDataSize)),
+        jit_memory(test::memory_with_code(code, kCode, kData, kDataSize)),
+        interpreter(*interp_memory) {
+    auto created = JitEngine::create(*jit_memory, options);
+    REQUIRE(created);
+    engine = std::move(*created);
   }
 
-  // Runs both from start(iterations) for `budget` instructions; both must
-  // stop for `reason` in the same state.
-  void run_both(std::uint64_t iterations, std::uint64_t budget, HaltReason reason) {
+  // Runs both from the state `start` sets up for `budget` instructions;
+  // both must stop for `reason` in the same state (registers, pc, retired
+  // instructions, the data word at kData + 8, a trap's pc and cause).
+  // Returns the engine's state.
+  CpuState run_both(const std::function<void(CpuState&)>& start, std::uint64_t budget, HaltReason reason) {
     CpuState expected, cpu;
-    start(expected, iterations);
-    start(cpu, iterations);
+    start(expected);
+    start(cpu);
     REQUIRE(interpreter.run(expected, budget) == reason);
     REQUIRE(engine->run(cpu, budget) == reason);
     CHECK(cpu.pc == expected.pc);
@@ -107,27 +113,38 @@ struct Sides {
       CHECK(cpu.x(r) == expected.x(r));
     }
     CHECK(read_u64(*jit_memory, kData + 8) == read_u64(*interp_memory, kData + 8));
+    if (reason == HaltReason::kFault) {
+      CHECK(engine->last_trap().pc == interpreter.last_trap().pc);
+      CHECK(engine->last_trap().cause == interpreter.last_trap().cause);
+      CHECK(engine->last_trap().tval == interpreter.last_trap().tval);
+    }
+    return cpu;
   }
+
+  std::unique_ptr<vm::mem::UserAddressSpace> interp_memory;
+  std::unique_ptr<vm::mem::UserAddressSpace> jit_memory;
+  Interpreter interpreter;
+  std::unique_ptr<JitEngine> engine;
 };
 
 }  // namespace
 
 TEST_CASE("a baseline region computes what the interpreter computes", "[baseline][region]") {
-  Sides sides;
-  sides.run_both(200, ~std::uint64_t{0}, HaltReason::kEcall);  // 200 iterations keep x10 on the data page
+  Sides sides(loop_program());
+  sides.run_both(loop_start(200), ~std::uint64_t{0}, HaltReason::kEcall);  // 200 iterations keep x10 on the data page
   const JitStats s = sides.engine->stats();
   CHECK(s.baseline_regions == 1);  // from A, which got hot first, holding B, C and D
   CHECK(s.insns_interpreted == 0);
 }
 
 TEST_CASE("a baseline region stops at the budget where the interpreter does", "[baseline][region]") {
-  Sides sides;
+  Sides sides(loop_program());
   // The first run compiles the region; the later ones start in it.
   for (std::uint64_t budget : {2500u, 1u, 2u, 9u, 10u, 64u, 65u, 66u, 129u, 1000u, 1234u, 2001u, 2999u}) {
     INFO("budget " << budget);
     write_u64(*sides.interp_memory, kData + 8, 0);
     write_u64(*sides.jit_memory, kData + 8, 0);
-    sides.run_both(200, budget, HaltReason::kInstructionLimit);
+    sides.run_both(loop_start(200), budget, HaltReason::kInstructionLimit);
   }
   CHECK(sides.engine->stats().baseline_regions == 1);
 }
@@ -136,12 +153,10 @@ TEST_CASE("a baseline region traps precisely, its registers written back", "[bas
   // 300 iterations: x10 walks off the data page at the 257th, at A's
   // second instruction (the region's first block: its fault exit is
   // emitted with the cold code after the last block's).
-  Sides sides;
-  sides.run_both(300, ~std::uint64_t{0}, HaltReason::kFault);
+  Sides sides(loop_program());
+  sides.run_both(loop_start(300), ~std::uint64_t{0}, HaltReason::kFault);
   const vm::engine::Trap trap = sides.engine->last_trap();
   CHECK(trap.pc == kCode + 4);
-  CHECK(trap.pc == sides.interpreter.last_trap().pc);
-  CHECK(trap.cause == sides.interpreter.last_trap().cause);
   CHECK(trap.tval == kData + kDataSize);
   CHECK(sides.engine->stats().baseline_regions == 1);
 }
@@ -150,71 +165,43 @@ TEST_CASE("a baseline region leaves a loop whose header already runs LLVM code",
   // 0x00: x6 += 1; x7 = 0; 0x08 H: x7 += 1; bne x7, x8, H; 0x10: bne x6, x9, 0; ecall.
   // The block at 0 runs through H's first pass; H is an inner loop.
   using namespace rv;
-  const std::vector<std::uint32_t> code = {addi(6, 6, 1), addi(7, 0, 0),  addi(7, 7, 1),
-                                           bne(7, 8, -4), bne(6, 9, -16), ecall()};
-  auto interp_memory = test::memory_with_code(code, kCode);
-  auto jit_memory = test::memory_with_code(code, kCode);
-  JitOptions options;
-  options.baseline_threshold = 1;
-  options.threshold = 100;
-  auto created = JitEngine::create(*jit_memory, options);
-  REQUIRE(created);
-  JitEngine& engine = **created;
-  Interpreter interpreter(*interp_memory);
-  const auto run_both = [&](std::uint64_t outer) {
-    CpuState expected, cpu;
-    for (CpuState* c : {&expected, &cpu}) {
-      c->pc = kCode;
-      c->x(8) = 300;
-      c->x(9) = outer;
-    }
-    REQUIRE(interpreter.run(expected, ~std::uint64_t{0}) == HaltReason::kEcall);
-    REQUIRE(engine.run(cpu, ~std::uint64_t{0}) == HaltReason::kEcall);
-    CHECK(cpu.pc == expected.pc);
-    CHECK(cpu.instret == expected.instret);
-    for (unsigned r = 1; r < 32; ++r) {
-      INFO("x" << r);
-      CHECK(cpu.x(r) == expected.x(r));
-    }
+  JitOptions tiered;
+  tiered.baseline_threshold = 1;
+  tiered.threshold = 100;
+  Sides sides({addi(6, 6, 1), addi(7, 0, 0), addi(7, 7, 1), bne(7, 8, -4), bne(6, 9, -16), ecall()}, tiered);
+  const auto outer = [](std::uint64_t times) {
+    return [times](CpuState& cpu) {
+      cpu.pc = kCode;
+      cpu.x(8) = 300;
+      cpu.x(9) = times;
+    };
   };
   // H gets hot: its region is queued for LLVM and runs as a baseline
   // region meanwhile; then LLVM's code is published at H.
-  run_both(1);
-  engine.wait_for_compiles();
-  const JitStats first = engine.stats();
-  CHECK(first.baseline_regions == 1);
+  sides.run_both(outer(1), ~std::uint64_t{0}, HaltReason::kEcall);
+  sides.engine->wait_for_compiles();
+  CHECK(sides.engine->stats().baseline_regions == 1);
   // The block at 0 gets hot: its region holds H, whose slot already has
   // LLVM code (if the tier loaded), so H's back edge in the baseline region
   // leaves for it, registers written back.
-  run_both(300);
-  engine.wait_for_compiles();
-  CHECK(engine.stats().baseline_regions == 2);
+  sides.run_both(outer(300), ~std::uint64_t{0}, HaltReason::kEcall);
+  sides.engine->wait_for_compiles();
+  CHECK(sides.engine->stats().baseline_regions == 2);
 }
 
 TEST_CASE("a baseline region follows a return to its caller inside the region", "[baseline][region]") {
   //  0: x10 += 1; jal x1, f    8: blt x10, x11, 0    12: ecall
   // 16: f: x12 += x10; ret (jalr x0, 0(x1), seen going to 8)
   using namespace rv;
-  const std::vector<std::uint32_t> code = {addi(10, 10, 1), jal(1, 12),      blt(10, 11, -8),
-                                           ecall(),         add(12, 12, 10), jalr(0, 1, 0)};
-  auto interp_memory = test::memory_with_code(code, kCode);
-  auto jit_memory = test::memory_with_code(code, kCode);
-  CpuState expected, cpu;
-  for (CpuState* c : {&expected, &cpu}) {
-    c->pc = kCode;
-    c->x(11) = 500;
-  }
-  Interpreter interpreter(*interp_memory);
+  Sides sides({addi(10, 10, 1), jal(1, 12), blt(10, 11, -8), ecall(), add(12, 12, 10), jalr(0, 1, 0)});
   // A budget, so that code which loses its way fails rather than spins.
-  REQUIRE(interpreter.run(expected, 100000) == HaltReason::kEcall);
-  auto engine = Sides::make_engine(*jit_memory);
-  REQUIRE(engine->run(cpu, 100000) == HaltReason::kEcall);
-  CHECK(cpu.pc == expected.pc);
-  CHECK(cpu.instret == expected.instret);
-  CHECK(cpu.x(1) == expected.x(1));
-  CHECK(cpu.x(10) == expected.x(10));
-  CHECK(cpu.x(12) == expected.x(12));
-  CHECK(engine->stats().baseline_regions == 1);
+  sides.run_both(
+      [](CpuState& cpu) {
+        cpu.pc = kCode;
+        cpu.x(11) = 500;
+      },
+      100000, HaltReason::kEcall);
+  CHECK(sides.engine->stats().baseline_regions == 1);
 }
 
 TEST_CASE("a baseline region's page window does not let an access cross off its page", "[baseline][region]") {
@@ -223,23 +210,15 @@ TEST_CASE("a baseline region's page window does not let an access cross off its 
   // load (at kData + 0xffc) straddles into the unmapped page after it and
   // must fault as in the interpreter.
   using namespace rv;
-  const std::vector<std::uint32_t> code = {ld(12, 10, 0), addi(10, 10, 4), addi(11, 11, -1), bne(11, 0, -12), ecall()};
-  auto interp_memory = test::memory_with_code(code, kCode, kData, kDataSize);
-  auto jit_memory = test::memory_with_code(code, kCode, kData, kDataSize);
-  CpuState expected, cpu;
-  for (CpuState* c : {&expected, &cpu}) {
-    c->pc = kCode;
-    c->x(10) = kData;
-    c->x(11) = 2000;
-  }
-  Interpreter interpreter(*interp_memory);
-  REQUIRE(interpreter.run(expected, ~std::uint64_t{0}) == HaltReason::kFault);
-  auto engine = Sides::make_engine(*jit_memory);
-  REQUIRE(engine->run(cpu, ~std::uint64_t{0}) == HaltReason::kFault);
-  CHECK(cpu.pc == expected.pc);
-  CHECK(cpu.instret == expected.instret);
+  Sides sides({ld(12, 10, 0), addi(10, 10, 4), addi(11, 11, -1), bne(11, 0, -12), ecall()});
+  const CpuState cpu = sides.run_both(
+      [](CpuState& c) {
+        c.pc = kCode;
+        c.x(10) = kData;
+        c.x(11) = 2000;
+      },
+      ~std::uint64_t{0}, HaltReason::kFault);
   CHECK(cpu.x(10) == kData + 0xffc);
-  CHECK(cpu.x(10) == expected.x(10));
-  CHECK(engine->last_trap().tval == interpreter.last_trap().tval);
-  CHECK(engine->stats().baseline_regions == 1);
+  CHECK(sides.engine->last_trap().pc == kCode);
+  CHECK(sides.engine->stats().baseline_regions == 1);
 }

@@ -61,8 +61,8 @@ TEST_CASE("an indirect jump out of a region chains through the jump cache", "[ji
   //   8:  ecall
   //   12: bne  x10, x0, -12     -> 0
   //   16: ecall
-  const JitStats stats = run_loop(
-      {rv::addi(10, 10, -1), rv::jalr(0, 14, 0), rv::ecall(), rv::bne(10, 0, -12), rv::ecall()}, kCode + 12);
+  const JitStats stats =
+      run_loop({rv::addi(10, 10, -1), rv::jalr(0, 14, 0), rv::ecall(), rv::bne(10, 0, -12), rv::ecall()}, kCode + 12);
   CHECK(stats.blocks_compiled >= 2);
   CHECK(stats.compiled_code_entries <= 2 * stats.blocks_compiled);
 }
