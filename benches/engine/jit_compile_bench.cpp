@@ -103,19 +103,23 @@ bool skip(benchmark::State& state, const char* why) {
   return false;
 }
 
-// Runs `code` from scratch once per iteration on a fresh engine of `choice`;
-// false (and the state skipped) on any failure. `before`/`after` are the
-// engine's statistics around the loop.
+// Runs `code` from scratch (a loop `loop_iterations` times, see
+// run_from_scratch) once per iteration on a fresh engine of `choice` with
+// `options`, waiting for the tiered engine's compiles; false (and the state
+// skipped) on any failure. `before`/`after` are the engine's statistics
+// around the loop.
 bool time_compiles(benchmark::State& state, const std::vector<std::uint32_t>& code, EngineChoice choice,
-                   engine::JitStats& before, engine::JitStats& after, std::uint64_t& runs) {
+                   const engine::JitOptions& options, std::uint64_t loop_iterations, engine::JitStats& before,
+                   engine::JitStats& after, std::uint64_t& runs) {
   GuestMemory g = load_program(code);
   if (!g.error.empty()) return skip(state, g.error.c_str());
-  BenchEngine e = BenchEngine::create(*g.memory, choice, {.max_block_insns = kMaxBlockInsns});
+  BenchEngine e = BenchEngine::create(*g.memory, choice, options);
   if (!e.error().empty()) return skip(state, e.error().c_str());
   before = e.jit()->stats();
   runs = 0;
   for (auto _ : state) {
-    if (!run_from_scratch(e)) return skip(state, "program did not reach its ecall");
+    if (!run_from_scratch(e, loop_iterations)) return skip(state, "program did not reach its ecall");
+    if (choice == EngineChoice::kTiered) e.wait_for_compiles();
     ++runs;
   }
   after = e.jit()->stats();
@@ -126,7 +130,8 @@ void jit_compile_latency(benchmark::State& state, const CompileCase* c) {
   const std::vector<std::uint32_t> code = straight_line(c->guest_insns);
   engine::JitStats before, after;
   std::uint64_t runs = 0;
-  if (!time_compiles(state, code, EngineChoice::kJit, before, after, runs)) return;
+  if (!time_compiles(state, code, EngineChoice::kJit, {.max_block_insns = kMaxBlockInsns}, 0, before, after, runs))
+    return;
   const auto compiles = static_cast<double>(after.blocks_compiled - before.blocks_compiled);
   if (after.compile_failures != before.compile_failures) return state.SkipWithError("a compilation failed");
   if (runs == 0 || compiles == 0) return;
@@ -147,23 +152,14 @@ void jit_compile_latency(benchmark::State& state, const CompileCase* c) {
 constexpr unsigned kParallelBlocks = 96;
 constexpr unsigned kParallelBlockInsns = 40;
 
-// Tiered: on one engine with `options`, runs `code` from scratch and waits
-// for its compiles, once per iteration. Returns the regions LLVM compiled,
-// or 0 with the state skipped on any failure; `before`/`after` are the
-// engine's statistics around the loop.
+// time_compiles on the tiered engine with `options`; returns the regions
+// LLVM compiled, or 0 with the state skipped when it compiled none, a
+// compile failed or time_compiles failed.
 double time_tiered_compiles(benchmark::State& state, const std::vector<std::uint32_t>& code,
                             const engine::JitOptions& options, std::uint64_t loop_iterations, engine::JitStats& before,
                             engine::JitStats& after) {
-  GuestMemory g = load_program(code);
-  if (!g.error.empty()) return skip(state, g.error.c_str());
-  BenchEngine e = BenchEngine::create(*g.memory, EngineChoice::kTiered, options);
-  if (!e.error().empty()) return skip(state, e.error().c_str());
-  before = e.jit()->stats();
-  for (auto _ : state) {
-    if (!run_from_scratch(e, loop_iterations)) return skip(state, "program did not reach its ecall");
-    e.wait_for_compiles();
-  }
-  after = e.jit()->stats();
+  std::uint64_t runs = 0;
+  if (!time_compiles(state, code, EngineChoice::kTiered, options, loop_iterations, before, after, runs)) return 0;
   if (after.compile_failures != before.compile_failures) return skip(state, "a compilation failed");
   const auto compiles = static_cast<double>(after.blocks_compiled - before.blocks_compiled);
   if (compiles == 0) return skip(state, "the LLVM tier compiled nothing");
@@ -203,7 +199,9 @@ void jit_compile_loop(benchmark::State& state, const LoopProgram* p) {
 void baseline_compile_latency(benchmark::State& state, const CompileCase* c) {
   engine::JitStats before, after;
   std::uint64_t runs = 0;
-  if (!time_compiles(state, straight_line(c->guest_insns), EngineChoice::kBaseline, before, after, runs)) return;
+  if (!time_compiles(state, straight_line(c->guest_insns), EngineChoice::kBaseline, {.max_block_insns = kMaxBlockInsns},
+                     0, before, after, runs))
+    return;
   const auto compiles = static_cast<double>(after.baseline_blocks - before.baseline_blocks);
   if (runs == 0 || compiles == 0) return state.SkipWithError("the baseline tier compiled nothing");
   const double compile_s = after.baseline_seconds_total - before.baseline_seconds_total;
@@ -218,14 +216,9 @@ void baseline_compile_latency(benchmark::State& state, const CompileCase* c) {
 }
 
 void baseline_compile_loop(benchmark::State& state, const LoopProgram* p) {
-  GuestMemory g = load_program(p->code);
-  if (!g.error.empty()) return state.SkipWithError(g.error.c_str());
-  BenchEngine e = BenchEngine::create(*g.memory, EngineChoice::kBaseline);
-  if (!e.error().empty()) return state.SkipWithError(e.error().c_str());
-  const engine::JitStats before = e.jit()->stats();
-  for (auto _ : state)
-    if (!run_from_scratch(e, kLoopCompileIterations)) return state.SkipWithError("program did not reach its ecall");
-  const engine::JitStats after = e.jit()->stats();
+  engine::JitStats before, after;
+  std::uint64_t runs = 0;
+  if (!time_compiles(state, p->code, EngineChoice::kBaseline, {}, kLoopCompileIterations, before, after, runs)) return;
   const auto regions = static_cast<double>(after.baseline_regions - before.baseline_regions);
   if (regions == 0) return state.SkipWithError("the baseline tier compiled no region");
   using benchmark::Counter;

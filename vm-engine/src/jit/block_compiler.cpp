@@ -250,7 +250,6 @@ class ReusedPipelineCompiler : public llvm::orc::IRCompileLayer::IRCompiler {
       c->tm_->setOptLevel(llvm::CodeGenOpt::None);
       if (llvm::Error e = c->build(c->straight_line_passes_)) return e;
       c->tm_->setOptLevel(c->level_);
-      c->has_straight_line_ = true;
     }
     return c;
   }
@@ -258,7 +257,7 @@ class ReusedPipelineCompiler : public llvm::orc::IRCompileLayer::IRCompiler {
   llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> operator()(llvm::Module& module) override {
     object_.clear();
     const std::string& name = module.getModuleIdentifier();
-    if (has_straight_line_ && name == kStraightLineModule) {
+    if (name == kStraightLineModule) {  // only at level 1, which built that pipeline
       tm_->setOptLevel(llvm::CodeGenOpt::None);
       tm_->setFastISel(true);
       straight_line_passes_.run(module);
@@ -287,7 +286,6 @@ class ReusedPipelineCompiler : public llvm::orc::IRCompileLayer::IRCompiler {
 
   std::unique_ptr<llvm::TargetMachine> tm_;
   llvm::CodeGenOpt::Level level_;
-  bool has_straight_line_ = false;
   llvm::SmallVector<char, 0> object_;
   llvm::raw_svector_ostream stream_;
   llvm::legacy::PassManager passes_;

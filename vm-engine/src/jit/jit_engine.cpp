@@ -335,15 +335,22 @@ struct JitEngine::Impl {
     }
     const std::uint64_t runs = e->count;
     e->hot_countdown = static_cast<std::int32_t>(options.threshold > runs ? options.threshold - runs : 1);
+    return publish_baseline(e, fn, code.size(), start, /*region=*/false);
+  }
+
+  // Counts baseline code compiled since `start` (a block's or a region's),
+  // names it in the perf map and publishes it at `e`.
+  BlockFn publish_baseline(CodeEntry* e, const void* fn, std::size_t bytes, std::chrono::steady_clock::time_point start,
+                           bool region) {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     {
       std::lock_guard lock(stats_mutex);
-      ++stats.baseline_blocks;
-      stats.baseline_code_bytes += code.size();
-      stats.baseline_seconds_total += seconds;
-      baseline_seconds.push_back(seconds);
+      ++(region ? stats.baseline_regions : stats.baseline_blocks);
+      (region ? stats.baseline_region_code_bytes : stats.baseline_code_bytes) += bytes;
+      (region ? stats.baseline_region_seconds_total : stats.baseline_seconds_total) += seconds;
+      (region ? baseline_region_seconds : baseline_seconds).push_back(seconds);
     }
-    if (perf_map) perf_map->add(fn, code.size(), e->pc, ".baseline");
+    if (perf_map) perf_map->add(fn, bytes, e->pc, region ? ".baseline_region" : ".baseline");
     auto block_fn = reinterpret_cast<BlockFn>(const_cast<void*>(fn));
     e->fn.store(block_fn, std::memory_order_release);
     return block_fn;
@@ -365,17 +372,7 @@ struct JitEngine::Impl {
     const std::vector<std::uint8_t> code = jit::x64::compile_baseline_region(
         region, e, [this](std::uint64_t pc) { return slot_for(pc); }, baseline_options);
     const void* fn = baseline_arena->add(code.data(), code.size());
-    if (!fn) return;  // full: the block code stays
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    {
-      std::lock_guard lock(stats_mutex);
-      ++stats.baseline_regions;
-      stats.baseline_region_code_bytes += code.size();
-      stats.baseline_region_seconds_total += seconds;
-      baseline_region_seconds.push_back(seconds);
-    }
-    if (perf_map) perf_map->add(fn, code.size(), e->pc, ".baseline_region");
-    e->fn.store(reinterpret_cast<BlockFn>(const_cast<void*>(fn)), std::memory_order_release);
+    if (fn) publish_baseline(e, fn, code.size(), start, /*region=*/true);  // else full: the block code stays
   }
 
   // Baseline code at `e` asked for optimisation (kExitHot).

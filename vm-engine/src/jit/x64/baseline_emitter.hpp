@@ -194,6 +194,11 @@ class BaselineEmitter {
   // region mode a jump to the region's block there (after a budget check)
   // or, outside the region, the epilogue and chain_to.
   void go_to(std::uint64_t pc);
+  // Leaves the function (its epilogue) and chains to `pc`.
+  void exit_to(std::uint64_t pc) {
+    epilogue();
+    chain_to(pc);
+  }
   // Counts a run down in the entry slot's hot_countdown (BaselineOptions::
   // count_hot): at zero, on to `hot`.
   void count_down(Label& hot) {
@@ -214,17 +219,19 @@ class BaselineEmitter {
   // ---- region mode -------------------------------------------------------------
   // Picks the pinned slots (pins_, pinned_) by static use count.
   void plan_pins();
-  // Saves the host registers pins use and loads the pinned slots.
+  // Saves the callee-saved registers pins use, makes the page windows'
+  // frame and loads the pinned slots and instret.
   void prologue();
-  // Before every way out of a region: stores the pinned slots and restores
-  // the host registers (nothing in block mode). Leaves rax, rcx, rdx alone.
+  // Before every way out of a region: stores the pinned slots and instret,
+  // drops the frame and restores the callee-saved registers (nothing in
+  // block mode). Leaves rax, rcx, rdx alone.
   void epilogue();
 
   // ---- thunk calls --------------------------------------------------------------
   // Entry rsp is 8 mod 16. These save rdi/rsi and reserve `scratch` bytes
   // (8 mod 16, so calls are aligned) at [rsp]; end_call() undoes it.
-  // In region mode they save r10 and r11 too, which may hold pinned
-  // registers (two more pushes keep the alignment).
+  // In region mode they save r10 and r11 too, which hold a pinned register
+  // and instret (two more pushes keep the alignment).
   void begin_call(std::int32_t scratch) {
     a_.push(rdi);
     a_.push(rsi);

@@ -85,19 +85,10 @@ void BaselineEmitter::epilogue() {
 
 void BaselineEmitter::go_to(std::uint64_t pc) {
   auto inside = block_labels_.find(pc);
-  if (!region_ || inside == block_labels_.end()) {
-    epilogue();
-    chain_to(pc);
-    return;
-  }
+  if (!region_ || inside == block_labels_.end()) return exit_to(pc);
   // The same budget check as chain_to's: code never runs further than one
   // block past it (see kMaxUncheckedInsns).
-  Label& spent = cold_label([this, pc] {
-    epilogue();
-    store_pc(pc);
-    a_.mov_imm(rax, kExitNext);
-    a_.ret();
-  });
+  Label& spent = cold_label([this, pc] { leave(pc, 0, kExitNext); });
   a_.alu(Alu::kCmp, kInstretReg, ctx(offsetof(JitContext, stop_at)));
   a_.jcc(kAboveEqual, spent);
   Label& target = *inside->second;
@@ -108,11 +99,8 @@ void BaselineEmitter::go_to(std::uint64_t pc) {
     // its entry); only a change takes the full test.
     CodeEntry* slot = slot_of_(pc);
     const auto now = reinterpret_cast<std::uintptr_t>(slot->fn.load(std::memory_order_relaxed));
-    if (slot != self_ && now != 0 && now - options_.arena_base >= options_.arena_size) {
-      epilogue();  // the target runs better code already
-      chain_to(pc);
-      return;
-    }
+    if (slot != self_ && now != 0 && now - options_.arena_base >= options_.arena_size)
+      return exit_to(pc);  // the target runs better code already
     Label& changed = cold_label([this, pc, &target] {
       a_.load64(rax, at(rdx, off(offsetof(CodeEntry, fn))));
       a_.test(rax, rax);
@@ -122,8 +110,7 @@ void BaselineEmitter::go_to(std::uint64_t pc) {
       a_.mov_imm(rcx, options_.arena_size);
       a_.alu(Alu::kCmp, rax, rcx);
       a_.jcc(kBelow, target);
-      epilogue();
-      chain_to(pc);
+      exit_to(pc);
     });
     a_.mov_imm(rdx, reinterpret_cast<std::uintptr_t>(slot));
     if (slot == self_) {
@@ -169,12 +156,7 @@ std::vector<std::uint8_t> BaselineEmitter::run_region() {
       // Counted on every pass through the entry block, as its block-mode
       // code did, so a loop keeps reporting its heat while LLVM compiles.
       const std::uint64_t entry = block_->start_pc;
-      Label& hot = cold_label([this, entry] {
-        epilogue();
-        store_pc(entry);
-        a_.mov_imm(rax, kExitHot);
-        a_.ret();
-      });
+      Label& hot = cold_label([this, entry] { leave(entry, 0, kExitHot); });
       count_down(hot);
     }
     for (const ir::Op& op : block_->ops) emit(op);
