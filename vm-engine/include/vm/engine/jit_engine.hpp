@@ -28,7 +28,8 @@ struct JitOptions {
   unsigned baseline_threshold = 2;  // tiered: executions before the baseline tier compiles a block
   bool optimize = true;             // tiered: hot code goes on to LLVM (false: --engine baseline)
   // Tiered, with the baseline tier: a region queued for LLVM is compiled by
-  // the baseline tier too, at once, and runs until LLVM's code replaces it.
+  // the baseline tier too, at once, and runs until LLVM's code replaces it;
+  // without LLVM (optimize false), a hot block's region is compiled so.
   bool baseline_regions = true;
   unsigned opt_level = 1;         // LLVM optimisation level 0..3 (IR passes and codegen)
   unsigned threads = 1;           // tiered: background compiler threads (>= 1)
@@ -59,7 +60,7 @@ struct JitStats {
   double baseline_seconds_total = 0;
   double baseline_seconds_median = 0;
   double baseline_seconds_p99 = 0;
-  std::uint64_t baseline_regions = 0;  // regions the baseline tier compiled while LLVM's were queued
+  std::uint64_t baseline_regions = 0;  // regions the baseline tier compiled (queued for LLVM, or --engine baseline)
   std::uint64_t baseline_region_code_bytes = 0;
   double baseline_region_seconds_total = 0;
   double baseline_region_seconds_median = 0;
