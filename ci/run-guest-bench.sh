@@ -10,10 +10,12 @@
 #
 # usage: ci/run-guest-bench.sh [--vm PATH] [--build-dir DIR] [--reps N]
 #            [--engines "interp jit ..."] [--qemu PATH|none] [--workloads "a b"]
-#            [--quick] [--timeout SECONDS] [--output FILE] [--strict]
+#            [--quick] [--timeout SECONDS] [--output FILE] [--svg FILE] [--strict]
 #   --build-dir  CMake build tree holding benches/guest (default build/release)
 #   --vm         launcher (default BUILD_DIR/tools/vm/vm)
 #   --quick      small iteration counts (smoke run, seconds in total)
+#   --svg        also draw the speeds relative to qemu as an SVG bar chart
+#                (ci/plot-guest-bench.awk); needs qemu-riscv64
 #   --strict     exit 1 if any vm run failed or printed a different checksum
 # Exit status: 0 when the table was produced (and, with --strict, vm agreed
 # everywhere); 1 when a reference run (qemu or native) failed or disagreed;
@@ -23,7 +25,7 @@ set -euo pipefail
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 usage() {
-    sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 die() {
@@ -36,7 +38,7 @@ workloads=(alu_loop int_mix memory branchy fp_nbody)
 declare -A quick_args=([alu_loop]=5000000 [int_mix]=2 [memory]=2 [branchy]=1 [fp_nbody]=20000)
 
 build_dir="$repo_root/build/release"
-vm="" reps=3 engines="interp" qemu="" quick=0 timeout_s=600 output="" strict=0
+vm="" reps=3 engines="interp" qemu="" quick=0 timeout_s=600 output="" svg="" strict=0
 selected=""
 while (($# > 0)); do
     case $1 in
@@ -49,6 +51,7 @@ while (($# > 0)); do
         --quick) quick=1; shift ;;
         --timeout) timeout_s=${2:?--timeout needs seconds}; shift 2 ;;
         --output) output=${2:?--output needs a file}; shift 2 ;;
+        --svg) svg=${2:?--svg needs a file}; shift 2 ;;
         --strict) strict=1; shift ;;
         -h|--help) usage ;;
         *) echo "run-guest-bench: unknown option '$1'" >&2; usage ;;
@@ -73,6 +76,7 @@ elif [[ $qemu == none ]]; then
 elif [[ ! -x $qemu ]]; then
     die "qemu '$qemu' is not executable"
 fi
+[[ -z $svg || -n $qemu ]] || die "--svg needs qemu-riscv64: the chart shows speeds relative to it"
 if [[ -n $selected ]]; then
     read -r -a wanted <<<"$selected"
     for w in "${wanted[@]}"; do
@@ -139,6 +143,7 @@ add_ratio() { # COLUMN VALUE
 notes=()
 reference_failed=0 vm_failed=0
 rows=()
+bars=() # --svg: "GROUP<TAB>SERIES<TAB>RATIO vs qemu" per workload
 
 for w in "${workloads[@]}"; do
     program=$guest_dir/$w
@@ -211,6 +216,7 @@ for w in "${workloads[@]}"; do
         if [[ -n $qemu_ns ]]; then
             vs_qemu=$(ratio "$qemu_ns" "$best_ns")
             add_ratio "$e/qemu" "$vs_qemu"
+            bars+=("$w"$'\t'"$e"$'\t'"$vs_qemu")
             vs_qemu="${vs_qemu}×"
         fi
         if [[ -n $native_ns ]]; then
@@ -229,6 +235,11 @@ for w in "${workloads[@]}"; do
     fi
     native_cell="n/a"
     [[ -n $native_ns ]] && native_cell=$(seconds "$native_ns")
+    if [[ -n $native_ns && -n $qemu_ns ]]; then
+        native_vs_qemu=$(ratio "$qemu_ns" "$native_ns")
+        add_ratio native/qemu "$native_vs_qemu"
+        bars+=("$w"$'\t'native$'\t'"$native_vs_qemu")
+    fi
     row="| $w | ${instructions:-n/a}"
     for cell in "${engine_cells[@]}"; do row+=" | $cell"; done
     row+=" | $qemu_cells | $native_cell |"
@@ -279,6 +290,35 @@ if [[ -n $output ]]; then
     report | tee "$output"
 else
     report
+fi
+
+# chart_data: the --svg chart's input (ci/plot-guest-bench.awk's format).
+chart_data() {
+    local mode="full counts" cpu qemu_version
+    ((quick)) && mode="--quick counts"
+    cpu=$(sed -n 's/^model name[[:space:]]*:[[:space:]]*//p' /proc/cpuinfo 2>/dev/null | head -n 1)
+    qemu_version=$("$qemu" --version 2>/dev/null | head -n 1)
+    printf 'title\tGuest workloads: vm and native code against qemu-riscv64\n'
+    printf 'note\tBest of %s wall-clock runs, %s, %s; %s CPUs %s\n' "$reps" "$mode" "$(date -u +%Y-%m-%d)" "$(nproc)" "${cpu:-unknown}"
+    printf 'note\t%s; native: the same C source built for the host\n' "${qemu_version:-qemu-riscv64}"
+    printf 'bar\t%s\n' "${bars[@]+"${bars[@]}"}"
+    local column
+    for column in "${engine_list[@]/%//qemu}" native/qemu; do
+        [[ -n ${log_ratio_count[$column]:-} ]] || continue
+        printf 'bar\tgeometric mean\t%s\t%s\n' "${column%/qemu}" "$(geomean "$column" | tr -d '×')"
+    done
+}
+
+if [[ -n $svg ]]; then
+    if ((${#bars[@]} == 0)); then
+        echo "run-guest-bench: no speeds to draw; $svg not written" >&2
+        reference_failed=1
+    else
+        chart_data >"$scratch/chart.tsv"
+        awk -f "$repo_root/ci/plot-guest-bench.awk" "$scratch/chart.tsv" >"$scratch/chart.svg"
+        mv "$scratch/chart.svg" "$svg"
+        echo "run-guest-bench: chart written to $svg" >&2
+    fi
 fi
 
 ((reference_failed == 0)) || exit 1
