@@ -97,8 +97,9 @@ struct Sides {
   }
 
   // Runs both from the state `start` sets up for `budget` instructions;
-  // both must stop for `reason` in the same state (registers, pc, retired
-  // instructions, the data word at kData + 8, a trap's pc and cause).
+  // both must stop for `reason` in the same state (integer and FP
+  // registers, fcsr, pc, retired instructions, the data word at kData + 8,
+  // a trap's pc and cause).
   // Returns the engine's state.
   CpuState run_both(const std::function<void(CpuState&)>& start, std::uint64_t budget, HaltReason reason) {
     CpuState expected, cpu;
@@ -112,6 +113,11 @@ struct Sides {
       INFO("x" << r);
       CHECK(cpu.x(r) == expected.x(r));
     }
+    for (unsigned r = 0; r < 32; ++r) {
+      INFO("f" << r);
+      CHECK(cpu.f(r) == expected.f(r));
+    }
+    CHECK(cpu.fcsr == expected.fcsr);
     CHECK(read_u64(*jit_memory, kData + 8) == read_u64(*interp_memory, kData + 8));
     if (reason == HaltReason::kFault) {
       CHECK(engine->last_trap().pc == interpreter.last_trap().pc);
@@ -221,4 +227,42 @@ TEST_CASE("a baseline region's page window does not let an access cross off its 
   CHECK(cpu.x(10) == kData + 0xffc);
   CHECK(sides.engine->last_trap().pc == kCode);
   CHECK(sides.engine->stats().baseline_regions == 1);
+}
+
+TEST_CASE("a baseline region rounds by frm: nearest inline, other modes in the interpreter", "[baseline][region][fp]") {
+  //  0 A: f2 = f0 * f1; f3 = f3 + f2; f4 = f3 / f1 (all by frm); x25 -= 1
+  // 16:   bne x25, x27, D
+  // 20:   csrrw x0, frm, x26 (the mode changes inside the region)
+  // 24 D: bne x25, x0, A
+  // 28:   ecall
+  // One third and seven: every product, sum and quotient is inexact, so
+  // round-to-nearest and round-towards-zero results part at once.
+  using namespace rv;
+  Sides sides({fmul_d(2, 0, 1), fadd_d(3, 3, 2), fdiv_d(4, 3, 1), addi(25, 25, -1), bne(25, 27, 8), csrrw(0, 0x002, 26),
+               bne(25, 0, -24), ecall()});
+  const auto start = [](std::uint64_t frm, std::uint64_t change_at, std::uint64_t new_frm) {
+    return [=](CpuState& cpu) {
+      cpu.pc = kCode;
+      cpu.fcsr = static_cast<std::uint32_t>(frm << 5);
+      cpu.f(0) = 0x3fd5555555555555ull;  // 1/3
+      cpu.f(1) = 0x401c000000000000ull;  // 7
+      cpu.x(25) = 300;
+      cpu.x(26) = new_frm;
+      cpu.x(27) = change_at;
+    };
+  };
+  // Round-to-nearest throughout: the region's inline ops. The CSR write
+  // (of nearest again) on the first pass puts its block in the region.
+  sides.run_both(start(0, 299, 0), ~std::uint64_t{0}, HaltReason::kEcall);
+  CHECK(sides.engine->stats().baseline_regions == 1);
+  // Towards zero from the start: the region is entered (it is published at
+  // A) but hands every pass to the interpreter.
+  sides.run_both(start(1, ~std::uint64_t{0}, 1), ~std::uint64_t{0}, HaltReason::kEcall);
+  // Nearest, then towards zero from the 200th pass on: the region leaves
+  // right after the CSR write, inside it.
+  sides.run_both(start(0, 100, 1), ~std::uint64_t{0}, HaltReason::kEcall);
+  // And back: towards zero until the 200th pass, then nearest in the region.
+  sides.run_both(start(1, 100, 0), ~std::uint64_t{0}, HaltReason::kEcall);
+  // D got hot too, run from the dispatcher after each leave.
+  CHECK(sides.engine->stats().baseline_regions == 2);
 }

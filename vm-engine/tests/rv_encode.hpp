@@ -57,6 +57,16 @@ constexpr std::uint32_t csrrs(unsigned rd, unsigned csr, unsigned rs1) {
 constexpr std::uint32_t csrrw(unsigned rd, unsigned csr, unsigned rs1) {
   return (csr << 20) | (rs1 << 15) | (1 << 12) | (rd << 7) | 0x73;
 }
+// Double-precision arithmetic; rm 7 rounds by frm (the dynamic mode).
+constexpr std::uint32_t fadd_d(unsigned rd, unsigned rs1, unsigned rs2, unsigned rm = 7) {
+  return r(0x01, rs2, rs1, rm, rd, 0x53);
+}
+constexpr std::uint32_t fmul_d(unsigned rd, unsigned rs1, unsigned rs2, unsigned rm = 7) {
+  return r(0x09, rs2, rs1, rm, rd, 0x53);
+}
+constexpr std::uint32_t fdiv_d(unsigned rd, unsigned rs1, unsigned rs2, unsigned rm = 7) {
+  return r(0x0d, rs2, rs1, rm, rd, 0x53);
+}
 constexpr std::uint32_t amoadd_w(unsigned rd, unsigned rs1, unsigned rs2) { return r(0, rs2, rs1, 2, rd, 0x2f); }
 constexpr std::uint32_t lr_d(unsigned rd, unsigned rs1) { return r(0x08, 0, rs1, 3, rd, 0x2f); }
 constexpr std::uint32_t sc_d(unsigned rd, unsigned rs1, unsigned rs2) { return r(0x0c, rs2, rs1, 3, rd, 0x2f); }

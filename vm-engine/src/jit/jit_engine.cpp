@@ -593,7 +593,9 @@ HaltReason JitEngine::Impl::run(CpuState& cpu, std::uint64_t max_insns) {
           break;
         }
       } else if (code == jit::kExitInterpret) {
-        const HaltReason r = interpret_one(cpu, e);
+        // cpu.pc's entry, not necessarily `e`: code chained to the region
+        // that returned.
+        const HaltReason r = interpret_one(cpu, lookup(cpu.pc));
         if (r != HaltReason::kInstructionLimit) {
           reason = r;
           break;

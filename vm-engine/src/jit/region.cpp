@@ -92,6 +92,16 @@ std::vector<ir::Slot> invariant_divisors(const Region& region) {
   return out;
 }
 
+bool uses_dynamic_rounding(const Region& region) {
+  for (const ir::Block& b : region.blocks)
+    for (const ir::Op& op : b.ops) {
+      const ir::Format f = ir::format_of(op.opcode);
+      if ((f == ir::Format::FP1 || f == ir::Format::FP2 || f == ir::Format::FP3) && op.aux == ir::kRmDynamic)
+        return true;
+    }
+  return false;
+}
+
 std::size_t Region::guest_insn_count() const {
   std::size_t n = 0;
   for (const ir::Block& b : blocks) n += b.guest_insn_count();

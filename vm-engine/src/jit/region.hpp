@@ -48,6 +48,12 @@ struct Region {
 // that no block of the region writes.
 std::vector<cross_arch::ir::Slot> invariant_divisors(const Region& region);
 
+// Whether an FP op of the region rounds by frm (the dynamic rounding mode).
+// Both tiers compile such ops for round-to-nearest, what C code runs with:
+// the region checks frm on entry and after each CSR op, and with another
+// mode hands the block to the interpreter, which implements every mode.
+bool uses_dynamic_rounding(const Region& region);
+
 struct RegionLimits {
   unsigned max_blocks = 16;
   unsigned max_insns = 512;  // guest instructions over all blocks

@@ -336,20 +336,7 @@ class RegionLowering {
     return b_.getInt1Ty();
   }
 
-  // ---- dynamic rounding mode ------------------------------------------------
-  // FP ops with the dynamic rounding mode are compiled for round-to-nearest
-  // (what C code runs with), so a region that has them checks frm on entry
-  // and after each CSR op; with another mode it hands the block to the
-  // interpreter, which implements every mode.
-  static bool uses_dynamic_rounding(const Region& region) {
-    for (const ir::Block& b : region.blocks)
-      for (const ir::Op& op : b.ops) {
-        const ir::Format f = ir::format_of(op.opcode);
-        if ((f == ir::Format::FP1 || f == ir::Format::FP2 || f == ir::Format::FP3) && op.aux == ir::kRmDynamic)
-          return true;
-      }
-    return false;
-  }
+  // ---- dynamic rounding mode (see uses_dynamic_rounding) ----------------------
   llvm::Value* rounding_not_nearest() {
     llvm::Value* fcsr = b_.CreateLoad(i32_, field(cpu_, offsetof(CpuState, fcsr)));
     return b_.CreateICmpNE(b_.CreateAnd(fcsr, b_.getInt32(0xe0)), b_.getInt32(0));

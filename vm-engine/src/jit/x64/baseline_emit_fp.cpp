@@ -90,6 +90,16 @@ void BaselineEmitter::emit_csr(const ir::Op& op) {
   a_.mov_imm(rdx, static_cast<std::uint64_t>(op.imm));
   call(&vm_jit_csr);
   collect_bool_result(op);
+  recheck_rounding_after(op);
+}
+
+void BaselineEmitter::recheck_rounding_after(const ir::Op& op) {
+  if (!assumes_nearest_) return;
+  const std::size_t next = op.insn + 1u;
+  const std::uint64_t pc = next < block_->guest_insn_count() ? block_->insn_pc(next) : block_->end_pc;
+  Label& changed = cold_label([this, pc, next] { leave(pc, next, kExitNext); });
+  test_rounding_not_nearest();
+  a_.jcc(kNotEqual, changed);
 }
 
 void BaselineEmitter::emit_fp(const ir::Op& op) {
@@ -110,13 +120,13 @@ void BaselineEmitter::emit_fp_call(const ir::Op& op) {
 }
 
 void BaselineEmitter::call_unless_nearest(const ir::Op& op, Label& done) {
+  if (assumes_nearest_) return;
   Label& other = cold_label([this, &op, &done] {
     emit_fp_call(op);
     a_.movsd_load(static_cast<Reg>(0), reg(op.dst));  // every path to `done` leaves the result in xmm0
     a_.jmp(done);
   });
-  a_.load32(rax, at(rdi, off(offsetof(CpuState, fcsr))));
-  a_.alu_imm(Alu::kAnd, rax, 0xe0, false);
+  test_rounding_not_nearest();
   a_.jcc(kNotEqual, other);
 }
 

@@ -67,6 +67,15 @@ void BaselineEmitter::plan_pins() {
 }
 
 void BaselineEmitter::prologue() {
+  if (assumes_nearest_) {
+    // Nothing pushed yet: the exit is a plain return.
+    Label& other = cold_label([this] {
+      a_.mov_imm(rax, kExitInterpret);
+      a_.ret();
+    });
+    test_rounding_not_nearest();
+    a_.jcc(kNotEqual, other);
+  }
   for (Reg r : kCalleeSaved) a_.push(r);
   // The windows: 16 bytes each keep rsp 8 mod 16; a length of 0 never matches.
   if (windows_ > 0) a_.alu_imm(Alu::kSub, rsp, 16 * windows_);
@@ -140,6 +149,7 @@ void BaselineEmitter::stay_for_seen_targets() {
 
 std::vector<std::uint8_t> BaselineEmitter::run_region() {
   plan_pins();
+  assumes_nearest_ = uses_dynamic_rounding(*region_);
   for (const ir::Block& block : region_->blocks)
     for (const ir::Op& op : block.ops) {
       const ir::Format f = ir::format_of(op.opcode);
