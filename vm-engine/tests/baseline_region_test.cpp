@@ -266,3 +266,31 @@ TEST_CASE("a baseline region rounds by frm: nearest inline, other modes in the i
   // D got hot too, run from the dispatcher after each leave.
   CHECK(sides.engine->stats().baseline_regions == 2);
 }
+
+TEST_CASE("a quiet comparison between frflags and fsflags leaves the flags as they were", "[baseline][region][fp]") {
+  //  0 A: f2 = f0 * f1 (inexact: NX pending); frflags x12; flt.d x13, f3, f1;
+  //       fsflags x12 (glibc's quiet comparison); frflags x14; x15 += x14
+  // 24:   x25 -= 1; bne x25, x0, A
+  // 32:   ecall
+  // With f3 a NaN, flt.d raises NV, which the fsflags must take back; a
+  // frflags not followed by the idiom folds the flags as before.
+  using namespace rv;
+  Sides sides({fmul_d(2, 0, 1), csrrs(12, 0x001, 0), flt_d(13, 3, 1), csrrw(0, 0x001, 12), csrrs(14, 0x001, 0),
+               add(15, 15, 14), addi(25, 25, -1), bne(25, 0, -28), ecall()});
+  for (const std::uint64_t f3 : {0x3ff0000000000000ull, 0x7ff8000000000000ull}) {  // 1, a quiet NaN
+    for (const std::uint32_t fcsr : {0u, 0x08u}) {                                 // none, DZ already set
+      INFO("f3 " << std::hex << f3 << " fcsr " << fcsr);
+      sides.run_both(
+          [=](CpuState& cpu) {
+            cpu.pc = kCode;
+            cpu.fcsr = fcsr;
+            cpu.f(0) = 0x3fd5555555555555ull;  // 1/3
+            cpu.f(1) = 0x401c000000000000ull;  // 7
+            cpu.f(3) = f3;
+            cpu.x(25) = 200;
+          },
+          ~std::uint64_t{0}, HaltReason::kEcall);
+    }
+  }
+  CHECK(sides.engine->stats().baseline_regions == 1);
+}

@@ -67,6 +67,7 @@ constexpr std::uint32_t fmul_d(unsigned rd, unsigned rs1, unsigned rs2, unsigned
 constexpr std::uint32_t fdiv_d(unsigned rd, unsigned rs1, unsigned rs2, unsigned rm = 7) {
   return r(0x0d, rs2, rs1, rm, rd, 0x53);
 }
+constexpr std::uint32_t flt_d(unsigned rd, unsigned rs1, unsigned rs2) { return r(0x51, rs2, rs1, 1, rd, 0x53); }
 constexpr std::uint32_t amoadd_w(unsigned rd, unsigned rs1, unsigned rs2) { return r(0, rs2, rs1, 2, rd, 0x2f); }
 constexpr std::uint32_t lr_d(unsigned rd, unsigned rs1) { return r(0x08, 0, rs1, 3, rd, 0x2f); }
 constexpr std::uint32_t sc_d(unsigned rd, unsigned rs1, unsigned rs2) { return r(0x0c, rs2, rs1, 3, rd, 0x2f); }

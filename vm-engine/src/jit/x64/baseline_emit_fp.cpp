@@ -19,24 +19,76 @@ void BaselineEmitter::collect_bool_result(const ir::Op& op) {
   write(op.dst, rax);
 }
 
+void BaselineEmitter::fflags_of_mxcsr() {
+  // IE(0) -> NV(16), ZE(2) -> DZ(8), OE(3) -> OF(4), UE(4) -> UF(2),
+  // PE(5) -> NX(1).
+  a_.mov32(rcx, rax);
+  a_.alu_imm(Alu::kAnd, rcx, 1, false);
+  a_.shift_imm(Shift::kShl, rcx, 4, false);
+  const std::pair<int, int> moves[] = {{2, 3}, {3, 2}, {4, 1}, {5, 0}};
+  for (auto [from, to] : moves) {
+    a_.mov32(rdx, rax);
+    a_.shift_imm(Shift::kShr, rdx, static_cast<std::uint8_t>(from), false);
+    a_.alu_imm(Alu::kAnd, rdx, 1, false);
+    if (to) a_.shift_imm(Shift::kShl, rdx, static_cast<std::uint8_t>(to), false);
+    a_.alu32(Alu::kOr, rcx, rdx);
+  }
+}
+
+const ir::Op* BaselineEmitter::quiet_compare_end(const ir::Op& op) const {
+  const std::vector<ir::Op>& ops = block_->ops;
+  if (ops.empty() || &op < ops.data() || &op >= ops.data() + ops.size()) return nullptr;
+  const auto i = static_cast<std::size_t>(&op - ops.data());
+  if (i + 2 >= ops.size()) return nullptr;
+  const ir::Op& compare = ops[i + 1];
+  const ir::Op& restore = ops[i + 2];
+  const bool reads =
+      static_cast<ir::CsrOp>(op.aux) == ir::CsrOp::kRs && op.src1 == 0 && op.dst != 0 && op.dst != ir::kDiscardSlot;
+  const bool inline_compare =
+      compare.opcode == Opcode::FeqD || compare.opcode == Opcode::FltD || compare.opcode == Opcode::FleD;
+  const bool writes_back = restore.opcode == op.opcode && restore.imm == 0x001 &&
+                           static_cast<ir::CsrOp>(restore.aux) == ir::CsrOp::kRw && restore.src1 == op.dst &&
+                           (restore.dst == 0 || restore.dst == ir::kDiscardSlot);
+  return reads && inline_compare && compare.dst != op.dst && writes_back ? &restore : nullptr;
+}
+
 void BaselineEmitter::emit_fflags(const ir::Op& op) {
   const Mem scratch = at(rsp, -8);
+  const Mem saved = at(rsp, -16);  // the idiom's MXCSR word, between its frflags and fsflags
   const std::int32_t fcsr = off(offsetof(CpuState, fcsr));
+  if (&op == restore_flags_at_) {
+    // The idiom's fsflags: MXCSR as the frflags found it (nothing to do
+    // unless the comparison raised a flag), fcsr unchanged, so the flags
+    // are what the frflags read.
+    restore_flags_at_ = nullptr;
+    Label& restored = new_label();
+    Label& restore = cold_label([this, saved, &restored] {
+      a_.ldmxcsr(saved);
+      a_.jmp(restored);
+    });
+    a_.stmxcsr(scratch);
+    a_.load32(rax, scratch);
+    a_.alu32(Alu::kCmp, rax, saved);
+    a_.jcc(kNotEqual, restore);
+    a_.bind(restored);
+    return;
+  }
+  if (const ir::Op* end = quiet_compare_end(op)) {
+    // The idiom's frflags: fcsr's flags and those pending in MXCSR, whose
+    // word is kept for the fsflags; nothing folded.
+    a_.stmxcsr(saved);
+    a_.load32(rax, saved);
+    a_.alu_imm(Alu::kAnd, rax, 0x3f, false);
+    fflags_of_mxcsr();
+    a_.alu32(Alu::kOr, rcx, at(rdi, fcsr));
+    a_.alu_imm(Alu::kAnd, rcx, 0x1f, false);
+    write(op.dst, rcx);
+    restore_flags_at_ = end;
+    return;
+  }
   Label& folded = new_label();
   Label& fold = cold_label([this, scratch, fcsr, &folded] {
-    // eax = MXCSR: IE(0) -> NV(16), ZE(2) -> DZ(8), OE(3) -> OF(4),
-    // UE(4) -> UF(2), PE(5) -> NX(1).
-    a_.mov32(rcx, rax);
-    a_.alu_imm(Alu::kAnd, rcx, 1, false);
-    a_.shift_imm(Shift::kShl, rcx, 4, false);
-    const std::pair<int, int> moves[] = {{2, 3}, {3, 2}, {4, 1}, {5, 0}};
-    for (auto [from, to] : moves) {
-      a_.mov32(rdx, rax);
-      a_.shift_imm(Shift::kShr, rdx, static_cast<std::uint8_t>(from), false);
-      a_.alu_imm(Alu::kAnd, rdx, 1, false);
-      if (to) a_.shift_imm(Shift::kShl, rdx, static_cast<std::uint8_t>(to), false);
-      a_.alu32(Alu::kOr, rcx, rdx);
-    }
+    fflags_of_mxcsr();
     a_.load32(rdx, at(rdi, fcsr));
     a_.alu32(Alu::kOr, rdx, rcx);
     a_.store32(at(rdi, fcsr), rdx);

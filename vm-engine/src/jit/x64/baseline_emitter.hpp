@@ -304,7 +304,22 @@ class BaselineEmitter {
   // The fflags CSR (frflags/fsflags around quiet comparisons) inline: fold
   // the flags pending in MXCSR into fcsr (as host_fp::fold_flags) without
   // a call. MXCSR goes through the red zone below rsp.
+  //
+  // glibc's quiet comparisons (`frflags t; flt.d/fle.d/feq.d; fsflags t`,
+  // fp_nbody's inner loop has one around every sqrt) fold nothing, as in
+  // the LLVM tier (RegionLowering::lower_fflags_inline): the frflags reads
+  // fcsr's flags and MXCSR's, and keeps the MXCSR word in the red zone;
+  // the fsflags puts it back, only if the comparison raised a flag. The
+  // fold's ldmxcsr is slow (microcoded), and with the inexact flag pending
+  // after almost every FP op the fold ran on every pass.
   void emit_fflags(const ir::Op& op);
+  // ecx = the fflags bits of the MXCSR status flags in eax
+  // (host_fp::fflags_from_mxcsr); clobbers edx.
+  void fflags_of_mxcsr();
+  // When `op`, an fflags read, starts the quiet-comparison idiom in its
+  // block (the comparison inline, so no call or push between the three
+  // ops touches the red zone): the idiom's fsflags, else null.
+  const ir::Op* quiet_compare_end(const ir::Op& op) const;
   void emit_csr(const ir::Op& op);
   // Every FP op but the common double-precision ones goes through the thunk
   // (the interpreter's code, any rounding mode), which fails only for a
@@ -355,6 +370,7 @@ class BaselineEmitter {
   // interleaved); tiered -8% on a 60000-step run, -1.7% on the full one
   // (best of 9); callgrind, --engine baseline: -13% host instructions.
   bool assumes_nearest_ = false;
+  const ir::Op* restore_flags_at_ = nullptr;  // the quiet-comparison idiom's fsflags (emit_fflags)
   int windows_taken_ = 0;
   CodeEntry* self_;
   const SlotOf& slot_of_;
