@@ -294,3 +294,33 @@ TEST_CASE("a quiet comparison between frflags and fsflags leaves the flags as th
   }
   CHECK(sides.engine->stats().baseline_regions == 1);
 }
+
+TEST_CASE("a baseline region's twelfth access site has its own window", "[baseline][region]") {
+  //  0: ld x13..x23, 0..80(x9) (eleven sites, each with a window)
+  // 44: ld x12, 0(x10); x10 += 4; x11 -= 1; bne x11, x0, 0; ecall
+  // The twelfth site's window lies past the first eight's 128 bytes of
+  // frame; its 1024th load straddles off the data page and must fault as
+  // in the interpreter, the other sites' windows untouched.
+  using namespace rv;
+  std::vector<std::uint32_t> code;
+  for (unsigned i = 0; i < 11; ++i) code.push_back(ld(13 + i, 9, static_cast<int>(8 * i)));
+  for (std::uint32_t insn : {ld(12, 10, 0), addi(10, 10, 4), addi(11, 11, -1), bne(11, 0, -56), ecall()})
+    code.push_back(insn);
+  Sides sides(code);
+  for (unsigned i = 0; i < 11; ++i) {
+    write_u64(*sides.interp_memory, kData + 8 * i, 0x1111 * (i + 1));
+    write_u64(*sides.jit_memory, kData + 8 * i, 0x1111 * (i + 1));
+  }
+  const CpuState cpu = sides.run_both(
+      [](CpuState& c) {
+        c.pc = kCode;
+        c.x(9) = kData;
+        c.x(10) = kData;
+        c.x(11) = 2000;
+      },
+      ~std::uint64_t{0}, HaltReason::kFault);
+  CHECK(cpu.x(10) == kData + 0xffc);
+  CHECK(cpu.x(23) == 0x1111 * 11);
+  CHECK(sides.engine->last_trap().pc == kCode + 44);
+  CHECK(sides.engine->stats().baseline_regions == 1);
+}
