@@ -324,3 +324,42 @@ TEST_CASE("a baseline region's twelfth access site has its own window", "[baseli
   CHECK(sides.engine->last_trap().pc == kCode + 44);
   CHECK(sides.engine->stats().baseline_regions == 1);
 }
+
+TEST_CASE("a baseline region keeps FP registers in XMM registers across calls, loads, stores and faults",
+          "[baseline][region][fp]") {
+  //  0 A: fld f5, 0(x10); f6 = f6 + f5; f7 = f6 * f1; f8 = fmin(f7, f6) (a thunk call);
+  //       fsd f8, 8(x9); f9 = fsgnjn(f8, f8) (through integer registers); f6 = f6 + f9
+  // 28:   x10 += 8; x11 -= 1; bne x11, x0, A
+  // 40:   ecall
+  // The FP registers live in XMM registers for the whole function: the
+  // thunk call must store and reload them, the load, the store and the
+  // sign injection must move them, and exits (the budget, the fault when
+  // x10 walks off the data page at the 513th pass) must store them.
+  using namespace rv;
+  Sides sides({fld(5, 10, 0), fadd_d(6, 6, 5), fmul_d(7, 6, 1), fmin_d(8, 7, 6), fsd(8, 9, 8), fsgnjn_d(9, 8, 8),
+               fadd_d(6, 6, 9), addi(10, 10, 8), addi(11, 11, -1), bne(11, 0, -36), ecall()});
+  for (unsigned i = 0; i < 512; ++i) {
+    const std::uint64_t v = 0x3ff0000000000000ull + 0x0000123456789abcull * (i % 7);  // 1.0 and up
+    write_u64(*sides.interp_memory, kData + 8 * i, v);
+    write_u64(*sides.jit_memory, kData + 8 * i, v);
+  }
+  const auto start = [](std::uint64_t passes) {
+    return [=](CpuState& cpu) {
+      cpu.pc = kCode;
+      cpu.x(9) = kData;
+      cpu.x(10) = kData;
+      cpu.x(11) = passes;
+      cpu.f(1) = 0x3fe8000000000000ull;  // 0.75
+      cpu.f(6) = 0x4000000000000000ull;  // 2
+    };
+  };
+  sides.run_both(start(400), ~std::uint64_t{0}, HaltReason::kEcall);
+  CHECK(sides.engine->stats().baseline_regions == 1);
+  for (std::uint64_t budget : {1u, 7u, 100u, 1001u, 2345u}) {
+    INFO("budget " << budget);
+    sides.run_both(start(400), budget, HaltReason::kInstructionLimit);
+  }
+  const CpuState cpu = sides.run_both(start(600), ~std::uint64_t{0}, HaltReason::kFault);
+  CHECK(cpu.x(10) == kData + 0x1000);
+  CHECK(sides.engine->last_trap().pc == kCode);
+}

@@ -13,9 +13,10 @@ constexpr std::uint32_t r(std::uint32_t f7, std::uint32_t rs2, std::uint32_t rs1
 constexpr std::uint32_t i(std::int32_t imm, std::uint32_t rs1, std::uint32_t f3, std::uint32_t rd, std::uint32_t opc) {
   return (static_cast<std::uint32_t>(imm & 0xfff) << 20) | (rs1 << 15) | (f3 << 12) | (rd << 7) | opc;
 }
-constexpr std::uint32_t s(std::int32_t imm, std::uint32_t rs2, std::uint32_t rs1, std::uint32_t f3) {
+constexpr std::uint32_t s(std::int32_t imm, std::uint32_t rs2, std::uint32_t rs1, std::uint32_t f3,
+                          std::uint32_t opc = 0x23) {
   const auto u = static_cast<std::uint32_t>(imm);
-  return (((u >> 5) & 0x7f) << 25) | (rs2 << 20) | (rs1 << 15) | (f3 << 12) | ((u & 0x1f) << 7) | 0x23;
+  return (((u >> 5) & 0x7f) << 25) | (rs2 << 20) | (rs1 << 15) | (f3 << 12) | ((u & 0x1f) << 7) | opc;
 }
 constexpr std::uint32_t b(std::int32_t off, std::uint32_t rs2, std::uint32_t rs1, std::uint32_t f3) {
   const auto u = static_cast<std::uint32_t>(off);
@@ -67,6 +68,10 @@ constexpr std::uint32_t fmul_d(unsigned rd, unsigned rs1, unsigned rs2, unsigned
 constexpr std::uint32_t fdiv_d(unsigned rd, unsigned rs1, unsigned rs2, unsigned rm = 7) {
   return r(0x0d, rs2, rs1, rm, rd, 0x53);
 }
+constexpr std::uint32_t fld(unsigned rd, unsigned rs1, int imm) { return i(imm, rs1, 3, rd, 0x07); }
+constexpr std::uint32_t fsd(unsigned rs2, unsigned rs1, int imm) { return s(imm, rs2, rs1, 3, 0x27); }
+constexpr std::uint32_t fmin_d(unsigned rd, unsigned rs1, unsigned rs2) { return r(0x15, rs2, rs1, 0, rd, 0x53); }
+constexpr std::uint32_t fsgnjn_d(unsigned rd, unsigned rs1, unsigned rs2) { return r(0x11, rs2, rs1, 1, rd, 0x53); }
 constexpr std::uint32_t flt_d(unsigned rd, unsigned rs1, unsigned rs2) { return r(0x51, rs2, rs1, 1, rd, 0x53); }
 constexpr std::uint32_t amoadd_w(unsigned rd, unsigned rs1, unsigned rs2) { return r(0, rs2, rs1, 2, rd, 0x2f); }
 constexpr std::uint32_t lr_d(unsigned rd, unsigned rs1) { return r(0x08, 0, rs1, 3, rd, 0x2f); }

@@ -176,6 +176,22 @@ class Assembler {
     byte(0x66);
     op_rr2(0x2e, a, b, false);
   }
+  // Register forms (a = a op b), for values kept in XMM registers.
+  void addsd(Reg a, Reg b) { sse_rr(0xf2, 0x58, a, b); }
+  void mulsd(Reg a, Reg b) { sse_rr(0xf2, 0x59, a, b); }
+  void subsd(Reg a, Reg b) { sse_rr(0xf2, 0x5c, a, b); }
+  void divsd(Reg a, Reg b) { sse_rr(0xf2, 0x5e, a, b); }
+  void sqrtsd(Reg a, Reg b) { sse_rr(0xf2, 0x51, a, b); }
+  void comisd(Reg a, Reg b) { sse_rr(0x66, 0x2f, a, b); }
+  void movapd(Reg dst, Reg src) { sse_rr(0x66, 0x28, dst, src); }  // the whole register: no merge dependency
+  void movq_to_xmm(Reg xmm, Reg gpr) {
+    byte(0x66);
+    op_rr2(0x6e, xmm, gpr, true);
+  }
+  void movq_from_xmm(Reg gpr, Reg xmm) {
+    byte(0x66);
+    op_rr2(0x7e, xmm, gpr, true);
+  }
   void stmxcsr(Mem m) { op_rm2(0xae, static_cast<Reg>(3), m, false); }
   void ldmxcsr(Mem m) { op_rm2(0xae, static_cast<Reg>(2), m, false); }
   void store32_imm(Mem m, std::int32_t imm) {
@@ -294,6 +310,10 @@ class Assembler {
   void sse(std::uint8_t prefix, std::uint8_t opcode, Reg xmm, const Mem& m) {
     byte(prefix);
     op_rm2(opcode, xmm, m, false);
+  }
+  void sse_rr(std::uint8_t prefix, std::uint8_t opcode, Reg a, Reg b) {
+    byte(prefix);
+    op_rr2(opcode, a, b, false);
   }
   void group3(std::uint8_t n, Reg r, bool w) {
     rex(w, 0, 0, r);

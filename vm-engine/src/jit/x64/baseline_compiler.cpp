@@ -525,7 +525,7 @@ void BaselineEmitter::emit(const ir::Op& op) {
       if (op.dst == 0) return;
       if (pinned(op.dst)) {
         a_.mov_imm(pin(op.dst), static_cast<std::uint64_t>(op.imm));
-      } else if (fits_i32(op.imm)) {
+      } else if (fits_i32(op.imm) && !fpinned(op.dst)) {
         a_.store64_imm(reg(op.dst), static_cast<std::int32_t>(op.imm));
       } else {
         a_.mov_imm(rax, static_cast<std::uint64_t>(op.imm));

@@ -175,11 +175,46 @@ void BaselineEmitter::call_unless_nearest(const ir::Op& op, Label& done) {
   if (assumes_nearest_) return;
   Label& other = cold_label([this, &op, &done] {
     emit_fp_call(op);
-    a_.movsd_load(static_cast<Reg>(0), reg(op.dst));  // every path to `done` leaves the result in xmm0
+    read_double(static_cast<Reg>(0), op.dst);  // every path to `done` leaves the result in xmm0
     a_.jmp(done);
   });
   test_rounding_not_nearest();
   a_.jcc(kNotEqual, other);
+}
+
+void BaselineEmitter::fp_arith(Opcode o, Reg x, ir::Slot s) {
+  if (fpinned(s)) {
+    const Reg p = fpin(s);
+    switch (o) {
+      case Opcode::FaddD:
+        return a_.addsd(x, p);
+      case Opcode::FsubD:
+        return a_.subsd(x, p);
+      case Opcode::FmulD:
+        return a_.mulsd(x, p);
+      case Opcode::FdivD:
+        return a_.divsd(x, p);
+      default:
+        return a_.sqrtsd(x, p);
+    }
+  }
+  switch (o) {
+    case Opcode::FaddD:
+      return a_.addsd(x, reg(s));
+    case Opcode::FsubD:
+      return a_.subsd(x, reg(s));
+    case Opcode::FmulD:
+      return a_.mulsd(x, reg(s));
+    case Opcode::FdivD:
+      return a_.divsd(x, reg(s));
+    default:
+      return a_.sqrtsd(x, reg(s));
+  }
+}
+
+void BaselineEmitter::fp_compare(bool quiet, Reg x, ir::Slot s) {
+  if (fpinned(s)) return quiet ? a_.ucomisd(x, fpin(s)) : a_.comisd(x, fpin(s));
+  quiet ? a_.ucomisd(x, reg(s)) : a_.comisd(x, reg(s));
 }
 
 bool BaselineEmitter::emit_fp_inline(const ir::Op& op) {
@@ -214,7 +249,7 @@ bool BaselineEmitter::emit_fp_inline(const ir::Op& op) {
       if (op.aux == ir::kRmDynamic) call_unless_nearest(op, done);
       read(rax, op.src1);
       a_.cvtsi2sd32(static_cast<Reg>(0), rax);
-      a_.movsd_store(reg(op.dst), static_cast<Reg>(0));
+      write_double(op.dst, static_cast<Reg>(0));
       a_.bind(done);
       return true;
     }
@@ -224,16 +259,16 @@ bool BaselineEmitter::emit_fp_inline(const ir::Op& op) {
       const Reg xmm0 = static_cast<Reg>(0);
       if (op.opcode == Opcode::FeqD) {
         // Quiet: NV only for a signalling NaN, as ucomisd raises IE.
-        a_.movsd_load(xmm0, reg(op.src1));
-        a_.ucomisd(xmm0, reg(op.src2));
+        read_double(xmm0, op.src1);
+        fp_compare(/*quiet=*/true, xmm0, op.src2);
         a_.setcc(kEqual, rax);
         a_.setcc(kNotParity, rcx);  // ordered
         a_.alu32(Alu::kAnd, rax, rcx);
       } else {
         // Signalling: NV for any NaN, as comisd raises IE. b > a (b >= a)
         // is false when unordered.
-        a_.movsd_load(xmm0, reg(op.src2));
-        a_.comisd(xmm0, reg(op.src1));
+        read_double(xmm0, op.src2);
+        fp_compare(/*quiet=*/false, xmm0, op.src1);
         a_.setcc(op.opcode == Opcode::FltD ? kAbove : kAboveEqual, rax);
       }
       a_.movzx8(rax, rax);
@@ -261,28 +296,11 @@ bool BaselineEmitter::emit_fp_inline(const ir::Op& op) {
   if ((op.opcode == Opcode::FaddD || op.opcode == Opcode::FmulD) && just_stored(b, /*xmm=*/true)) std::swap(a, b);
   if (op.opcode != Opcode::FsqrtD) read_double(xmm0, a);
   if (op.aux == ir::kRmDynamic) call_unless_nearest(op, done);
-  if (op.opcode == Opcode::FsqrtD) {
-    a_.sqrtsd(xmm0, reg(op.src1));
-  } else {
-    switch (op.opcode) {
-      case Opcode::FaddD:
-        a_.addsd(xmm0, reg(b));
-        break;
-      case Opcode::FsubD:
-        a_.subsd(xmm0, reg(b));
-        break;
-      case Opcode::FmulD:
-        a_.mulsd(xmm0, reg(b));
-        break;
-      default:
-        a_.divsd(xmm0, reg(b));
-        break;
-    }
-  }
+  fp_arith(op.opcode, xmm0, op.opcode == Opcode::FsqrtD ? op.src1 : b);
   Label& nan = cold_label([this, &op, &done, xmm0] {
     a_.mov_imm(rax, 0x7ff8000000000000ull);
     write(op.dst, rax);
-    a_.movsd_load(xmm0, reg(op.dst));  // as every path to `done`
+    read_double(xmm0, op.dst);  // as every path to `done`
     a_.jmp(done);
   });
   a_.ucomisd(xmm0, xmm0);  // quiet: SSE's NaN results are quiet, so no flag

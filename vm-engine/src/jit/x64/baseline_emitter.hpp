@@ -5,8 +5,11 @@
 //
 // Register use in generated code: rdi = CpuState*, rsi = JitContext* for the
 // whole block (they are also the BlockFn arguments, so chaining is a plain
-// jmp); rax, rcx, rdx, r8, r9 are scratch. The code has no frame: thunk
-// calls push rdi/rsi around themselves and keep rsp 16-byte aligned.
+// jmp); rax, rcx, rdx, r8, r9 are scratch, and xmm0 for FP ops. The code
+// has no frame: thunk calls push rdi/rsi around themselves and keep rsp
+// 16-byte aligned. Region mode (baseline_region.cpp) adds pinned guest
+// registers: integer ones in rbx, rbp, r10, r12-r15, instret in r11, FP
+// ones in xmm4-xmm15.
 #pragma once
 
 #include <array>
@@ -77,6 +80,13 @@ class BaselineEmitter {
     return none;
   }
   bool pinned(ir::Slot s) const { return s < pins_.size() && pins_[s] != kNoPin; }
+  // Region mode: the XMM register holding FP slot `s` for the whole
+  // function (fpins_), if any.
+  bool fpinned(ir::Slot s) const {
+    return s >= cross_arch::ir::kFirstF && s < cross_arch::ir::kFirstF + fpins_.size() &&
+           fpins_[s - cross_arch::ir::kFirstF] != kNoPin;
+  }
+  Reg fpin(ir::Slot s) const { return static_cast<Reg>(fpins_[s - cross_arch::ir::kFirstF]); }
   Reg pin(ir::Slot s) const { return static_cast<Reg>(pins_[s]); }
   // `op dst, s` with s from its host register or its CpuState slot.
   void alu_src(Alu op, Reg dst, ir::Slot s, bool wide) {
@@ -94,6 +104,10 @@ class BaselineEmitter {
   // link of a dependency chain. Writes still store (registers live in the
   // CpuState), so exits need nothing.
   void read(Reg r, ir::Slot s) {
+    if (fpinned(s)) {
+      a_.movq_from_xmm(r, fpin(s));
+      return;
+    }
     if (pinned(s)) {
       if (r != pin(s)) a_.mov(r, pin(s));
       return;
@@ -106,6 +120,11 @@ class BaselineEmitter {
   }
   void write(ir::Slot s, Reg r) {
     if (s == 0) return;
+    if (fpinned(s)) {
+      a_.movq_to_xmm(fpin(s), r);
+      stored_ = Stored{};
+      return;
+    }
     if (pinned(s)) {
       if (r != pin(s)) a_.mov(pin(s), r);
       stored_ = Stored{};
@@ -116,13 +135,27 @@ class BaselineEmitter {
   }
   // The same for a double in xmm register `x` (SSE ops).
   void read_double(Reg x, ir::Slot s) {
+    if (fpinned(s)) {
+      if (x != fpin(s)) a_.movapd(x, fpin(s));
+      return;
+    }
     if (just_stored(s, /*xmm=*/true) && x == stored_.reg) return;
     a_.movsd_load(x, reg(s));
   }
   void write_double(ir::Slot s, Reg x) {
+    if (fpinned(s)) {
+      if (x != fpin(s)) a_.movapd(fpin(s), x);
+      stored_ = Stored{};
+      return;
+    }
     a_.movsd_store(reg(s), x);
     stored_ = Stored{s, x, true, a_.size()};
   }
+  // x = x `o` s (add, sub, mul, div; sqrt: x = sqrt(s)), s from its XMM
+  // register or its CpuState slot.
+  void fp_arith(Opcode o, Reg x, ir::Slot s);
+  // Flags from comparing x with s: ucomisd (quiet) or comisd.
+  void fp_compare(bool quiet, Reg x, ir::Slot s);
   // At a join just bound, where every path in has stored slot `s` and
   // left its value in xmm register `x`.
   void stored_on_every_path(ir::Slot s, Reg x) { stored_ = Stored{s, x, true, a_.size(), true}; }
@@ -217,8 +250,18 @@ class BaselineEmitter {
   void note_target();
 
   // ---- region mode -------------------------------------------------------------
-  // Picks the pinned slots (pins_, pinned_) by static use count.
+  // Picks the pinned slots (pins_, pinned_; fpins_, fpinned_) by static
+  // use count.
   void plan_pins();
+  void plan_fp_pins();
+  // Region mode, around thunk calls (SysV saves no XMM register): the
+  // FP pins go to their CpuState slots before, and come back after.
+  void store_fp_pins() {
+    for (auto [slot, x] : fpinned_) a_.movsd_store(reg(slot), x);
+  }
+  void load_fp_pins() {
+    for (auto [slot, x] : fpinned_) a_.movsd_load(x, reg(slot));
+  }
   // Saves the callee-saved registers pins use, makes the page windows'
   // frame and loads the pinned slots and instret.
   void prologue();
@@ -233,6 +276,7 @@ class BaselineEmitter {
   // In region mode they save r10 and r11 too, which hold a pinned register
   // and instret (two more pushes keep the alignment).
   void begin_call(std::int32_t scratch) {
+    store_fp_pins();
     a_.push(rdi);
     a_.push(rsi);
     if (region_) {
@@ -249,6 +293,7 @@ class BaselineEmitter {
     }
     a_.pop(rsi);
     a_.pop(rdi);
+    load_fp_pins();
   }
   template <typename Fn>
   void call(Fn* thunk) {
@@ -365,6 +410,12 @@ class BaselineEmitter {
   std::unordered_map<std::uint64_t, Label*> block_labels_;              // region mode: by start pc
   std::array<std::uint8_t, cross_arch::ir::kFirstF> pins_ = no_pins();  // host register per integer slot
   std::vector<std::pair<ir::Slot, Reg>> pinned_;
+  std::array<std::uint8_t, 32> fpins_ = [] {  // XMM register per FP slot (f0..f31)
+    std::array<std::uint8_t, 32> none{};
+    none.fill(kNoPin);
+    return none;
+  }();
+  std::vector<std::pair<ir::Slot, Reg>> fpinned_;
   Label start_;      // region mode: the function's first byte
   int windows_ = 0;  // region mode: page windows in the frame
   // Region mode: the region has dynamic-rounding FP ops, compiled for
