@@ -134,10 +134,10 @@ TEST_CASE("JIT and interpreter agree on random programs", "[jit][lockstep]") {
   // optimisations keep the guest semantics (traps, flags, NaNs). The fourth
   // engine is the baseline tier alone, compiling every block as it first runs
   // and, from its second run on, the region growing from it (registers in
-  // host registers, branches inside as jumps); the fifth the tiered default (baseline code, then LLVM regions compiled
-  // in the background, with their assumptions on divisors) at a threshold
-  // low enough that a program's later runs take regions compiled from its
-  // earlier ones.
+  // host registers, branches inside as jumps); the fifth the tiered default
+  // (baseline code, then LLVM regions compiled in the background, with their
+  // assumptions on divisors) at a threshold low enough that a program's
+  // later runs take regions compiled from its earlier ones.
   constexpr unsigned kEngines = 5;
   std::unique_ptr<engine::JitEngine> jits[kEngines];
   std::string listing;  // IR of the blocks the JIT compiled for this program (failure reports)

@@ -18,10 +18,9 @@ struct Case {
   std::vector<std::uint8_t> bytes;
 };
 
-const Reg xmm0 = static_cast<Reg>(0);
-const Reg xmm1 = static_cast<Reg>(1);
-const Reg xmm2 = static_cast<Reg>(2);
-constexpr Reg xmm(unsigned n) { return static_cast<Reg>(n); }
+const Reg xmm0 = xmm(0);
+const Reg xmm1 = xmm(1);
+const Reg xmm2 = xmm(2);
 
 }  // namespace
 
@@ -33,14 +32,20 @@ TEST_CASE("x64 assembler: scalar double SSE2", "[x64_assembler]") {
       {"movsd %xmm0,0x280(%rdi)",
        [](Assembler& a) { a.movsd_store(at(rdi, 0x280), xmm0); },
        {0xf2, 0x0f, 0x11, 0x87, 0x80, 0x02, 0x00, 0x00}},
-      {"addsd 0x10(%rdi),%xmm0", [](Assembler& a) { a.addsd(xmm0, at(rdi, 0x10)); }, {0xf2, 0x0f, 0x58, 0x47, 0x10}},
-      {"mulsd 0x18(%rdi),%xmm1", [](Assembler& a) { a.mulsd(xmm1, at(rdi, 0x18)); }, {0xf2, 0x0f, 0x59, 0x4f, 0x18}},
-      {"subsd 0x0(%r13),%xmm0", [](Assembler& a) { a.subsd(xmm0, at(r13)); }, {0xf2, 0x41, 0x0f, 0x5c, 0x45, 0x00}},
+      {"addsd 0x10(%rdi),%xmm0",
+       [](Assembler& a) { a.sd(Sd::kAdd, xmm0, at(rdi, 0x10)); },
+       {0xf2, 0x0f, 0x58, 0x47, 0x10}},
+      {"mulsd 0x18(%rdi),%xmm1",
+       [](Assembler& a) { a.sd(Sd::kMul, xmm1, at(rdi, 0x18)); },
+       {0xf2, 0x0f, 0x59, 0x4f, 0x18}},
+      {"subsd 0x0(%r13),%xmm0",
+       [](Assembler& a) { a.sd(Sd::kSub, xmm0, at(r13)); },
+       {0xf2, 0x41, 0x0f, 0x5c, 0x45, 0x00}},
       {"divsd 0x8(%r12),%xmm2",
-       [](Assembler& a) { a.divsd(xmm2, at(r12, 8)); },
+       [](Assembler& a) { a.sd(Sd::kDiv, xmm2, at(r12, 8)); },
        {0xf2, 0x41, 0x0f, 0x5e, 0x54, 0x24, 0x08}},
       {"sqrtsd 0x100(%rdi),%xmm0",
-       [](Assembler& a) { a.sqrtsd(xmm0, at(rdi, 0x100)); },
+       [](Assembler& a) { a.sd(Sd::kSqrt, xmm0, at(rdi, 0x100)); },
        {0xf2, 0x0f, 0x51, 0x87, 0x00, 0x01, 0x00, 0x00}},
       {"ucomisd 0x10(%rdi),%xmm0",
        [](Assembler& a) { a.ucomisd(xmm0, at(rdi, 0x10)); },
@@ -58,11 +63,11 @@ TEST_CASE("x64 assembler: scalar double SSE2", "[x64_assembler]") {
       {"movapd %xmm12,%xmm0", [](Assembler& a) { a.movapd(xmm0, xmm(12)); }, {0x66, 0x41, 0x0f, 0x28, 0xc4}},
       {"movapd %xmm0,%xmm9", [](Assembler& a) { a.movapd(xmm(9), xmm0); }, {0x66, 0x44, 0x0f, 0x28, 0xc8}},
       {"movapd %xmm4,%xmm15", [](Assembler& a) { a.movapd(xmm(15), xmm(4)); }, {0x66, 0x44, 0x0f, 0x28, 0xfc}},
-      {"addsd %xmm11,%xmm0", [](Assembler& a) { a.addsd(xmm0, xmm(11)); }, {0xf2, 0x41, 0x0f, 0x58, 0xc3}},
-      {"mulsd %xmm4,%xmm0", [](Assembler& a) { a.mulsd(xmm0, xmm(4)); }, {0xf2, 0x0f, 0x59, 0xc4}},
-      {"subsd %xmm15,%xmm0", [](Assembler& a) { a.subsd(xmm0, xmm(15)); }, {0xf2, 0x41, 0x0f, 0x5c, 0xc7}},
-      {"divsd %xmm5,%xmm2", [](Assembler& a) { a.divsd(xmm2, xmm(5)); }, {0xf2, 0x0f, 0x5e, 0xd5}},
-      {"sqrtsd %xmm13,%xmm0", [](Assembler& a) { a.sqrtsd(xmm0, xmm(13)); }, {0xf2, 0x41, 0x0f, 0x51, 0xc5}},
+      {"addsd %xmm11,%xmm0", [](Assembler& a) { a.sd(Sd::kAdd, xmm0, xmm(11)); }, {0xf2, 0x41, 0x0f, 0x58, 0xc3}},
+      {"mulsd %xmm4,%xmm0", [](Assembler& a) { a.sd(Sd::kMul, xmm0, xmm(4)); }, {0xf2, 0x0f, 0x59, 0xc4}},
+      {"subsd %xmm15,%xmm0", [](Assembler& a) { a.sd(Sd::kSub, xmm0, xmm(15)); }, {0xf2, 0x41, 0x0f, 0x5c, 0xc7}},
+      {"divsd %xmm5,%xmm2", [](Assembler& a) { a.sd(Sd::kDiv, xmm2, xmm(5)); }, {0xf2, 0x0f, 0x5e, 0xd5}},
+      {"sqrtsd %xmm13,%xmm0", [](Assembler& a) { a.sd(Sd::kSqrt, xmm0, xmm(13)); }, {0xf2, 0x41, 0x0f, 0x51, 0xc5}},
       {"comisd %xmm8,%xmm0", [](Assembler& a) { a.comisd(xmm0, xmm(8)); }, {0x66, 0x41, 0x0f, 0x2f, 0xc0}},
       {"ucomisd %xmm10,%xmm0", [](Assembler& a) { a.ucomisd(xmm0, xmm(10)); }, {0x66, 0x41, 0x0f, 0x2e, 0xc2}},
       {"movq %rax,%xmm12", [](Assembler& a) { a.movq_to_xmm(xmm(12), rax); }, {0x66, 0x4c, 0x0f, 0x6e, 0xe0}},

@@ -15,6 +15,7 @@
 #include <cstring>
 
 #include "vm/cross_arch/ir/op.hpp"
+#include "vm/cross_arch/riscv/fp.hpp"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -174,7 +175,8 @@ __attribute__((always_inline)) inline bool execute_inline(cross_arch::ir::Opcode
                                                           std::uint64_t c, std::uint64_t& r) noexcept {
   using cross_arch::ir::Opcode;
   constexpr std::uint64_t kSign = 1ull << 63;
-  const bool rne = rm_field == 0 || (rm_field == cross_arch::ir::kRmDynamic && (fcsr & 0xe0) == 0);
+  const bool rne =
+      rm_field == 0 || (rm_field == cross_arch::ir::kRmDynamic && (fcsr & cross_arch::riscv::fp::kFcsrFrmMask) == 0);
   const auto d = [](std::uint64_t v) { return _mm_set_sd(as_double(v)); };
   const auto s = [](std::uint64_t v) { return _mm_set_ss(as_float(v)); };
   const auto single_ok = [&](bool unary) { return rne && boxed(a) && (unary || boxed(b)); };

@@ -339,7 +339,7 @@ class RegionLowering {
   // ---- dynamic rounding mode (see uses_dynamic_rounding) ----------------------
   llvm::Value* rounding_not_nearest() {
     llvm::Value* fcsr = b_.CreateLoad(i32_, field(cpu_, offsetof(CpuState, fcsr)));
-    return b_.CreateICmpNE(b_.CreateAnd(fcsr, b_.getInt32(0xe0)), b_.getInt32(0));
+    return b_.CreateICmpNE(b_.CreateAnd(fcsr, b_.getInt32(cross_arch::riscv::fp::kFcsrFrmMask)), b_.getInt32(0));
   }
   // Ends the entry block; returns its terminator.
   llvm::Instruction* enter_if_rounding_is_nearest() {

@@ -47,6 +47,10 @@ inline Mem at_index(Reg base, Reg index, std::uint8_t log2_scale, std::int32_t d
 // 8*n+3 (r, r/m) and 81/83 /n (r/m, imm).
 enum class Alu : std::uint8_t { kAdd = 0, kOr = 1, kAnd = 4, kSub = 5, kXor = 6, kCmp = 7 };
 enum class Shift : std::uint8_t { kShl = 4, kShr = 5, kSar = 7 };
+// Scalar double arithmetic (F2 0F xx): x = x op b, or x = sqrt(b).
+enum class Sd : std::uint8_t { kAdd = 0x58, kMul = 0x59, kSub = 0x5c, kDiv = 0x5e, kSqrt = 0x51 };
+// XMM register n, passed where a Reg is expected.
+constexpr Reg xmm(unsigned n) { return static_cast<Reg>(n); }
 
 class Label {
  public:
@@ -165,23 +169,13 @@ class Assembler {
   // Registers are XMM numbers 0..15 passed as Reg values.
   void movsd_load(Reg xmm, Mem m) { sse(0xf2, 0x10, xmm, m); }
   void movsd_store(Mem m, Reg xmm) { sse(0xf2, 0x11, xmm, m); }
-  void addsd(Reg xmm, Mem m) { sse(0xf2, 0x58, xmm, m); }
-  void mulsd(Reg xmm, Mem m) { sse(0xf2, 0x59, xmm, m); }
-  void subsd(Reg xmm, Mem m) { sse(0xf2, 0x5c, xmm, m); }
-  void divsd(Reg xmm, Mem m) { sse(0xf2, 0x5e, xmm, m); }
-  void sqrtsd(Reg xmm, Mem m) { sse(0xf2, 0x51, xmm, m); }
+  void sd(Sd op, Reg x, Mem m) { sse(0xf2, static_cast<std::uint8_t>(op), x, m); }
+  void sd(Sd op, Reg x, Reg b) {
+    sse_rr(0xf2, static_cast<std::uint8_t>(op), x, b);
+  }                                                          // for values kept in XMM registers
   void ucomisd(Reg xmm, Mem m) { sse(0x66, 0x2e, xmm, m); }  // quiet compare
   void comisd(Reg xmm, Mem m) { sse(0x66, 0x2f, xmm, m); }   // signalling compare
-  void ucomisd(Reg a, Reg b) {
-    byte(0x66);
-    op_rr2(0x2e, a, b, false);
-  }
-  // Register forms (a = a op b), for values kept in XMM registers.
-  void addsd(Reg a, Reg b) { sse_rr(0xf2, 0x58, a, b); }
-  void mulsd(Reg a, Reg b) { sse_rr(0xf2, 0x59, a, b); }
-  void subsd(Reg a, Reg b) { sse_rr(0xf2, 0x5c, a, b); }
-  void divsd(Reg a, Reg b) { sse_rr(0xf2, 0x5e, a, b); }
-  void sqrtsd(Reg a, Reg b) { sse_rr(0xf2, 0x51, a, b); }
+  void ucomisd(Reg a, Reg b) { sse_rr(0x66, 0x2e, a, b); }
   void comisd(Reg a, Reg b) { sse_rr(0x66, 0x2f, a, b); }
   void movapd(Reg dst, Reg src) { sse_rr(0x66, 0x28, dst, src); }  // the whole register: no merge dependency
   void movq_to_xmm(Reg xmm, Reg gpr) {

@@ -175,7 +175,7 @@ void BaselineEmitter::call_unless_nearest(const ir::Op& op, Label& done) {
   if (assumes_nearest_) return;
   Label& other = cold_label([this, &op, &done] {
     emit_fp_call(op);
-    read_double(static_cast<Reg>(0), op.dst);  // every path to `done` leaves the result in xmm0
+    read_double(xmm(0), op.dst);  // every path to `done` leaves the result in xmm0
     a_.jmp(done);
   });
   test_rounding_not_nearest();
@@ -183,37 +183,28 @@ void BaselineEmitter::call_unless_nearest(const ir::Op& op, Label& done) {
 }
 
 void BaselineEmitter::fp_arith(Opcode o, Reg x, ir::Slot s) {
-  if (fpinned(s)) {
-    const Reg p = fpin(s);
-    switch (o) {
-      case Opcode::FaddD:
-        return a_.addsd(x, p);
-      case Opcode::FsubD:
-        return a_.subsd(x, p);
-      case Opcode::FmulD:
-        return a_.mulsd(x, p);
-      case Opcode::FdivD:
-        return a_.divsd(x, p);
-      default:
-        return a_.sqrtsd(x, p);
-    }
-  }
+  Sd op = Sd::kSqrt;
   switch (o) {
     case Opcode::FaddD:
-      return a_.addsd(x, reg(s));
+      op = Sd::kAdd;
+      break;
     case Opcode::FsubD:
-      return a_.subsd(x, reg(s));
+      op = Sd::kSub;
+      break;
     case Opcode::FmulD:
-      return a_.mulsd(x, reg(s));
+      op = Sd::kMul;
+      break;
     case Opcode::FdivD:
-      return a_.divsd(x, reg(s));
+      op = Sd::kDiv;
+      break;
     default:
-      return a_.sqrtsd(x, reg(s));
+      break;
   }
+  fpinned(s) ? a_.sd(op, x, pin(s)) : a_.sd(op, x, reg(s));
 }
 
 void BaselineEmitter::fp_compare(bool quiet, Reg x, ir::Slot s) {
-  if (fpinned(s)) return quiet ? a_.ucomisd(x, fpin(s)) : a_.comisd(x, fpin(s));
+  if (fpinned(s)) return quiet ? a_.ucomisd(x, pin(s)) : a_.comisd(x, pin(s));
   quiet ? a_.ucomisd(x, reg(s)) : a_.comisd(x, reg(s));
 }
 
@@ -248,15 +239,15 @@ bool BaselineEmitter::emit_fp_inline(const ir::Op& op) {
       Label& done = new_label();
       if (op.aux == ir::kRmDynamic) call_unless_nearest(op, done);
       read(rax, op.src1);
-      a_.cvtsi2sd32(static_cast<Reg>(0), rax);
-      write_double(op.dst, static_cast<Reg>(0));
+      a_.cvtsi2sd32(xmm(0), rax);
+      write_double(op.dst, xmm(0));
       a_.bind(done);
       return true;
     }
     case Opcode::FeqD:
     case Opcode::FltD:
     case Opcode::FleD: {
-      const Reg xmm0 = static_cast<Reg>(0);
+      const Reg xmm0 = xmm(0);
       if (op.opcode == Opcode::FeqD) {
         // Quiet: NV only for a signalling NaN, as ucomisd raises IE.
         read_double(xmm0, op.src1);
@@ -286,7 +277,7 @@ bool BaselineEmitter::emit_fp_inline(const ir::Op& op) {
   }
   if (op.aux != 0 && op.aux != ir::kRmDynamic) return false;
   Label& done = new_label();
-  const Reg xmm0 = static_cast<Reg>(0);
+  const Reg xmm0 = xmm(0);
   // Addition and multiplication commute (and a NaN result is canonical
   // whichever operand it came from): the previous op's result, still in
   // xmm0, may come first. The first operand is read before the rounding

@@ -23,6 +23,7 @@
 #include "jit/x64/assembler.hpp"
 #include "jit/x64/baseline_compiler.hpp"
 #include "vm/cross_arch/frontend.hpp"
+#include "vm/cross_arch/riscv/fp.hpp"
 #include "vm/mem/user_address_space.hpp"
 
 namespace vm::engine::jit::x64 {
@@ -71,22 +72,13 @@ class BaselineEmitter {
 
   static Mem reg(ir::Slot s) { return at(rdi, off(offsetof(CpuState, regs) + 8u * s)); }
   Mem ctx(std::size_t o) { return at(rsi, off(o)); }
-  // Region mode: the host register holding slot `s` for the whole
-  // function, or none (kNoPin).
+  // Region mode: the register holding guest register `s` for the whole
+  // function (pins_), if any: a general-purpose one for x1-x31 (pinned),
+  // an XMM one for f0-f31 (fpinned).
+  static constexpr std::size_t kPinnableSlots = cross_arch::ir::kFirstF + 32;
   static constexpr std::uint8_t kNoPin = 0xff;
-  static constexpr std::array<std::uint8_t, cross_arch::ir::kFirstF> no_pins() {
-    std::array<std::uint8_t, cross_arch::ir::kFirstF> none{};
-    for (std::uint8_t& p : none) p = kNoPin;
-    return none;
-  }
-  bool pinned(ir::Slot s) const { return s < pins_.size() && pins_[s] != kNoPin; }
-  // Region mode: the XMM register holding FP slot `s` for the whole
-  // function (fpins_), if any.
-  bool fpinned(ir::Slot s) const {
-    return s >= cross_arch::ir::kFirstF && s < cross_arch::ir::kFirstF + fpins_.size() &&
-           fpins_[s - cross_arch::ir::kFirstF] != kNoPin;
-  }
-  Reg fpin(ir::Slot s) const { return static_cast<Reg>(fpins_[s - cross_arch::ir::kFirstF]); }
+  bool pinned(ir::Slot s) const { return s < cross_arch::ir::kFirstF && pins_[s] != kNoPin; }
+  bool fpinned(ir::Slot s) const { return s >= cross_arch::ir::kFirstF && s < kPinnableSlots && pins_[s] != kNoPin; }
   Reg pin(ir::Slot s) const { return static_cast<Reg>(pins_[s]); }
   // `op dst, s` with s from its host register or its CpuState slot.
   void alu_src(Alu op, Reg dst, ir::Slot s, bool wide) {
@@ -102,10 +94,12 @@ class BaselineEmitter {
   // value from the host register the write stored: a load from the
   // just-stored slot waits for store-to-load forwarding, ~5 cycles on every
   // link of a dependency chain. Writes still store (registers live in the
-  // CpuState), so exits need nothing.
+  // CpuState), so block code's exits need nothing; a region's pinned
+  // registers are read and written in place, and its exits store them
+  // (epilogue).
   void read(Reg r, ir::Slot s) {
     if (fpinned(s)) {
-      a_.movq_from_xmm(r, fpin(s));
+      a_.movq_from_xmm(r, pin(s));
       return;
     }
     if (pinned(s)) {
@@ -121,7 +115,7 @@ class BaselineEmitter {
   void write(ir::Slot s, Reg r) {
     if (s == 0) return;
     if (fpinned(s)) {
-      a_.movq_to_xmm(fpin(s), r);
+      a_.movq_to_xmm(pin(s), r);
       stored_ = Stored{};
       return;
     }
@@ -136,7 +130,7 @@ class BaselineEmitter {
   // The same for a double in xmm register `x` (SSE ops).
   void read_double(Reg x, ir::Slot s) {
     if (fpinned(s)) {
-      if (x != fpin(s)) a_.movapd(x, fpin(s));
+      if (x != pin(s)) a_.movapd(x, pin(s));
       return;
     }
     if (just_stored(s, /*xmm=*/true) && x == stored_.reg) return;
@@ -144,7 +138,7 @@ class BaselineEmitter {
   }
   void write_double(ir::Slot s, Reg x) {
     if (fpinned(s)) {
-      if (x != fpin(s)) a_.movapd(fpin(s), x);
+      if (x != pin(s)) a_.movapd(pin(s), x);
       stored_ = Stored{};
       return;
     }
@@ -250,10 +244,9 @@ class BaselineEmitter {
   void note_target();
 
   // ---- region mode -------------------------------------------------------------
-  // Picks the pinned slots (pins_, pinned_; fpins_, fpinned_) by static
-  // use count.
+  // Picks the pinned registers (pins_, pinned_, fpinned_) by static use
+  // count.
   void plan_pins();
-  void plan_fp_pins();
   // Region mode, around thunk calls (SysV saves no XMM register): the
   // FP pins go to their CpuState slots before, and come back after.
   void store_fp_pins() {
@@ -386,7 +379,7 @@ class BaselineEmitter {
   // eax).
   void test_rounding_not_nearest() {
     a_.load32(rax, at(rdi, off(offsetof(CpuState, fcsr))));
-    a_.alu_imm(Alu::kAnd, rax, 0xe0, false);
+    a_.alu_imm(Alu::kAnd, rax, cross_arch::riscv::fp::kFcsrFrmMask, false);
   }
   // Region mode, after a CSR op that may have written frm: leave before
   // the next instruction unless the mode is still round-to-nearest.
@@ -404,20 +397,19 @@ class BaselineEmitter {
 
   void emit(const ir::Op& op);
 
-  const ir::Block* block_;                                              // the block being emitted
-  const Region* region_ = nullptr;                                      // region mode
-  std::size_t block_index_ = 0;                                         // of block_ in the region
-  std::unordered_map<std::uint64_t, Label*> block_labels_;              // region mode: by start pc
-  std::array<std::uint8_t, cross_arch::ir::kFirstF> pins_ = no_pins();  // host register per integer slot
-  std::vector<std::pair<ir::Slot, Reg>> pinned_;
-  std::array<std::uint8_t, 32> fpins_ = [] {  // XMM register per FP slot (f0..f31)
-    std::array<std::uint8_t, 32> none{};
+  const ir::Block* block_;                                  // the block being emitted
+  const Region* region_ = nullptr;                          // region mode
+  std::size_t block_index_ = 0;                             // of block_ in the region
+  std::unordered_map<std::uint64_t, Label*> block_labels_;  // region mode: by start pc
+  std::array<std::uint8_t, kPinnableSlots> pins_ = [] {     // host register per slot, or kNoPin
+    std::array<std::uint8_t, kPinnableSlots> none{};
     none.fill(kNoPin);
     return none;
   }();
-  std::vector<std::pair<ir::Slot, Reg>> fpinned_;
-  Label start_;      // region mode: the function's first byte
-  int windows_ = 0;  // region mode: page windows in the frame
+  std::vector<std::pair<ir::Slot, Reg>> pinned_;   // general-purpose registers
+  std::vector<std::pair<ir::Slot, Reg>> fpinned_;  // XMM registers
+  Label start_;                                    // region mode: the function's first byte
+  int windows_ = 0;                                // region mode: page windows in the frame
   // Region mode: the region has dynamic-rounding FP ops, compiled for
   // round-to-nearest; the function checks frm on entry and after CSR ops
   // (see uses_dynamic_rounding) rather than before each op, as block code

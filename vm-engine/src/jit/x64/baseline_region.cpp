@@ -40,62 +40,58 @@ namespace {
 constexpr Reg kPinRegs[] = {rbx, rbp, r12, r13, r14, r15, r10};
 constexpr Reg kCalleeSaved[] = {rbx, rbp, r12, r13, r14, r15};
 
-// How often each integer register appears as a source or destination.
-std::array<unsigned, cross_arch::ir::kFirstF> count_uses(const Region& region) {
-  std::array<unsigned, cross_arch::ir::kFirstF> uses{};
-  const auto note = [&](ir::Slot s) {
-    if (s != 0 && s < cross_arch::ir::kFirstF) ++uses[s];
-  };
+// FP registers in xmm4-xmm15 (xmm0 is the FP ops' scratch), for the same
+// reason: each FP op loaded and stored its registers, and a value read two
+// ops after its write waited for store-to-load forwarding.
+constexpr Reg kFpPinRegs[] = {xmm(4),  xmm(5),  xmm(6),  xmm(7),  xmm(8),  xmm(9),
+                              xmm(10), xmm(11), xmm(12), xmm(13), xmm(14), xmm(15)};
+
+// How often each guest register appears as a source or destination, and
+// the FP registers an integer op touches (which alu_src reads from the
+// CpuState, so they stay there).
+struct Uses {
+  std::array<unsigned, cross_arch::ir::kFirstF + 32> count{};
+  std::bitset<cross_arch::ir::kFirstF + 32> by_integer_op;
+};
+
+Uses count_uses(const Region& region) {
+  Uses uses;
   for (const ir::Block& block : region.blocks)
     for (const ir::Op& op : block.ops) {
-      note(op.src1);
-      note(op.src2);
-      note(op.src3);
-      note(op.dst);
+      const ir::Format f = ir::format_of(op.opcode);
+      const bool integer = f == ir::Format::RRR || f == ir::Format::RRI;
+      for (ir::Slot s : {op.src1, op.src2, op.src3, op.dst}) {
+        if (s == 0 || s >= uses.count.size()) continue;
+        ++uses.count[s];
+        if (integer && s >= cross_arch::ir::kFirstF) uses.by_integer_op.set(s);
+      }
     }
   return uses;
+}
+
+// The slots in [first, last) used at least twice and not by an integer op,
+// most used first.
+std::vector<ir::Slot> most_used(const Uses& uses, ir::Slot first, ir::Slot last) {
+  std::vector<ir::Slot> order;
+  for (ir::Slot s = first; s < last; ++s)
+    if (uses.count[s] >= 2 && !uses.by_integer_op.test(s)) order.push_back(s);
+  std::stable_sort(order.begin(), order.end(), [&](ir::Slot a, ir::Slot b) { return uses.count[a] > uses.count[b]; });
+  return order;
 }
 
 }  // namespace
 
 void BaselineEmitter::plan_pins() {
-  const auto uses = count_uses(*region_);
-  std::vector<ir::Slot> order;
-  for (ir::Slot s = 1; s < cross_arch::ir::kFirstF; ++s)
-    if (uses[s] >= 2) order.push_back(s);
-  std::stable_sort(order.begin(), order.end(), [&](ir::Slot a, ir::Slot b) { return uses[a] > uses[b]; });
-  for (std::size_t i = 0; i < order.size() && i < std::size(kPinRegs); ++i) {
-    pins_[order[i]] = kPinRegs[i];
-    pinned_.emplace_back(order[i], kPinRegs[i]);
-  }
-}
-
-// FP registers in xmm4-xmm15 (xmm0 is the FP ops' scratch), for the same
-// reason: each FP op loaded and stored its registers, and a value read two
-// ops after its write waited for store-to-load forwarding.
-constexpr std::uint8_t kFpPinRegs[] = {4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
-
-void BaselineEmitter::plan_fp_pins() {
-  std::array<unsigned, 32> uses{};
-  std::bitset<32> excluded;  // read or written by an integer op: those read the CpuState (alu_src)
-  for (const ir::Block& block : region_->blocks)
-    for (const ir::Op& op : block.ops) {
-      const ir::Format f = ir::format_of(op.opcode);
-      const bool integer = f == ir::Format::RRR || f == ir::Format::RRI;
-      for (ir::Slot s : {op.src1, op.src2, op.src3, op.dst}) {
-        if (s < cross_arch::ir::kFirstF || s >= cross_arch::ir::kFirstF + 32) continue;
-        ++uses[s - cross_arch::ir::kFirstF];
-        if (integer) excluded.set(s - cross_arch::ir::kFirstF);
-      }
+  const Uses uses = count_uses(*region_);
+  const auto assign = [this](const std::vector<ir::Slot>& order, const auto& regs,
+                             std::vector<std::pair<ir::Slot, Reg>>& list) {
+    for (std::size_t i = 0; i < order.size() && i < std::size(regs); ++i) {
+      pins_[order[i]] = regs[i];
+      list.emplace_back(order[i], regs[i]);
     }
-  std::vector<unsigned> order;
-  for (unsigned r = 0; r < 32; ++r)
-    if (uses[r] >= 2 && !excluded.test(r)) order.push_back(r);
-  std::stable_sort(order.begin(), order.end(), [&](unsigned a, unsigned b) { return uses[a] > uses[b]; });
-  for (std::size_t i = 0; i < order.size() && i < std::size(kFpPinRegs); ++i) {
-    fpins_[order[i]] = kFpPinRegs[i];
-    fpinned_.emplace_back(static_cast<ir::Slot>(cross_arch::ir::kFirstF + order[i]), static_cast<Reg>(kFpPinRegs[i]));
-  }
+  };
+  assign(most_used(uses, 1, cross_arch::ir::kFirstF), kPinRegs, pinned_);
+  assign(most_used(uses, cross_arch::ir::kFirstF, cross_arch::ir::kFirstF + 32), kFpPinRegs, fpinned_);
 }
 
 void BaselineEmitter::prologue() {
@@ -183,7 +179,6 @@ void BaselineEmitter::stay_for_seen_targets() {
 
 std::vector<std::uint8_t> BaselineEmitter::run_region() {
   plan_pins();
-  plan_fp_pins();
   assumes_nearest_ = uses_dynamic_rounding(*region_);
   for (const ir::Block& block : region_->blocks)
     for (const ir::Op& op : block.ops) {

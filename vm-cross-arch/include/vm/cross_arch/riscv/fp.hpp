@@ -16,6 +16,10 @@ inline constexpr std::uint32_t kFlagOF = 4;   // overflow
 inline constexpr std::uint32_t kFlagDZ = 8;   // divide by zero
 inline constexpr std::uint32_t kFlagNV = 16;  // invalid operation
 
+// fcsr's frm field (bits 5..7): zero when ops with the dynamic rounding
+// mode round to nearest, even.
+inline constexpr std::uint32_t kFcsrFrmMask = 0xe0;
+
 // Resolved rounding modes (the rm field values 0..4).
 inline constexpr unsigned kRoundNearestEven = 0;  // RNE
 inline constexpr unsigned kRoundTowardZero = 1;   // RTZ
