@@ -88,12 +88,12 @@ void print_stats(const engine::UserRunResult& r, const std::string& engine) {
              "  blocks compiled: {} ({} failed, {} guest instructions)\n"
              "  compile time: total {:.3f} ms, median {:.3f} ms, p99 {:.3f} ms\n"
              "  instructions in compiled code: {} ({:.1f}%), interpreted: {}\n"
-             "  entries into compiled code: {}\n"
+             "  entries into compiled code: {} ({} into LLVM code)\n"
              "  slow-access exits: {}\n",
              j.blocks_compiled, j.compile_failures, j.region_guest_insns, j.compile_seconds_total * 1e3,
              j.compile_seconds_median * 1e3, j.compile_seconds_p99 * 1e3, j.insns_compiled_code,
              total > 0 ? 100.0 * static_cast<double>(j.insns_compiled_code) / total : 0.0, j.insns_interpreted,
-             j.compiled_code_entries, j.slow_access_exits);
+             j.compiled_code_entries, j.optimized_code_entries, j.slow_access_exits);
   if (j.assumption_failures > 0)
     fmt::print(stderr, "  regions dropped for a failed assumption: {}\n", j.assumption_failures);
 }

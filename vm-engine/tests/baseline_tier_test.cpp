@@ -5,12 +5,15 @@
 // (tests/lockstep) checks it on random programs.
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <chrono>
 #include <cstring>
 #include <functional>
 #include <memory>
 #include <vector>
 
 #include "engine_test_support.hpp"
+#include "rv_encode.hpp"
 #include "vm/engine/interpreter.hpp"
 #include "vm/engine/jit_engine.hpp"
 #include "vm/mem/user_address_space.hpp"
@@ -173,6 +176,7 @@ TEST_CASE("hot baseline code is promoted to an LLVM region", "[baseline][tiered]
   CHECK(s.baseline_blocks == 1);
   CHECK(s.blocks_compiled + s.compile_failures == 1);
   CHECK(s.insns_interpreted == 3);
+  CHECK(s.optimized_code_entries == 0);  // the tier loads no sooner than 20 ms after the engine starts
   CHECK(cpu.x(10) == 200);
   CHECK(cpu.instret == 401);
   // Again: the loop now runs in the LLVM region (if the tier loaded).
@@ -184,6 +188,60 @@ TEST_CASE("hot baseline code is promoted to an LLVM region", "[baseline][tiered]
   s = engine.stats();
   CHECK(s.baseline_blocks == 2);  // the ecall block's second run
   CHECK(s.insns_interpreted == 3);
+  CHECK(s.optimized_code_entries == s.blocks_compiled);  // the loop, entered once
+}
+
+TEST_CASE("a baseline region still looping when its LLVM code is published goes on in that code",
+          "[baseline][tiered]") {
+  // 0: x10 += 1; x15 += x10; x12 = flag; x14 -= x12; bne x14, x0, 0; ecall.
+  // The loop spins while the flag at kData is 0; the compiler thread sets
+  // it to 1 as it publishes the loop's LLVM code, and the loop then runs
+  // 20000 more times. The baseline region running meanwhile hands its
+  // registers to LLVM's code within this one run, at its back edge, which
+  // sees the slot change and chains to it. (Published while the region is
+  // out at the dispatcher, LLVM's code would be entered from there: a heat
+  // report every `threshold` passes, so rare at this threshold.)
+  auto memory = memory_with(
+      {rv::addi(10, 10, 1), rv::add(15, 15, 10), rv::ld(12, 13, 0), rv::sub(14, 14, 12), rv::bne(14, 0, -16), kEcall});
+  JitOptions options;
+  options.baseline_threshold = 2;
+  options.threshold = 100000;
+  std::atomic<int> published{0};
+  std::uint8_t* flag = memory->host_base() + kData;
+  options.on_optimized = [&](std::uint64_t entry_pc) {
+    if (entry_pc != kCode) return;
+    published.fetch_add(1);  // first: the guest may finish as soon as it sees the flag
+    std::atomic_ref<std::uint64_t>(*reinterpret_cast<std::uint64_t*>(flag)).store(1, std::memory_order_release);
+  };
+  auto created = JitEngine::create(*memory, options);
+  REQUIRE(created);
+  JitEngine& engine = **created;
+  CpuState cpu;
+  cpu.pc = kCode;
+  cpu.x(13) = kData;
+  cpu.x(14) = 20000;
+  // In runs of 2^26 instructions (~30 ms), in case the LLVM tier cannot be
+  // loaded here: then nothing sets the flag.
+  HaltReason r = HaltReason::kInstructionLimit;
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::minutes(1);
+  while (r == HaltReason::kInstructionLimit && engine.stats().compile_failures == 0 &&
+         std::chrono::steady_clock::now() < give_up)
+    r = engine.run(cpu, std::uint64_t{1} << 26);
+  const JitStats s = engine.stats();
+  if (s.compile_failures > 0) {
+    WARN("the LLVM tier did not load: nothing to hand over to");
+    return;
+  }
+  REQUIRE(r == HaltReason::kEcall);
+  CHECK(published.load() == 1);
+  const std::uint64_t n = cpu.x(10);  // passes, spinning included
+  CHECK(n > 20000);
+  CHECK(cpu.x(14) == 0);
+  CHECK(cpu.x(15) == n * (n + 1) / 2);
+  CHECK(cpu.instret == 5 * n + 1);
+  CHECK(cpu.pc == kCode + 20);
+  CHECK(s.blocks_compiled == 1);
+  CHECK(s.baseline_regions == 1);
 }
 
 TEST_CASE("the baseline tier is reset with the code cache and sees rewritten code", "[baseline]") {

@@ -32,7 +32,9 @@ struct Machine {
     std::memcpy(bytes.data(), code.begin(), bytes.size());
     REQUIRE(as->write(kCode, bytes, /*force=*/true) == vm::mem::AccessFault::kNone);
     cpu.pc = kCode;
-    interp = std::make_unique<Interpreter>(*as, InterpreterOptions{.max_block_insns = max_block});
+    InterpreterOptions options;
+    options.max_block_insns = max_block;
+    interp = std::make_unique<Interpreter>(*as, options);
   }
   HaltReason run(std::uint64_t max = ~0ull) { return interp->run(cpu, max); }
 };

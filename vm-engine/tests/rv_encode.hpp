@@ -39,6 +39,7 @@ constexpr std::uint32_t ld(unsigned rd, unsigned rs1, int imm) { return i(imm, r
 constexpr std::uint32_t sd(unsigned rs2, unsigned rs1, int imm) { return s(imm, rs2, rs1, 3); }
 constexpr std::uint32_t lbu(unsigned rd, unsigned rs1, int imm) { return i(imm, rs1, 4, rd, 0x03); }
 constexpr std::uint32_t sb(unsigned rs2, unsigned rs1, int imm) { return s(imm, rs2, rs1, 0); }
+constexpr std::uint32_t beq(unsigned rs1, unsigned rs2, int off) { return b(off, rs2, rs1, 0); }
 constexpr std::uint32_t bne(unsigned rs1, unsigned rs2, int off) { return b(off, rs2, rs1, 1); }
 constexpr std::uint32_t blt(unsigned rs1, unsigned rs2, int off) { return b(off, rs2, rs1, 4); }
 constexpr std::uint32_t bge(unsigned rs1, unsigned rs2, int off) { return b(off, rs2, rs1, 5); }

@@ -171,8 +171,10 @@ struct JitEngine::Impl {
       return;
     }
     record_compiles(*compiled, batch, seconds);
-    for (std::size_t i = 0; i < batch.size(); ++i)
+    for (std::size_t i = 0; i < batch.size(); ++i) {
       batch[i]->entry->fn.store((*compiled)[i].fn, std::memory_order_release);
+      if (options.on_optimized) options.on_optimized(batch[i]->entry->pc);
+    }
   }
 
   // Each worker creates its compiler when the first region reaches it, so
@@ -305,8 +307,8 @@ struct JitEngine::Impl {
   }
 
   // Whether an entry runs LLVM code (as opposed to none or baseline code).
-  bool is_optimized(const CodeEntry* e) const {
-    const BlockFn fn = e->fn.load(std::memory_order_acquire);
+  bool is_optimized(const CodeEntry* e) const { return is_llvm_code(e->fn.load(std::memory_order_acquire)); }
+  bool is_llvm_code(BlockFn fn) const {
     return fn && !(baseline_arena && baseline_arena->contains(reinterpret_cast<const void*>(fn)));
   }
 
@@ -567,6 +569,7 @@ HaltReason JitEngine::Impl::run(CpuState& cpu, std::uint64_t max_insns) {
       if (ctx.raw_nan_slots != 0) jit::canonicalise_raw_nans(cpu.regs, ctx.raw_nan_slots);
       stats.insns_compiled_code += cpu.instret - before;
       ++stats.compiled_code_entries;
+      if (is_llvm_code(fn)) ++stats.optimized_code_entries;
       if (code == jit::kExitNext && memory.code_write_pending()) {
         reason = HaltReason::kCodeInvalidated;
         break;

@@ -44,6 +44,11 @@ struct JitOptions {
   // queued, since no short run waits for the load at exit.
   bool abandon_compiles_at_exit = false;
   std::function<void(const cross_arch::ir::Block&)> on_translate;
+  // Called on the thread that compiled it (a compiler thread when tiered)
+  // right after LLVM code for the region entered at `entry_pc` is
+  // published: for tools that trace the tiers, and for tests that act at
+  // that moment while the guest runs.
+  std::function<void(std::uint64_t entry_pc)> on_optimized;
 };
 
 struct JitStats {
@@ -71,6 +76,8 @@ struct JitStats {
   // other compiled code does not come back first, so a loop spread over
   // regions that chain enters once.
   std::uint64_t compiled_code_entries = 0;
+  // Of those, the entries into LLVM code (the others entered baseline code).
+  std::uint64_t optimized_code_entries = 0;
   // Times LLVM code left before a load/store its inline check refused
   // (page-crossing, a page holding code, a fault), or before the first of
   // the accesses sharing that check, for the interpreter to run.
