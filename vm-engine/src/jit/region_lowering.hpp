@@ -255,7 +255,9 @@ class RegionLowering {
   // runs, on the same thread). So the budget check of a loop compares two
   // registers rather than loading from the context on every iteration.
   void reload_stop_at() { b_.CreateStore(load64(field(jctx_, offsetof(JitContext, stop_at)), i64_), stop_at_); }
-  // State is stored; goes on through `stub` (a ChainStubs routine).
+  // State is stored; goes on through `stub` (a ChainStubs routine): a
+  // branch to the region's one block that tail-calls the stub its
+  // predecessor picked.
   void tail_call_stub(std::uintptr_t stub);
   // Leaves the region for a pc known at compile time.
   void chain_to(std::uint64_t pc, llvm::Value* instret);
@@ -611,10 +613,11 @@ class RegionLowering {
   std::array<std::optional<std::uint64_t>, ir::kNumSlots> assumed_{};  // Region::assumed, once checked
   std::array<std::uint32_t, ir::kNumSlots> version_{};  // bumped by each write: equal means the same value
   std::uint32_t next_version_ = 0;
-  std::vector<SlowExit> slow_exits_;                         // the current block's, not yet emitted
-  bool assumes_nearest_ = false;                             // dynamic-rounding FP ops compiled for round-to-nearest
-  std::vector<llvm::BasicBlock*> labels_;                    // one per region block
-  llvm::BasicBlock* region_entry_ = nullptr;                 // after the entry checks, before block 0
+  std::vector<SlowExit> slow_exits_;          // the current block's, not yet emitted
+  bool assumes_nearest_ = false;              // dynamic-rounding FP ops compiled for round-to-nearest
+  std::vector<llvm::BasicBlock*> labels_;     // one per region block
+  llvm::BasicBlock* region_entry_ = nullptr;  // after the entry checks, before block 0
+  llvm::PHINode* chain_stub_ = nullptr;       // the stub the one musttail call goes through (see tail_call_stub)
   std::unordered_map<std::uint64_t, std::size_t> index_of_;  // start pc -> region block
   const ir::Block* block_ = nullptr;                         // the block being lowered
   std::size_t block_index_ = 0;
