@@ -47,7 +47,8 @@ struct JitOptions {
   // Called on the thread that compiled it (a compiler thread when tiered)
   // right after LLVM code for the region entered at `entry_pc` is
   // published: for tools that trace the tiers, and for tests that act at
-  // that moment while the guest runs.
+  // that moment while the guest runs. It must not throw; in jit mode it
+  // runs inside run(), on the caller's thread.
   std::function<void(std::uint64_t entry_pc)> on_optimized;
 };
 
