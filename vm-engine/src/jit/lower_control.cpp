@@ -209,6 +209,8 @@ void RegionLowering::emit_slow_exits() {
 // five workloads (to 1.00-1.06 ms), compile total -7 to -10%, wall time -2
 // to -10%. Tiered loop regions that FastISel selects: code generation -2
 // to -6% (llc on the dumped modules, callgrind); tiered wall time the same.
+// The cost, a jump to the shared block per exit: --engine jit's generated
+// code ran as many instructions on int_mix and 1.2% more on branchy.
 void RegionLowering::tail_call_stub(std::uintptr_t stub) {
   if (!chain_stub_) {
     llvm::IRBuilderBase::InsertPointGuard keep(b_);
