@@ -24,35 +24,8 @@ using namespace vm::engine;
 constexpr std::uint64_t kCode = 0x10000;
 constexpr std::uint64_t kData = 0x20000;
 
-std::uint32_t i_type(unsigned opcode, unsigned funct3, unsigned rd, unsigned rs1, int imm) {
-  return (static_cast<std::uint32_t>(imm & 0xfff) << 20) | (rs1 << 15) | (funct3 << 12) | (rd << 7) | opcode;
-}
-std::uint32_t r_type(unsigned funct7, unsigned funct3, unsigned rd, unsigned rs1, unsigned rs2) {
-  return (funct7 << 25) | (rs2 << 20) | (rs1 << 15) | (funct3 << 12) | (rd << 7) | 0x33u;
-}
-std::uint32_t addi(unsigned rd, unsigned rs1, int imm) { return i_type(0x13, 0, rd, rs1, imm); }
-std::uint32_t ld(unsigned rd, unsigned rs1, int imm) { return i_type(0x03, 3, rd, rs1, imm); }
-std::uint32_t sd(unsigned rs2, unsigned rs1, int imm) {
-  const auto o = static_cast<std::uint32_t>(imm);
-  return (((o >> 5) & 0x7fu) << 25) | (rs2 << 20) | (rs1 << 15) | (3u << 12) | ((o & 0x1fu) << 7) | 0x23u;
-}
-std::uint32_t bne(unsigned rs1, unsigned rs2, int offset) {
-  const auto o = static_cast<std::uint32_t>(offset);
-  return (((o >> 12) & 1u) << 31) | (((o >> 5) & 0x3fu) << 25) | (rs2 << 20) | (rs1 << 15) | (1u << 12) |
-         (((o >> 1) & 0xfu) << 8) | (((o >> 11) & 1u) << 7) | 0x63u;
-}
-std::uint32_t div(unsigned rd, unsigned rs1, unsigned rs2) { return r_type(1, 4, rd, rs1, rs2); }
-std::uint32_t rem(unsigned rd, unsigned rs1, unsigned rs2) { return r_type(1, 6, rd, rs1, rs2); }
-std::uint32_t mulhsu(unsigned rd, unsigned rs1, unsigned rs2) { return r_type(1, 2, rd, rs1, rs2); }
-std::uint32_t auipc(unsigned rd, std::uint32_t upper) { return (upper << 12) | (rd << 7) | 0x17u; }
-std::uint32_t jal(unsigned rd, int offset) {
-  const auto o = static_cast<std::uint32_t>(offset);
-  return (((o >> 20) & 1u) << 31) | (((o >> 1) & 0x3ffu) << 21) | (((o >> 11) & 1u) << 20) |
-         (((o >> 12) & 0xffu) << 12) | (rd << 7) | 0x6fu;
-}
-std::uint32_t jalr(unsigned rd, unsigned rs1, int imm) { return i_type(0x67, 0, rd, rs1, imm); }
-std::uint32_t csrrs(unsigned rd, unsigned csr, unsigned rs1) { return i_type(0x73, 2, rd, rs1, static_cast<int>(csr)); }
-constexpr std::uint32_t kEcall = 0x73;
+using namespace rv;
+constexpr std::uint32_t kEcall = ecall();
 
 std::unique_ptr<vm::mem::UserAddressSpace> memory_with(const std::vector<std::uint32_t>& code,
                                                        std::uint64_t code_at = kCode) {
@@ -200,8 +173,8 @@ TEST_CASE("a baseline region still looping when its LLVM code is published goes 
   // sees the slot change and chains to it. (Published while the region is
   // out at the dispatcher, LLVM's code would be entered from there: a heat
   // report every `threshold` passes, so rare at this threshold.)
-  auto memory = memory_with(
-      {rv::addi(10, 10, 1), rv::add(15, 15, 10), rv::ld(12, 13, 0), rv::sub(14, 14, 12), rv::bne(14, 0, -16), kEcall});
+  auto memory =
+      memory_with({addi(10, 10, 1), add(15, 15, 10), ld(12, 13, 0), sub(14, 14, 12), bne(14, 0, -16), kEcall});
   JitOptions options;
   options.baseline_threshold = 2;
   options.threshold = 100000;
@@ -359,7 +332,7 @@ namespace {
 
 // OP-FP with funct7 / rm / rs2 fields (D: fmt 01).
 std::uint32_t fp_op(unsigned funct7, unsigned rm, unsigned rd, unsigned rs1, unsigned rs2) {
-  return (funct7 << 25) | (rs2 << 20) | (rs1 << 15) | (rm << 12) | (rd << 7) | 0x53u;
+  return r(funct7, rs2, rs1, rm, rd, 0x53);
 }
 constexpr unsigned kDyn = 7;
 
@@ -399,9 +372,9 @@ TEST_CASE("baseline double-precision FP matches the interpreter: NaNs, flags, ro
                                            fp_op(0x69, 0, 10, 5, 0),     // fcvt.d.w f10, x5
                                            fp_op(0x01, 1, 11, 0, 1),     // fadd.d f11, f0, f1, rtz (static: the thunk)
                                            csrrs(14, 1, 0),              // frflags x14
-                                           i_type(0x73, 1, 15, 6, 1),    // fsflags x15, x6
+                                           csrrw(15, 1, 6),              // fsflags x15, x6
                                            fp_op(0x0d, kDyn, 12, 0, 1),  // fdiv.d f12
-                                           i_type(0x73, 7, 16, 1, 1),    // csrrci x16, fflags, 1: clears NX
+                                           i(1, 1, 7, 16, 0x73),         // csrrci x16, fflags, 1: clears NX
                                            csrrs(13, 3, 0),              // frcsr x13
                                            kEcall};
   auto memory = memory_with(code);
@@ -472,11 +445,11 @@ TEST_CASE("baseline code hands each op's result to the next op in a register", "
   // operands of a commutative op (never of sub, slt, fsub, fdiv). With
   // frm = rtz the dynamic-rounding FP ops run in the thunk, which must
   // leave their result where the next op (inline: rne) looks for it.
-  const std::vector<std::uint32_t> code = {r_type(0, 0, 10, 5, 6),      // add  x10, x5, x6
-                                           r_type(0x20, 0, 11, 10, 7),  // sub  x11, x10, x7
-                                           r_type(0, 4, 12, 7, 11),     // xor  x12, x7, x11
-                                           r_type(0x20, 0, 13, 7, 12),  // sub  x13, x7, x12
-                                           r_type(0, 2, 14, 8, 13),     // slt  x14, x8, x13
+  const std::vector<std::uint32_t> code = {add(10, 5, 6),               // add  x10, x5, x6
+                                           sub(11, 10, 7),              // sub  x11, x10, x7
+                                           xor_(12, 7, 11),             // xor  x12, x7, x11
+                                           sub(13, 7, 12),              // sub  x13, x7, x12
+                                           slt(14, 8, 13),              // slt  x14, x8, x13
                                            fp_op(0x09, kDyn, 2, 0, 1),  // fmul.d f2, f0, f1
                                            fp_op(0x01, 0, 3, 4, 2),     // fadd.d f3, f4, f2, rne
                                            fp_op(0x05, kDyn, 5, 3, 1),  // fsub.d f5, f3, f1

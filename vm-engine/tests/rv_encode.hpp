@@ -28,9 +28,12 @@ constexpr std::uint32_t add(unsigned rd, unsigned rs1, unsigned rs2) { return r(
 constexpr std::uint32_t div(unsigned rd, unsigned rs1, unsigned rs2) { return r(1, rs2, rs1, 4, rd, 0x33); }
 constexpr std::uint32_t sub(unsigned rd, unsigned rs1, unsigned rs2) { return r(0x20, rs2, rs1, 0, rd, 0x33); }
 constexpr std::uint32_t xor_(unsigned rd, unsigned rs1, unsigned rs2) { return r(0, rs2, rs1, 4, rd, 0x33); }
+constexpr std::uint32_t slt(unsigned rd, unsigned rs1, unsigned rs2) { return r(0, rs2, rs1, 2, rd, 0x33); }
 constexpr std::uint32_t sltu(unsigned rd, unsigned rs1, unsigned rs2) { return r(0, rs2, rs1, 3, rd, 0x33); }
 constexpr std::uint32_t mul(unsigned rd, unsigned rs1, unsigned rs2) { return r(1, rs2, rs1, 0, rd, 0x33); }
 constexpr std::uint32_t remu(unsigned rd, unsigned rs1, unsigned rs2) { return r(1, rs2, rs1, 7, rd, 0x33); }
+constexpr std::uint32_t rem(unsigned rd, unsigned rs1, unsigned rs2) { return r(1, rs2, rs1, 6, rd, 0x33); }
+constexpr std::uint32_t mulhsu(unsigned rd, unsigned rs1, unsigned rs2) { return r(1, rs2, rs1, 2, rd, 0x33); }
 constexpr std::uint32_t slli(unsigned rd, unsigned rs1, unsigned sh) {
   return i(static_cast<int>(sh), rs1, 1, rd, 0x13);
 }
@@ -50,6 +53,7 @@ constexpr std::uint32_t jal(unsigned rd, std::int32_t off) {
 }
 constexpr std::uint32_t jalr(unsigned rd, unsigned rs1, int imm) { return i(imm, rs1, 0, rd, 0x67); }
 constexpr std::uint32_t lui(unsigned rd, std::uint32_t imm20) { return (imm20 << 12) | (rd << 7) | 0x37; }
+constexpr std::uint32_t auipc(unsigned rd, std::uint32_t imm20) { return (imm20 << 12) | (rd << 7) | 0x17; }
 constexpr std::uint32_t ecall() { return 0x00000073; }
 constexpr std::uint32_t ebreak() { return 0x00100073; }
 constexpr std::uint32_t fence_i() { return 0x0000100f; }
