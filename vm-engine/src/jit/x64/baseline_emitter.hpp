@@ -50,6 +50,10 @@ class BaselineEmitter {
   std::vector<std::uint8_t> run();
   std::vector<std::uint8_t> run_region();
 
+  // Region mode: the guest registers that may live in host registers,
+  // x1-x31 and f0-f31 (slots below this).
+  static constexpr std::size_t kPinnableSlots = cross_arch::ir::kFirstF + 32;
+
  private:
   struct Cold {
     Label* label;
@@ -75,11 +79,19 @@ class BaselineEmitter {
   // Region mode: the register holding guest register `s` for the whole
   // function (pins_), if any: a general-purpose one for x1-x31 (pinned),
   // an XMM one for f0-f31 (fpinned).
-  static constexpr std::size_t kPinnableSlots = cross_arch::ir::kFirstF + 32;
   static constexpr std::uint8_t kNoPin = 0xff;
   bool pinned(ir::Slot s) const { return s < cross_arch::ir::kFirstF && pins_[s] != kNoPin; }
   bool fpinned(ir::Slot s) const { return s >= cross_arch::ir::kFirstF && s < kPinnableSlots && pins_[s] != kNoPin; }
   Reg pin(ir::Slot s) const { return static_cast<Reg>(pins_[s]); }
+  // Calls f(slot, register) for each pinned integer register or, with
+  // `fp`, each pinned FP register.
+  template <typename F>
+  void for_each_pin(bool fp, F f) const {
+    const ir::Slot first = fp ? cross_arch::ir::kFirstF : 1;
+    const ir::Slot last = fp ? kPinnableSlots : cross_arch::ir::kFirstF;
+    for (ir::Slot s = first; s < last; ++s)
+      if (pins_[s] != kNoPin) f(s, pin(s));
+  }
   // `op dst, s` with s from its host register or its CpuState slot.
   void alu_src(Alu op, Reg dst, ir::Slot s, bool wide) {
     if (pinned(s)) {
@@ -244,16 +256,16 @@ class BaselineEmitter {
   void note_target();
 
   // ---- region mode -------------------------------------------------------------
-  // Picks the pinned registers (pins_, pinned_, fpinned_) by static use
+  // Picks the pinned registers (pins_) by static use
   // count.
   void plan_pins();
   // Region mode, around thunk calls (SysV saves no XMM register): the
   // FP pins go to their CpuState slots before, and come back after.
   void store_fp_pins() {
-    for (auto [slot, x] : fpinned_) a_.movsd_store(reg(slot), x);
+    for_each_pin(/*fp=*/true, [this](ir::Slot slot, Reg x) { a_.movsd_store(reg(slot), x); });
   }
   void load_fp_pins() {
-    for (auto [slot, x] : fpinned_) a_.movsd_load(x, reg(slot));
+    for_each_pin(/*fp=*/true, [this](ir::Slot slot, Reg x) { a_.movsd_load(x, reg(slot)); });
   }
   // Saves the callee-saved registers pins use, makes the page windows'
   // frame and loads the pinned slots and instret.
@@ -406,10 +418,8 @@ class BaselineEmitter {
     none.fill(kNoPin);
     return none;
   }();
-  std::vector<std::pair<ir::Slot, Reg>> pinned_;   // general-purpose registers
-  std::vector<std::pair<ir::Slot, Reg>> fpinned_;  // XMM registers
-  Label start_;                                    // region mode: the function's first byte
-  int windows_ = 0;                                // region mode: page windows in the frame
+  Label start_;      // region mode: the function's first byte
+  int windows_ = 0;  // region mode: page windows in the frame
   // Region mode: the region has dynamic-rounding FP ops, compiled for
   // round-to-nearest; the function checks frm on entry and after CSR ops
   // (see uses_dynamic_rounding) rather than before each op, as block code

@@ -21,7 +21,7 @@
 // alu_loop and int_mix within 2% (windows alone made branchy 20% slower:
 // its dispatch left the region at every bytecode, so every entry started
 // with empty windows). The twelve most used FP registers live in xmm4-15
-// (plan_fp_pins; stored and reloaded around thunk calls, which may clobber
+// (plan_pins; stored and reloaded around thunk calls, which may clobber
 // every XMM register): --engine baseline fp_nbody -10% (best of 7,
 // interleaved), the integer workloads within 1.5%.
 #include <algorithm>
@@ -50,8 +50,8 @@ constexpr Reg kFpPinRegs[] = {xmm(4),  xmm(5),  xmm(6),  xmm(7),  xmm(8),  xmm(9
 // the FP registers an integer op touches (which alu_src reads from the
 // CpuState, so they stay there).
 struct Uses {
-  std::array<unsigned, cross_arch::ir::kFirstF + 32> count{};
-  std::bitset<cross_arch::ir::kFirstF + 32> by_integer_op;
+  std::array<unsigned, BaselineEmitter::kPinnableSlots> count{};
+  std::bitset<BaselineEmitter::kPinnableSlots> by_integer_op;
 };
 
 Uses count_uses(const Region& region) {
@@ -83,15 +83,11 @@ std::vector<ir::Slot> most_used(const Uses& uses, ir::Slot first, ir::Slot last)
 
 void BaselineEmitter::plan_pins() {
   const Uses uses = count_uses(*region_);
-  const auto assign = [this](const std::vector<ir::Slot>& order, const auto& regs,
-                             std::vector<std::pair<ir::Slot, Reg>>& list) {
-    for (std::size_t i = 0; i < order.size() && i < std::size(regs); ++i) {
-      pins_[order[i]] = regs[i];
-      list.emplace_back(order[i], regs[i]);
-    }
+  const auto assign = [this](const std::vector<ir::Slot>& order, const auto& regs) {
+    for (std::size_t i = 0; i < order.size() && i < std::size(regs); ++i) pins_[order[i]] = regs[i];
   };
-  assign(most_used(uses, 1, cross_arch::ir::kFirstF), kPinRegs, pinned_);
-  assign(most_used(uses, cross_arch::ir::kFirstF, cross_arch::ir::kFirstF + 32), kFpPinRegs, fpinned_);
+  assign(most_used(uses, 1, cross_arch::ir::kFirstF), kPinRegs);
+  assign(most_used(uses, cross_arch::ir::kFirstF, kPinnableSlots), kFpPinRegs);
 }
 
 void BaselineEmitter::prologue() {
@@ -108,14 +104,14 @@ void BaselineEmitter::prologue() {
   // The windows: 16 bytes each keep rsp 8 mod 16; a length of 0 never matches.
   if (windows_ > 0) a_.alu_imm(Alu::kSub, rsp, 16 * windows_);
   for (int w = 0; w < windows_; ++w) a_.store64_imm(at(rsp, 16 * w + 8), 0);
-  for (auto [slot, r] : pinned_) a_.load64(r, reg(slot));
+  for_each_pin(/*fp=*/false, [this](ir::Slot slot, Reg r) { a_.load64(r, reg(slot)); });
   load_fp_pins();
   a_.load64(kInstretReg, at(rdi, kInstret));
 }
 
 void BaselineEmitter::epilogue() {
   if (!region_) return;
-  for (auto [slot, r] : pinned_) a_.store64(reg(slot), r);
+  for_each_pin(/*fp=*/false, [this](ir::Slot slot, Reg r) { a_.store64(reg(slot), r); });
   store_fp_pins();
   a_.store64(at(rdi, kInstret), kInstretReg);
   if (windows_ > 0) a_.alu_imm(Alu::kAdd, rsp, 16 * windows_);
