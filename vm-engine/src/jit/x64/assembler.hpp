@@ -170,9 +170,8 @@ class Assembler {
   void movsd_load(Reg xmm, Mem m) { sse(0xf2, 0x10, xmm, m); }
   void movsd_store(Mem m, Reg xmm) { sse(0xf2, 0x11, xmm, m); }
   void sd(Sd op, Reg x, Mem m) { sse(0xf2, static_cast<std::uint8_t>(op), x, m); }
-  void sd(Sd op, Reg x, Reg b) {
-    sse_rr(0xf2, static_cast<std::uint8_t>(op), x, b);
-  }                                                          // for values kept in XMM registers
+  // The same with b in an XMM register (values kept in XMM registers).
+  void sd(Sd op, Reg x, Reg b) { sse_rr(0xf2, static_cast<std::uint8_t>(op), x, b); }
   void ucomisd(Reg xmm, Mem m) { sse(0x66, 0x2e, xmm, m); }  // quiet compare
   void comisd(Reg xmm, Mem m) { sse(0x66, 0x2f, xmm, m); }   // signalling compare
   void ucomisd(Reg a, Reg b) { sse_rr(0x66, 0x2e, a, b); }
