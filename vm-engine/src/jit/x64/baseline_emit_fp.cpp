@@ -77,8 +77,7 @@ void BaselineEmitter::emit_fflags(const ir::Op& op) {
     // The idiom's frflags: fcsr's flags and those pending in MXCSR, whose
     // word is kept for the fsflags; nothing folded.
     a_.stmxcsr(saved);
-    a_.load32(rax, saved);
-    a_.alu_imm(Alu::kAnd, rax, 0x3f, false);
+    a_.load32(rax, saved);  // fflags_of_mxcsr reads only the six flag bits
     fflags_of_mxcsr();
     a_.alu32(Alu::kOr, rcx, at(rdi, fcsr));
     a_.alu_imm(Alu::kAnd, rcx, 0x1f, false);
