@@ -61,6 +61,15 @@ void initialise_llvm_once() {
     // mask registers: 3.4%, 2.0% and 1.1% of LLVM's perf samples on
     // branchy, fp_nbody and int_mix (tiered), for code 13-39 bytes shorter
     // in 600-800 KB (--engine jit).
+    // The other optional machine passes each cost 1-3% of a loop region's
+    // code generation (llc on branchy's tiered modules); without machine
+    // LICM, CSE, sinking, copy propagation, branch folding, tail
+    // duplication, block placement and constant hoisting, tiered compile
+    // totals fell 14-20% (fp_nbody's rose 75%) but int_mix ran 46% and
+    // branchy 35% slower; with only CSE, copy propagation, sinking, branch
+    // folding and constant hoisting off, alu_loop, int_mix and memory
+    // compiled 17-27% faster, branchy no faster, fp_nbody 84% slower, and
+    // branchy ran 5-11% slower.
     // VM_LLVM_ARGS adds LLVM options for engine developers (-time-passes).
     std::vector<std::string> words{"vm", "-disable-lsr", "-enable-misched=false", "-disable-x86-domain-reassignment"};
     if (const char* extra = std::getenv("VM_LLVM_ARGS")) {
