@@ -6,7 +6,10 @@
 # the same checksum, and prints a Markdown table with guest instructions (from
 # vm's `instructions:` stats line), MIPS, and speed relative to qemu and to
 # native code, plus geometric means. A vm that fails or disagrees is reported
-# in its row; the table is still produced.
+# in its row; the table is still produced. A second table gives each
+# engine's region compile latency from the same runs' --stats (LLVM regions
+# and baseline-tier regions: median and p99 per run, then the median over
+# runs), for the engines that compiled anything.
 #
 # usage: ci/run-guest-bench.sh [--vm PATH] [--build-dir DIR] [--reps N]
 #            [--engines "interp jit ..."] [--qemu PATH|none] [--workloads "a b"]
@@ -25,7 +28,7 @@ set -euo pipefail
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 usage() {
-    sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 die() {
@@ -104,6 +107,7 @@ declare -A best_ns_of status_of
 time_once() {
     local label=$1
     shift
+    last_ok=0
     [[ ${status_of[$label]:-0} == 0 ]] || return 0
     local start end elapsed status=0
     start=$(date +%s%N)
@@ -115,11 +119,43 @@ time_once() {
         return 0
     fi
     elapsed=$((end - start))
+    last_ok=1
     if [[ -z ${best_ns_of[$label]:-} ]] || ((elapsed < best_ns_of[$label])); then best_ns_of[$label]=$elapsed; fi
 }
 # take LABEL: sets best_ns and run_status from LABEL's runs.
 take() {
     best_ns=${best_ns_of[$1]:-} run_status=${status_of[$1]:-0}
+}
+
+# Region compile latency from a vm run's --stats (its stderr in
+# $scratch/LABEL.err): appends this run's figures to the space-separated
+# lists in compile_runs[LABEL/FIELD] for FIELD = llvm_n, llvm_median,
+# llvm_p99 (ms), baseline_n, baseline_median, baseline_p99 (us), when that
+# tier compiled any region.
+declare -A compile_runs
+collect_compile_stats() { # LABEL
+    local err=$scratch/$1.err n median p99
+    n=$(sed -n 's/^[[:space:]]*blocks compiled: \([0-9][0-9]*\).*/\1/p' "$err" | head -n 1)
+    if [[ -n $n && $n != 0 ]]; then
+        read -r median p99 < <(sed -n 's/^[[:space:]]*compile time: total [0-9.]* ms, median \([0-9.]*\) ms, p99 \([0-9.]*\) ms.*/\1 \2/p' "$err" | head -n 1) || true
+        if [[ -n ${p99:-} ]]; then
+            compile_runs[$1/llvm_n]+=" $n" compile_runs[$1/llvm_median]+=" $median" compile_runs[$1/llvm_p99]+=" $p99"
+        fi
+    fi
+    n=$(sed -n 's/^[[:space:]]*baseline regions: \([0-9][0-9]*\).*/\1/p' "$err" | head -n 1)
+    if [[ -n $n && $n != 0 ]]; then
+        median="" p99=""
+        read -r median p99 < <(sed -n 's/^[[:space:]]*baseline region compile time: total [0-9.]* ms, median \([0-9.]*\) us, p99 \([0-9.]*\) us.*/\1 \2/p' "$err" | head -n 1) || true
+        if [[ -n ${p99:-} ]]; then
+            compile_runs[$1/baseline_n]+=" $n" compile_runs[$1/baseline_median]+=" $median" compile_runs[$1/baseline_p99]+=" $p99"
+        fi
+    fi
+}
+# median_of "x y z" [FORMAT]: the median of the numbers, printed with FORMAT
+# (default %.2f).
+median_of() {
+    tr ' ' '\n' <<<"$1" | sed '/^$/d' | sort -g |
+        awk -v f="${2:-%.2f}" '{ v[NR] = $1 } END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf f, m }'
 }
 
 seconds() { awk -v ns="$1" 'BEGIN { printf "%.3f", ns / 1e9 }'; }
@@ -143,6 +179,7 @@ add_ratio() { # COLUMN VALUE
 notes=()
 reference_failed=0 vm_failed=0
 rows=()
+compile_rows=() # the compile latency table's rows
 bars=() # --svg: "GROUP<TAB>SERIES<TAB>RATIO vs qemu" per workload
 
 for w in "${workloads[@]}"; do
@@ -156,12 +193,13 @@ for w in "${workloads[@]}"; do
     ((quick)) && args=("${quick_args[$w]}")
     echo "run-guest-bench: $w ${args[*]-}" >&2
 
-    best_ns_of=() status_of=()
+    best_ns_of=() status_of=() compile_runs=()
     for ((rep = 0; rep < reps; ++rep)); do
         [[ -x $native_dir/$w ]] && time_once native "$native_dir/$w" "${args[@]}"
         [[ -n $qemu ]] && time_once qemu "$qemu" "$program" "${args[@]}"
         for e in "${engine_list[@]}"; do
             time_once "vm-$e" "$vm" run --stats --engine "$e" "$program" "${args[@]}"
+            ((last_ok)) && collect_compile_stats "vm-$e"
         done
     done
 
@@ -192,6 +230,7 @@ for w in "${workloads[@]}"; do
 
     instructions=""
     engine_cells=()
+    declare -A engine_ok=() # engines whose runs all succeeded and agreed
     for e in "${engine_list[@]}"; do
         take "vm-$e"
         if ((run_status != 0)); then
@@ -225,6 +264,19 @@ for w in "${workloads[@]}"; do
             vs_native="${vs_native}×"
         fi
         engine_cells+=("$(seconds "$best_ns") | $mips_cell | $vs_qemu | $vs_native")
+        engine_ok[$e]=1
+    done
+
+    for e in "${engine_list[@]}"; do
+        [[ -n ${engine_ok[$e]:-} ]] || continue # its failure is in the notes
+        llvm_cells="– | – | –" baseline_cells="– | – | –"
+        key="vm-$e"
+        [[ -n ${compile_runs[$key/llvm_n]:-} ]] &&
+            llvm_cells="$(median_of "${compile_runs[$key/llvm_n]}" %g) | $(median_of "${compile_runs[$key/llvm_median]}" %.2f) | $(median_of "${compile_runs[$key/llvm_p99]}" %.2f)"
+        [[ -n ${compile_runs[$key/baseline_n]:-} ]] &&
+            baseline_cells="$(median_of "${compile_runs[$key/baseline_n]}" %g) | $(median_of "${compile_runs[$key/baseline_median]}" %.0f) | $(median_of "${compile_runs[$key/baseline_p99]}" %.0f)"
+        [[ $llvm_cells == "– | – | –" && $baseline_cells == "– | – | –" ]] ||
+            compile_rows+=("| $w | $e | $llvm_cells | $baseline_cells |")
     done
 
     qemu_cells="n/a | n/a"
@@ -279,6 +331,17 @@ report() {
     local gm="|" cell
     for cell in "${cells[@]}"; do gm+=" $cell |"; done
     echo "$gm"
+    if ((${#compile_rows[@]} > 0)); then
+        echo
+        echo "## Region compile latency"
+        echo
+        echo "From the same runs' \`vm run --stats\`: each run's median and p99 over the regions it compiled, then the median over the $reps runs (of the region counts too)."
+        echo "LLVM: the optimising tier (ms); baseline: the baseline tier's regions (µs). Blocks the baseline tier compiles one at a time are not counted here."
+        echo
+        echo "| workload | engine | LLVM regions | LLVM median (ms) | LLVM p99 (ms) | baseline regions | baseline median (µs) | baseline p99 (µs) |"
+        echo "|---|---|---:|---:|---:|---:|---:|---:|"
+        printf '%s\n' "${compile_rows[@]}"
+    fi
     if ((${#notes[@]} > 0)); then
         echo
         echo "Notes:"
