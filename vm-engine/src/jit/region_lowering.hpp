@@ -532,8 +532,9 @@ class RegionLowering {
   // tiered workloads' real modules, and branchy ran 13-28% slower: its
   // windows missed over 16 M times a run, and every miss became a call.
   // Calling only for the rare two-page case saved 6-11% on those small
-  // loops and cost more on the workloads' modules. (LLVM 16 also restores rax and rdx after setting a
-  // preserve_most function's return value: llvm/llvm-project#48789.)
+  // loops and cost more on the workloads' modules. (LLVM 16 also restores
+  // rax and rdx after setting a preserve_most function's return value:
+  // llvm/llvm-project#48789.)
   static constexpr std::size_t kMaxWindows = 8;
   static constexpr std::size_t kWindowMaxInsns = 64;
   // Whether the current access may have a window: in a block on a short

@@ -1,6 +1,10 @@
 // The baseline tier's FP ops (the common double-precision ones on the
 // host's SSE unit, the rest through the vm_jit_fp thunk), fflags and the
 // other CSR ops.
+#include <array>
+#include <cstdint>
+
+#include "interp/host_fp.hpp"
 #include "jit/x64/baseline_emitter.hpp"
 
 namespace vm::engine::jit::x64 {
@@ -20,19 +24,18 @@ void BaselineEmitter::collect_bool_result(const ir::Op& op) {
 }
 
 void BaselineEmitter::fflags_of_mxcsr() {
-  // IE(0) -> NV(16), ZE(2) -> DZ(8), OE(3) -> OF(4), UE(4) -> UF(2),
-  // PE(5) -> NX(1).
+  // host_fp::fflags_from_mxcsr as a table indexed by the six status bits,
+  // as the LLVM tier has it (RegionLowering::fflags_of_mxcsr).
+  static const std::array<std::uint8_t, 64> table = [] {
+    std::array<std::uint8_t, 64> t{};
+    for (std::uint32_t m = 0; m < t.size(); ++m)
+      t[m] = static_cast<std::uint8_t>(interp::host_fp::fflags_from_mxcsr(m));
+    return t;
+  }();
   a_.mov32(rcx, rax);
-  a_.alu_imm(Alu::kAnd, rcx, 1, false);
-  a_.shift_imm(Shift::kShl, rcx, 4, false);
-  const std::pair<int, int> moves[] = {{2, 3}, {3, 2}, {4, 1}, {5, 0}};
-  for (auto [from, to] : moves) {
-    a_.mov32(rdx, rax);
-    a_.shift_imm(Shift::kShr, rdx, static_cast<std::uint8_t>(from), false);
-    a_.alu_imm(Alu::kAnd, rdx, 1, false);
-    if (to) a_.shift_imm(Shift::kShl, rdx, static_cast<std::uint8_t>(to), false);
-    a_.alu32(Alu::kOr, rcx, rdx);
-  }
+  a_.alu_imm(Alu::kAnd, rcx, 0x3f, false);
+  a_.mov_imm(rdx, reinterpret_cast<std::uintptr_t>(table.data()));
+  a_.load_u8(rcx, at_index(rdx, rcx, 0));
 }
 
 const ir::Op* BaselineEmitter::quiet_compare_end(const ir::Op& op) const {
@@ -91,7 +94,7 @@ void BaselineEmitter::emit_fflags(const ir::Op& op) {
     a_.load32(rdx, at(rdi, fcsr));
     a_.alu32(Alu::kOr, rdx, rcx);
     a_.store32(at(rdi, fcsr), rdx);
-    a_.store32_imm(scratch, 0x1f80);  // the guest default, no flags pending
+    a_.store32_imm(scratch, interp::host_fp::kGuestMxcsr);  // no flags pending
     a_.ldmxcsr(scratch);
     a_.jmp(folded);
   });

@@ -256,8 +256,7 @@ class BaselineEmitter {
   void note_target();
 
   // ---- region mode -------------------------------------------------------------
-  // Picks the pinned registers (pins_) by static use
-  // count.
+  // Picks the pinned registers (pins_) by static use count.
   void plan_pins();
   // Region mode, around thunk calls (SysV saves no XMM register): the
   // FP pins go to their CpuState slots before, and come back after.
@@ -369,7 +368,7 @@ class BaselineEmitter {
   // after almost every FP op the fold ran on every pass.
   void emit_fflags(const ir::Op& op);
   // ecx = the fflags bits of the MXCSR status flags in eax
-  // (host_fp::fflags_from_mxcsr); clobbers edx.
+  // (host_fp::fflags_from_mxcsr); clobbers rdx.
   void fflags_of_mxcsr();
   // When `op`, an fflags read, starts the quiet-comparison idiom in its
   // block (the comparison inline, so no call or push between the three
